@@ -1,0 +1,57 @@
+"""eventline: a curated, sourced timeline dataset and the tools to keep it valid and publish it.
+
+>>> import eventline
+>>> tl = eventline.load()                      # the packaged dataset
+>>> tl.get("inauguration").date.display()
+'20 January 2025'
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import version as _version
+
+from eventline import io
+from eventline.dates import DateError, DatePoint, EventDate
+from eventline.model import Actor, Category, Citation, Event, Source, Timeline
+from eventline.problems import InvalidDataError, Problem
+from eventline.validate import check_document, validate
+
+__all__ = [
+    "Actor",
+    "Category",
+    "Citation",
+    "DateError",
+    "DatePoint",
+    "Event",
+    "EventDate",
+    "InvalidDataError",
+    "Problem",
+    "Source",
+    "Timeline",
+    "__version__",
+    "load",
+    "validate",
+]
+
+__version__ = _version("eventline")
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Timeline:
+    """Load a data file as a :class:`Timeline`, events in canonical order.
+
+    Args:
+        path: the data file; None loads the dataset that ships with eventline.
+
+    Raises:
+        InvalidDataError: the file cannot be read or breaks a rule; its
+            ``problems`` lists everything wrong. Nothing is half-loaded.
+            (Canonical formatting is not required to load; ``validate`` checks it.)
+    """
+    target = io.packaged_data_path() if path is None else path
+    doc, problems = io.read_document(target)
+    if not problems:
+        problems = check_document(doc, str(target))
+    if problems:
+        raise InvalidDataError(problems)
+    return io.timeline_from_json(doc)

@@ -1,0 +1,298 @@
+"""The ``eventline`` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from eventline import io, load
+from eventline.dates import DateError, EventDate
+from eventline.model import Timeline
+from eventline.problems import InvalidDataError, Problem
+from eventline.validate import check_document, validate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DateParam(click.ParamType):  # type: ignore[type-arg]
+    """A date of eventline's grammar (``2025-02-12``, ``2022-02``, ``2014``)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, EventDate):
+            return value
+        try:
+            return EventDate.parse(value)
+        except DateError as error:
+            self.fail(f"{value!r} {error}", param, ctx)
+
+
+def _echo_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem))
+
+
+def _load_or_exit(path: Path) -> Timeline:
+    try:
+        return load(path)
+    except InvalidDataError as error:
+        _echo_problems(error.problems)
+        raise SystemExit(1) from None
+
+
+def _data_option(func: F) -> F:
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Data file. Default: ./data/events.json if it exists, else the packaged dataset.",
+    )(func)
+
+
+def _filter_options(func: F) -> F:
+    options = [
+        click.option(
+            "--from", "start", type=DateParam(), help="Keep events that reach this date or later."
+        ),
+        click.option("--to", "end", type=DateParam(), help="Keep events that begin by this date."),
+        click.option(
+            "--category",
+            "categories",
+            multiple=True,
+            help="Keep this category (repeatable: any of them).",
+        ),
+        click.option(
+            "--actor", "actors", multiple=True, help="Keep events with this actor (repeatable)."
+        ),
+        click.option(
+            "--tag", "tags", multiple=True, help="Keep events with this tag (repeatable)."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filtered(
+    data: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: Sequence[str],
+    actors: Sequence[str],
+    tags: Sequence[str],
+) -> Timeline:
+    timeline = _load_or_exit(data or io.default_data_path())
+    return timeline.filter(start, end, categories, actors, tags)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="eventline")
+def cli() -> None:
+    """Keep a sourced timeline valid, and publish it.
+
+    Commands that read data use ./data/events.json when it exists, else the
+    dataset that ships with eventline; --data names another file.
+    """
+
+
+def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for value in values:
+        source_id, sep, path = value.partition("=")
+        if not sep or not source_id or not path:
+            raise click.BadParameter(
+                f"{value!r} is not SOURCE_ID=PATH, e.g. concessions-article=article.txt",
+                param_hint="--source-text",
+            )
+        try:
+            texts[source_id] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.BadParameter(
+                f"cannot read {path}: {getattr(error, 'strerror', None) or error}",
+                param_hint="--source-text",
+            ) from None
+    return texts
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--source-text",
+    "source_texts",
+    multiple=True,
+    metavar="SOURCE_ID=PATH",
+    help="Check that every quote citing SOURCE_ID appears in the text file PATH (repeatable).",
+)
+def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> None:
+    """Check data files against every rule; print each problem on its own line.
+
+    With no FILES, checks ./data/events.json, else the packaged dataset.
+    Exit 0 when every file is valid and canonical, 1 when any is not.
+
+    Example: eventline validate data/events.json --source-text article=article.txt
+    """
+    texts = _parse_source_texts(source_texts)
+    targets = list(files) or [io.default_data_path()]
+    failed = False
+    for target in targets:
+        problems = validate(target, texts)
+        if problems:
+            failed = True
+            _echo_problems(problems)
+        else:
+            click.echo(f"{target}: ok", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command("fmt")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not canonical.")
+def fmt_command(files: tuple[Path, ...], check: bool) -> None:
+    """Rewrite data files into canonical order and formatting.
+
+    Events are sorted by (earliest day, latest day, id); keys follow the
+    schema's order; 2-space indent; one trailing newline. A second run changes
+    nothing. Invalid files are reported and left alone. With no FILES, formats
+    ./data/events.json.
+
+    Example: eventline fmt --check data/events.json
+    """
+    targets = list(files)
+    if not targets:
+        local = Path("data") / "events.json"
+        if not local.is_file():
+            raise click.UsageError("no FILES given and ./data/events.json does not exist")
+        targets = [local]
+    failed = False
+    for target in targets:
+        raw, problems = io.read_bytes(target, str(target))
+        doc = None
+        if raw is not None:
+            doc, problems = io.decode_document(raw, str(target))
+        if not problems:
+            problems = check_document(doc, str(target))
+        if problems or raw is None or not isinstance(doc, dict):
+            _echo_problems(problems)
+            failed = True
+            continue
+        text = io.dumps(io.timeline_from_json(doc))
+        if text.encode("utf-8") == raw:
+            click.echo(f"{target}: already canonical", err=True)
+        elif check:
+            click.echo(f'{target}: not canonical; run "eventline fmt {target}"')
+            failed = True
+        else:
+            try:
+                io.atomic_write(target, text)
+            except io.WriteError as error:
+                click.echo(str(error))
+                failed = True
+                continue
+            click.echo(f"{target}: reformatted", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema (draft 2020-12) of data files.
+
+    Any JSON Schema validator can use it; `eventline validate` also checks
+    what a schema cannot (unique ids, references, real days, order).
+
+    Example: eventline schema > events.schema.json
+    """
+    click.echo(resources.files("eventline").joinpath("schema.json").read_text("utf-8"), nl=False)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join(
+            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+        ).rstrip()
+        for row in rows
+    ]
+
+
+@cli.command("list")
+@_data_option
+@_filter_options
+def list_command(
+    data: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: tuple[str, ...],
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """List events as a table: date as people read it, category, title.
+
+    Example: eventline list --from 2025-02 --category diplomacy
+    """
+    timeline = _filtered(data, start, end, categories, actors, tags)
+    rows = [("DATE", "CATEGORY", "TITLE")]
+    for event in timeline:
+        category = timeline.categories.get(event.category)
+        rows.append(
+            (event.date.display(), category.label if category else event.category, event.title)
+        )
+    for line in _table(rows):
+        click.echo(line)
+    click.echo(f"{len(timeline)} events", err=True)
+
+
+@cli.command("show")
+@click.argument("event_id")
+@_data_option
+def show_command(event_id: str, data: Path | None) -> None:
+    """Show one event in full, with its citations.
+
+    Example: eventline show trump-putin-call
+    """
+    timeline = _load_or_exit(data or io.default_data_path())
+    event = timeline.get(event_id)
+    if event is None:
+        raise click.UsageError(f"no event has the id {event_id!r}; `eventline list` shows them")
+    category = timeline.categories.get(event.category)
+    lines = [
+        event.title,
+        f"  id:        {event.id}",
+        f"  date:      {event.date.display()} ({event.date})",
+        f"  category:  {category.label if category else event.category}",
+    ]
+    if event.actors:
+        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
+        lines.append(f"  actors:    {', '.join(names)}")
+    if event.places:
+        lines.append(f"  places:    {', '.join(event.places)}")
+    if event.tags:
+        lines.append(f"  tags:      {', '.join(event.tags)}")
+    if event.summary:
+        lines += ["", f"  {event.summary}"]
+    lines += ["", "  Sources:"]
+    for citation in event.citations:
+        source = timeline.sources.get(citation.source)
+        head = source.title if source else citation.source
+        if source and source.publisher:
+            head += f" ({source.publisher}"
+            head += f", {source.published.display()})" if source.published else ")"
+        lines.append(f"  - {head}")
+        if source and source.url:
+            lines.append(f"    {source.url}")
+        if citation.quote:
+            lines.append(f"    “{citation.quote}”")
+    for line in lines:
+        click.echo(line)
+
+
+def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> None:
+    """Run the CLI (the ``eventline`` console script)."""
+    cli.main(args=argv, prog_name=prog_name or "eventline")

@@ -1,0 +1,351 @@
+"""Reading and writing data files: strict JSON in, canonical JSON out, atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from eventline.dates import EventDate
+from eventline.model import Actor, Category, Citation, Event, Source, Timeline
+from eventline.problems import Problem
+
+__all__ = [
+    "WriteError",
+    "atomic_write",
+    "default_data_path",
+    "dumps",
+    "packaged_data_path",
+    "read_document",
+    "timeline_from_json",
+    "timeline_to_json",
+]
+
+# Key order of the canonical form; it is also the order of the JSON Schema.
+TOP_KEYS = ("$schema", "title", "description", "categories", "actors", "sources", "events")
+CATEGORY_KEYS = ("id", "label", "color")
+ACTOR_KEYS = ("id", "name", "kind", "role", "wikidata")
+SOURCE_KEYS = ("id", "title", "publisher", "published", "url")
+EVENT_KEYS = (
+    "id",
+    "title",
+    "date",
+    "category",
+    "summary",
+    "actors",
+    "places",
+    "tags",
+    "citations",
+)
+CITATION_KEYS = ("source", "quote")
+
+
+class WriteError(OSError):
+    """A file could not be written; the old file, if any, is untouched."""
+
+
+class NonFinite:
+    """Stands in decoded data for ``NaN``, ``Infinity`` or ``-Infinity``.
+
+    Plain ``json`` turns them into floats although JSON has no such values;
+    keeping a marker lets validation say where they are.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A decoded JSON object that had the same key more than once.
+
+    Plain ``json`` silently keeps the last value; validation reports these.
+    """
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for key, _ in pairs:
+        if key in seen and key not in dupes:
+            dupes.append(key)
+        seen.add(key)
+    marked = DuplicateKeys(obj)
+    marked.duplicates = tuple(dupes)
+    return marked
+
+
+def _decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(object_pairs_hook=_object, parse_constant=NonFinite)
+
+
+def read_document(
+    path: str | os.PathLike[str], name: str | None = None
+) -> tuple[Any, list[Problem]]:
+    """Read a JSON file strictly.
+
+    Args:
+        path: the file.
+        name: how problems name the file (default: ``path`` as given).
+
+    Returns:
+        The decoded document (None when it could not be decoded) and the
+        problems that stopped decoding. Duplicate keys and non-finite numbers
+        do not stop decoding; they stay marked for :mod:`eventline.validate`.
+    """
+    label = str(path) if name is None else name
+    raw, problems = read_bytes(path, label)
+    if raw is None:
+        return None, problems
+    return decode_document(raw, label)
+
+
+def read_bytes(path: str | os.PathLike[str], label: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a file, or a problem that says why it cannot be read."""
+    try:
+        return Path(path).read_bytes(), []
+    except FileNotFoundError:
+        return None, [Problem(label, "no such file; check the path")]
+    except IsADirectoryError:
+        return None, [Problem(label, "is a directory, not a data file; name a .json file")]
+    except PermissionError:
+        return None, [Problem(label, "cannot be read: permission denied")]
+    except OSError as error:
+        return None, [Problem(label, f"cannot be read: {error.strerror or error}")]
+
+
+def decode_document(raw: bytes, label: str) -> tuple[Any, list[Problem]]:
+    """Decode the bytes of a data file; see :func:`read_document`."""
+    # A UTF-8 byte order mark is accepted (some Windows editors add one);
+    # `eventline fmt` removes it, and `validate` asks for that.
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return None, [
+            Problem(
+                label,
+                f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8; "
+                "save the file as UTF-8",
+                location=f"line {line}",
+            )
+        ]
+    if not text.strip():
+        return None, [Problem(label, "is empty; a data file is one JSON object")]
+    try:
+        return _decoder().decode(text), []
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        return None, [Problem(label, f"invalid JSON: {error.msg}", location=where)]
+    except RecursionError:
+        return None, [Problem(label, "JSON is nested too deeply to read")]
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+def timeline_from_json(doc: dict[str, Any]) -> Timeline:
+    """Build a :class:`Timeline` from a decoded document that validates."""
+    categories = {
+        c["id"]: Category(id=c["id"], label=c["label"], color=c.get("color"))
+        for c in doc.get("categories", ())
+    }
+    actors = {
+        a["id"]: Actor(
+            id=a["id"],
+            name=a["name"],
+            kind=a["kind"],
+            role=a.get("role"),
+            wikidata=a.get("wikidata"),
+        )
+        for a in doc.get("actors", ())
+    }
+    sources = {
+        s["id"]: Source(
+            id=s["id"],
+            title=s["title"],
+            publisher=s.get("publisher"),
+            published=EventDate.parse(s["published"]) if "published" in s else None,
+            url=s.get("url"),
+        )
+        for s in doc.get("sources", ())
+    }
+    events = [
+        Event(
+            id=e["id"],
+            title=e["title"],
+            date=EventDate.parse(e["date"]),
+            category=e["category"],
+            summary=e.get("summary"),
+            actors=_strings(e.get("actors")),
+            places=_strings(e.get("places")),
+            tags=_strings(e.get("tags")),
+            citations=tuple(
+                Citation(source=c["source"], quote=c.get("quote")) for c in e["citations"]
+            ),
+        )
+        for e in doc["events"]
+    ]
+    return Timeline(
+        title=doc["title"],
+        description=doc.get("description"),
+        categories=categories,
+        actors=actors,
+        sources=sources,
+        events=tuple(events),
+        schema=doc.get("$schema"),
+    )
+
+
+def _compact(pairs: dict[str, Any]) -> dict[str, Any]:
+    """Drop absent optional values and empty lists: the canonical form leaves them out."""
+    return {k: v for k, v in pairs.items() if v is not None and v != ()}
+
+
+def timeline_to_json(timeline: Timeline) -> dict[str, Any]:
+    """The canonical JSON document of a timeline, keys in schema order."""
+    return _compact(
+        {
+            "$schema": timeline.schema,
+            "title": timeline.title,
+            "description": timeline.description,
+            "categories": [
+                _compact({"id": c.id, "label": c.label, "color": c.color})
+                for c in timeline.categories.values()
+            ],
+            "actors": [
+                _compact(
+                    {
+                        "id": a.id,
+                        "name": a.name,
+                        "kind": a.kind,
+                        "role": a.role,
+                        "wikidata": a.wikidata,
+                    }
+                )
+                for a in timeline.actors.values()
+            ],
+            "sources": [
+                _compact(
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "publisher": s.publisher,
+                        "published": None if s.published is None else str(s.published),
+                        "url": s.url,
+                    }
+                )
+                for s in timeline.sources.values()
+            ],
+            "events": [_event_to_json(e) for e in timeline.events],
+        }
+    )
+
+
+def _event_to_json(event: Event) -> dict[str, Any]:
+    return _compact(
+        {
+            "id": event.id,
+            "title": event.title,
+            "date": str(event.date),
+            "category": event.category,
+            "summary": event.summary,
+            "actors": list(event.actors) or None,
+            "places": list(event.places) or None,
+            "tags": list(event.tags) or None,
+            "citations": [
+                _compact({"source": c.source, "quote": c.quote}) for c in event.citations
+            ],
+        }
+    )
+
+
+def dumps(timeline: Timeline) -> str:
+    """The canonical text of a timeline: 2-space indent, schema key order, trailing newline."""
+    return json.dumps(timeline_to_json(timeline), indent=2, ensure_ascii=False) + "\n"
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp_path = Path(tmp)
+    try:
+        yield fd, tmp_path
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
+
+    The data goes to a temporary file in the same folder, is flushed to disk,
+    and is renamed over the target. Text is written as UTF-8 with ``\\n`` line ends.
+
+    Raises:
+        WriteError: the folder is missing or read-only, the disk is full, ...;
+            the message names the file and the target is left as it was.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if not target.parent.is_dir():
+        raise WriteError(f"{target}: cannot write: folder {target.parent} does not exist")
+    try:
+        with _temporary_beside(target) as (fd, tmp):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if target.exists():
+                # Keep the permissions of the file being replaced (mkstemp makes it 0600).
+                tmp.chmod(target.stat().st_mode & 0o7777)
+            else:
+                tmp.chmod(0o666 & ~_umask())
+            tmp.replace(target)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise WriteError(f"{target}: cannot write: {reason}") from error
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def packaged_data_path() -> Path:
+    """The dataset that ships with eventline.
+
+    In a wheel it is ``eventline/data/events.json``; in an editable install
+    or a source checkout it is the repository's ``data/events.json``.
+    """
+    shipped = resources.files("eventline") / "data" / "events.json"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "data" / "events.json"
+
+
+def default_data_path() -> Path:
+    """``./data/events.json`` when it exists, else the packaged dataset."""
+    local = Path("data") / "events.json"
+    return local if local.is_file() else packaged_data_path()

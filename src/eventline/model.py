@@ -1,0 +1,231 @@
+"""The records of a timeline: frozen attrs classes, built by :mod:`eventline.io`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal, overload
+
+import attrs
+
+from eventline.dates import EventDate
+
+__all__ = ["Actor", "ActorKind", "Category", "Citation", "Event", "Source", "Timeline"]
+
+ActorKind = Literal["person", "state", "organization"]
+
+
+@attrs.frozen
+class Category:
+    """A lane of the timeline.
+
+    Attributes:
+        id: slug, unique among categories.
+        label: the name readers see.
+        color: ``#rrggbb``, or None to let the renderer choose.
+    """
+
+    id: str
+    label: str
+    color: str | None = None
+
+
+@attrs.frozen
+class Actor:
+    """A person, state or organization that takes part in events.
+
+    Attributes:
+        id: slug, unique among actors.
+        name: the name readers see.
+        kind: ``"person"``, ``"state"`` or ``"organization"``.
+        role: what the actor was at the time of the story, if it helps.
+        wikidata: a Wikidata item id such as ``Q7747``, when known for sure.
+    """
+
+    id: str
+    name: str
+    kind: ActorKind
+    role: str | None = None
+    wikidata: str | None = None
+
+
+@attrs.frozen
+class Source:
+    """A published work that events cite.
+
+    Attributes:
+        id: slug, unique among sources.
+        title: the work's title.
+        publisher: who published it.
+        published: when it was published.
+        url: where to read it (http or https).
+    """
+
+    id: str
+    title: str
+    publisher: str | None = None
+    published: EventDate | None = None
+    url: str | None = None
+
+
+@attrs.frozen
+class Citation:
+    """An event's reference to a source.
+
+    Attributes:
+        source: the id of a declared source.
+        quote: a short verbatim excerpt of the source (at most 300 characters).
+    """
+
+    source: str
+    quote: str | None = None
+
+
+@attrs.frozen
+class Event:
+    """One thing that happened.
+
+    Attributes:
+        id: slug, unique among events.
+        title: a one-line headline.
+        date: when it happened, as precisely as known.
+        category: the id of a declared category.
+        summary: one to three sentences, or None.
+        actors: ids of declared actors, in the order the curator gave.
+        places: place names.
+        tags: slugs for grouping.
+        citations: at least one reference to a declared source.
+    """
+
+    id: str
+    title: str
+    date: EventDate
+    category: str
+    summary: str | None = None
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.date, str]:
+        """The canonical order: earliest day, latest day (open ends last), id."""
+        lower, upper = self.date.sort_key
+        return (lower, upper, self.id)
+
+
+DateLike = str | dt.date | EventDate
+
+
+def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(sorted(events, key=lambda e: e.sort_key))
+
+
+def _index(timeline: Timeline) -> dict[str, Event]:
+    return {e.id: e for e in timeline.events}
+
+
+@attrs.frozen
+class Timeline:
+    """A sorted, immutable sequence of events with the tables they refer to.
+
+    ``len(tl)``, ``tl[0]``, ``for event in tl`` and ``tl.get(id)`` work as
+    for a sequence; :meth:`filter` returns a new timeline.
+
+    Attributes:
+        title: the dataset's title.
+        events: the events in canonical order.
+        description: a paragraph about the dataset, or None.
+        categories: declared categories by id, in file order.
+        actors: declared actors by id, in file order.
+        sources: declared sources by id, in file order.
+        schema: the file's ``$schema`` reference, kept so a round trip keeps it.
+    """
+
+    title: str
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_sorted_events)
+    description: str | None = None
+    categories: Mapping[str, Category] = attrs.field(factory=dict, hash=False)
+    actors: Mapping[str, Actor] = attrs.field(factory=dict, hash=False)
+    sources: Mapping[str, Source] = attrs.field(factory=dict, hash=False)
+    schema: str | None = None
+    _by_id: dict[str, Event] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=attrs.Factory(_index, takes_self=True)
+    )
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        return self.events[index]
+
+    def get(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        return self._by_id.get(event_id)
+
+    def filter(
+        self,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        categories: Iterable[str] | None = None,
+        actors: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Timeline:
+        """The events that match every given criterion, as a new timeline.
+
+        Args:
+            start: keep events whose possible span reaches this day or later
+                (an EDTF string or a date; a month or year counts from its first day).
+            end: keep events whose possible span begins on or before this day
+                (a month or year counts to its last day).
+            categories: keep events in any of these categories.
+            actors: keep events with any of these actors.
+            tags: keep events with any of these tags.
+
+        An empty or None criterion keeps everything. The tables are kept whole.
+
+        Raises:
+            eventline.DateError: a date string is not of the grammar.
+        """
+        lo = _bound(start, upper=False)
+        hi = _bound(end, upper=True)
+        cats = set(categories or ())
+        acts = set(actors or ())
+        tagset = set(tags or ())
+        kept = [
+            e
+            for e in self.events
+            if ((lo is None and hi is None) or e.date.overlaps(lo, hi))
+            and (not cats or e.category in cats)
+            and (not acts or not acts.isdisjoint(e.actors))
+            and (not tagset or not tagset.isdisjoint(e.tags))
+        ]
+        return attrs.evolve(self, events=tuple(kept))
+
+    def used(self) -> Timeline:
+        """The same events with only the categories, actors and sources they use."""
+        cats = {e.category for e in self.events}
+        acts = {a for e in self.events for a in e.actors}
+        srcs = {c.source for e in self.events for c in e.citations}
+        return attrs.evolve(
+            self,
+            categories={k: v for k, v in self.categories.items() if k in cats},
+            actors={k: v for k, v in self.actors.items() if k in acts},
+            sources={k: v for k, v in self.sources.items() if k in srcs},
+        )
+
+
+def _bound(value: DateLike | None, *, upper: bool) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    date = value if isinstance(value, EventDate) else EventDate.parse(value)
+    return date.upper if upper else date.lower

@@ -229,7 +229,8 @@ def timeline_to_json(timeline: Timeline) -> dict[str, Any]:
             "categories": [
                 _compact({"id": c.id, "label": c.label, "color": c.color})
                 for c in timeline.categories.values()
-            ],
+            ]
+            or None,
             "actors": [
                 _compact(
                     {
@@ -241,7 +242,8 @@ def timeline_to_json(timeline: Timeline) -> dict[str, Any]:
                     }
                 )
                 for a in timeline.actors.values()
-            ],
+            ]
+            or None,
             "sources": [
                 _compact(
                     {
@@ -253,7 +255,8 @@ def timeline_to_json(timeline: Timeline) -> dict[str, Any]:
                     }
                 )
                 for s in timeline.sources.values()
-            ],
+            ]
+            or None,
             "events": [_event_to_json(e) for e in timeline.events],
         }
     )

@@ -100,6 +100,8 @@ def _url(value: Any) -> str | None:
     if (problem := _string(value)) is not None:
         return problem
     if URL_RE.fullmatch(value) is None:
+        if any(c.isspace() for c in value):
+            return "contains spaces; write them as %20"
         scheme = value.split(":", 1)[0].lower() if ":" in value else ""
         if scheme and scheme not in ("http", "https"):
             return f"{scheme}: links are not allowed; use an http:// or https:// address"
@@ -286,7 +288,7 @@ def _check_list(
 
 def _record_id(record: dict[str, Any]) -> str | None:
     rid = record.get("id")
-    return rid if isinstance(rid, str) and len(rid) <= MAX_LINE else None
+    return rid if isinstance(rid, str) and ID_RE.fullmatch(rid) else None
 
 
 def check_document(doc: Any, file: str) -> list[Problem]:
@@ -316,7 +318,7 @@ def check_document(doc: Any, file: str) -> list[Problem]:
                 continue
             rid = _record_id(row)
             _check_object(out, row, spec, location, rid)
-            if rid is None or ID_RE.fullmatch(rid) is None:
+            if rid is None:
                 continue
             if rid in seen:
                 out.add(
@@ -403,6 +405,8 @@ def check_canonical(doc: dict[str, Any], raw: bytes, file: str) -> list[Problem]
                 )
             ]
     expected = io.dumps(io.timeline_from_json(doc)).encode("utf-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return [Problem(file, f"starts with a UTF-8 byte order mark; {fix}")]
     if raw != expected:
         return [Problem(file, f"not in canonical format (key order, indentation, spacing); {fix}")]
     return []

@@ -299,18 +299,29 @@ def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
         raise
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, *, make_parents: bool = False
+) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The data goes to a temporary file in the same folder, is flushed to disk,
     and is renamed over the target. Text is written as UTF-8 with ``\\n`` line ends.
 
     Raises:
-        WriteError: the folder is missing or read-only, the disk is full, ...;
+        WriteError: the folder is missing (and ``make_parents`` is false) or
+            read-only, the disk is full, ...;
             the message names the file and the target is left as it was.
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if make_parents:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WriteError(
+                f"{target}: cannot write: cannot create folder {target.parent}: {reason}"
+            ) from error
     if not target.parent.is_dir():
         raise WriteError(f"{target}: cannot write: folder {target.parent} does not exist")
     try:

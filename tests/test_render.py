@@ -1,0 +1,213 @@
+"""The timeline page and figure, outside the browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+
+import plotly.graph_objects as go
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from plotly.offline import get_plotlyjs
+
+import eventline
+from eventline import render
+
+from .conftest import REPO, write_json
+from .golden import check_golden
+from .test_dates import event_dates
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "</script><script>window.__xss=1</script>"
+
+
+def _without_plotlyjs(page: str) -> str:
+    bundle = get_plotlyjs()
+    assert page.count(bundle) == 1
+    return page.replace(bundle, "/* plotly.js */")
+
+
+def test_page_matches_its_golden_file(small_file):
+    """The page (without the bulky plotly.js) is byte for byte the reviewed one."""
+    page = render.to_html(eventline.load(small_file))
+    check_golden("small-timeline.html", _without_plotlyjs(page))
+
+
+def test_committed_report_is_current():
+    """reports/timeline.html is what `eventline render` makes of data/events.json."""
+    expected = render.to_html(eventline.load(REPO / "data" / "events.json"))
+    committed = (REPO / "reports" / "timeline.html").read_text(encoding="utf-8")
+    assert committed == expected, "reports/timeline.html is stale: run `eventline render`"
+
+
+def test_same_data_same_bytes_across_processes(tmp_path, small_file):
+    """Two separate processes (different hash seeds) write identical pages."""
+    digests = set()
+    for seed in ("1", "2"):
+        out = tmp_path / f"page-{seed}.html"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "eventline",
+                "render",
+                "--data",
+                str(small_file),
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_figure_is_a_plotly_figure_with_every_event(small_file):
+    """figure() returns a go.Figure whose overview draws one marker per event."""
+    tl = eventline.load(small_file)
+    fig = render.figure(tl)
+    assert isinstance(fig, go.Figure)
+    overview = [t for t in fig.data if t.meta == ("overview", "events")]
+    assert sorted(c[0] for t in overview for c in t.customdata) == sorted(e.id for e in tl)
+    assert {t.name for t in overview} == {"Diplomacy", "Military"}
+    assert all(t.type == "scatter" for t in fig.data)
+
+
+def test_many_events_switch_to_webgl(tmp_path, small_doc):
+    """Above the threshold, markers and bars are scattergl and the chronology is capped."""
+    base = small_doc["events"][3]
+    small_doc["events"] = [
+        {
+            **base,
+            "id": f"e{i:05d}",
+            "date": f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        }
+        for i in range(render.WEBGL_THRESHOLD + 1)
+    ]
+    tl = eventline.load(write_json(tmp_path / "many.json", small_doc))
+    fig = render.figure(tl)
+    markers = [t for t in fig.data if t.meta == ("overview", "events")]
+    assert {t.type for t in markers} == {"scattergl"}
+    assert sum(len(t.x) for t in markers) == len(tl)
+    page = render.to_html(tl, plotlyjs="cdn")
+    assert page.count('<li class="event"') == render.CHRONOLOGY_LIMIT
+    assert f"shows the first 1,000 of {len(tl):,} events" in page
+
+
+def test_hostile_text_is_escaped_everywhere(tmp_path, small_doc):
+    """Data text never reaches the page or the figure JSON as markup."""
+    small_doc["title"] = SCRIPT
+    small_doc["description"] = HOSTILE
+    small_doc["categories"][0]["label"] = HOSTILE
+    small_doc["actors"][0]["name"] = SCRIPT
+    small_doc["sources"][0]["title"] = HOSTILE
+    small_doc["sources"][0]["url"] = 'https://example.org/"><script>window.__xss=1</script>'
+    event = small_doc["events"][3]
+    event["title"] = HOSTILE
+    event["summary"] = SCRIPT + " <a href='javascript:window.__xss=1'>x</a>"
+    event["citations"][0]["quote"] = SCRIPT
+    event["places"] = [HOSTILE]
+    tl = eventline.load(write_json(tmp_path / "evil.json", small_doc))
+    page = _without_plotlyjs(render.to_html(tl))
+    figure_json = re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)
+    assert figure_json is not None
+    assert "<" not in figure_json.group(1)
+    html_part = page.replace(figure_json.group(1), "")
+    assert "<img" not in html_part
+    assert not re.search(r"href=[\"']?javascript:", html_part)
+    assert len(re.findall(r"<script\b", page)) == 4
+    assert page.count("</script>") == 4
+
+
+class TestRenderCommand:
+    def test_render_writes_the_default_report(self, run, monkeypatch, tmp_path, small_file):
+        """With no -o, render creates reports/ and writes reports/timeline.html."""
+        monkeypatch.chdir(tmp_path)
+        result = run("render", "--data", str(small_file))
+        assert result.exit_code == 0
+        assert result.stdout == "reports/timeline.html: 5 events drawn\n"
+        page = (tmp_path / "reports" / "timeline.html").read_text("utf-8")
+        assert page == render.to_html(eventline.load(small_file))
+        assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["timeline.html"]
+
+    def test_render_with_filters_title_and_cdn(self, run, tmp_path, small_file):
+        """Filters pick the events, --title names the page, --plotlyjs cdn makes it small."""
+        out = tmp_path / "out.html"
+        result = run(
+            "render",
+            "--data",
+            str(small_file),
+            "-o",
+            str(out),
+            "--from",
+            "2025",
+            "--title",
+            "Only 2025",
+            "--plotlyjs",
+            "cdn",
+        )
+        assert result.stdout == f"{out}: 3 events drawn\n"
+        page = out.read_text("utf-8")
+        assert "<title>Only 2025</title>" in page
+        assert len(page) < 200_000
+        assert 'integrity="sha384-' in page
+
+    def test_unwritable_output_fails_cleanly(self, run, tmp_path, small_file):
+        """An output whose folder cannot be made is exit 1 with the reason, no traceback."""
+        (tmp_path / "file.txt").write_text("not a folder")
+        result = run(
+            "render", "--data", str(small_file), "-o", str(tmp_path / "file.txt" / "out.html")
+        )
+        assert result.exit_code == 1
+        assert result.stdout.startswith(f"{tmp_path / 'file.txt' / 'out.html'}: cannot write")
+
+    def test_output_that_is_a_folder_is_a_usage_error(self, run, tmp_path, small_file):
+        """-o naming a folder is refused before any work, exit 2."""
+        result = run("render", "--data", str(small_file), "-o", str(tmp_path))
+        assert result.exit_code == 2
+        assert "is a directory" in result.stderr
+
+
+def test_import_eventline_does_not_import_plotly():
+    """`import eventline` stays light: plotly loads only when rendering."""
+    code = "import sys, eventline; eventline.load(); print('plotly' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("plotlyjs", ["embed", "cdn"])
+def test_page_has_no_share_to_cloud_or_logo(small_file, plotlyjs):
+    """A published page does not invite readers to upload the chart."""
+    page = render.to_html(eventline.load(small_file), plotlyjs=plotlyjs)
+    config = re.search(r"Plotly\.newPlot\(gd, fig\.data, fig\.layout, (\{.*?\})\)", page)
+    assert config is not None
+    settings = json.loads(config.group(1))
+    assert settings["showSendToCloud"] is False
+    assert settings["displaylogo"] is False
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(event_dates(), min_size=1, max_size=12))
+def test_any_valid_dates_render(dates):
+    """Whatever dates a valid file holds, the figure builds with one overview marker each."""
+    events = [
+        eventline.Event(
+            id=f"e{i}", title="An event", date=d, category="c", citations=(eventline.Citation("s"),)
+        )
+        for i, d in enumerate(dates)
+    ]
+    tl = eventline.Timeline(
+        title="Any",
+        events=tuple(events),
+        categories={"c": eventline.Category("c", "C")},
+        sources={"s": eventline.Source("s", "S")},
+    )
+    fig = render.figure(tl)
+    overview = [t for t in fig.data if t.meta == ("overview", "events")]
+    assert sum(len(t.x) for t in overview) == len(events)

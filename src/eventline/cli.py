@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -276,7 +277,10 @@ def show_command(event_id: str, data: Path | None) -> None:
     if event.tags:
         lines.append(f"  tags:      {', '.join(event.tags)}")
     if event.summary:
-        lines += ["", f"  {event.summary}"]
+        lines += [
+            "",
+            *textwrap.wrap(event.summary, 78, initial_indent="  ", subsequent_indent="  "),
+        ]
     lines += ["", "  Sources:"]
     for citation in event.citations:
         source = timeline.sources.get(citation.source)

@@ -349,6 +349,58 @@ def render_command(
     click.echo(f"{output}: {len(timeline)} events drawn")
 
 
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "ics", "timelinejs"]),
+    required=True,
+    help="json: the data format, filtered; csv: a spreadsheet; ics: a calendar; "
+    "timelinejs: Knight Lab's TimelineJS.",
+)
+@_data_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@_filter_options
+def export_command(
+    fmt: str,
+    data: Path | None,
+    output: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: tuple[str, ...],
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Export events as JSON, CSV, iCalendar or TimelineJS.
+
+    The same data always gives the same bytes. Text a spreadsheet would run
+    as a formula is defused in CSV; no data text becomes live HTML in
+    TimelineJS.
+
+    Example: eventline export --format ics --from 2025-02 -o talks.ics
+    """
+    from eventline.export import export
+
+    timeline = _filtered(data, start, end, categories, actors, tags)
+    text = export(timeline, fmt)
+    if output is None:
+        # Bytes (click writes them to the binary stream), so CSV's and
+        # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    try:
+        io.atomic_write(output, text)
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{output}: {len(timeline)} events exported as {fmt}", err=True)
+
+
 def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> None:
     """Run the CLI (the ``eventline`` console script)."""
     cli.main(args=argv, prog_name=prog_name or "eventline")

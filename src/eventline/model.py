@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -208,6 +208,30 @@ class Timeline:
             and (not tagset or not tagset.isdisjoint(e.tags))
         ]
         return attrs.evolve(self, events=tuple(kept))
+
+    def to_json(self) -> str:
+        """Canonical JSON of these events with only the tables they use; it validates."""
+        from eventline.export import export
+
+        return export(self, "json")
+
+    def to_csv(self) -> str:
+        """CSV text (RFC 4180), one row per event; see :mod:`eventline.export.csv`."""
+        from eventline.export import export
+
+        return export(self, "csv")
+
+    def to_ics(self) -> str:
+        """iCalendar text, one all-day VEVENT per event; see :mod:`eventline.export.ics`."""
+        from eventline.export import export
+
+        return export(self, "ics")
+
+    def to_timelinejs(self) -> dict[str, Any]:
+        """A TimelineJS3 JSON object (a dict); see :mod:`eventline.export.timelinejs`."""
+        from eventline.export.timelinejs import to_timelinejs
+
+        return to_timelinejs(self)
 
     def used(self) -> Timeline:
         """The same events with only the categories, actors and sources they use."""

@@ -20,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
-    """A date of eventline's grammar (``2025-02-12``, ``2022-02``, ``2014``)."""
+    """A date of eventline's grammar (``2025-02-12``) or free text (``Feb 2022``)."""
 
     name = "DATE"
 
@@ -28,9 +28,10 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, EventDate):
             return value
         try:
-            return EventDate.parse(value)
+            return EventDate.from_text(value)
         except DateError as error:
-            self.fail(f"{value!r} {error}", param, ctx)
+            message = str(error)
+            self.fail(message if message.startswith("'") else f"{value!r} {message}", param, ctx)
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
@@ -399,6 +400,133 @@ def export_command(
         click.echo(str(error))
         raise SystemExit(1) from None
     click.echo(f"{output}: {len(timeline)} events exported as {fmt}", err=True)
+
+
+@cli.command("add")
+@_data_option
+@click.option("--id", "event_id", help="The event's id. Default: a slug of the title, made unique.")
+@click.option("--title", required=True, help="A one-line headline.")
+@click.option(
+    "--date",
+    "date_text",
+    required=True,
+    metavar="TEXT",
+    help="2025-02-12, 'February 2022', 'Feb 14-16, 2025', 'circa 2014', "
+    "'since February 24, 2022', ... The precision the text gives is kept.",
+)
+@click.option("--category", required=True, help="A declared category id.")
+@click.option("--actor", "actors", multiple=True, help="A declared actor id (repeatable).")
+@click.option("--place", "places", multiple=True, help="A place name (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag slug (repeatable).")
+@click.option("--source", required=True, help="The id of the declared source to cite.")
+@click.option("--quote", help="A short verbatim excerpt of the source (at most 300 characters).")
+@click.option("--summary", help="One to three sentences in your own words.")
+@click.option(
+    "--dayfirst/--monthfirst",
+    "dayfirst",
+    default=None,
+    help="How to read an all-numeric date such as 02/03/2025 (refused unless one is given).",
+)
+def add_command(
+    data: Path | None,
+    event_id: str | None,
+    title: str,
+    date_text: str,
+    category: str,
+    actors: tuple[str, ...],
+    places: tuple[str, ...],
+    tags: tuple[str, ...],
+    source: str,
+    quote: str | None,
+    summary: str | None,
+    dayfirst: bool | None,
+) -> None:
+    """Add an event to the data file, validated, in its canonical place.
+
+    The whole file is checked before anything is written; on any problem the
+    file stays as it was, byte for byte. Several `add`s may run at once.
+
+    Example: eventline add --title "Trump and Putin speak by phone" --date "Feb 12, 2025"
+    --category diplomacy --actor trump --actor putin --source concessions-article
+    """
+    from eventline.authoring import add_event
+
+    try:
+        date = EventDate.from_text(date_text, dayfirst=dayfirst)
+    except DateError as error:
+        message = str(error)
+        detail = message if message.startswith("'") else f"{date_text!r} {message}"
+        raise click.BadParameter(detail, param_hint="--date") from None
+    target = data or Path("data") / "events.json"
+    if data is None and not target.is_file():
+        raise click.UsageError("./data/events.json does not exist; name the file with --data")
+    try:
+        event = add_event(
+            target,
+            title=title,
+            date=date,
+            category=category,
+            source=source,
+            event_id=event_id,
+            actors=actors,
+            places=places,
+            tags=tags,
+            quote=quote,
+            summary=summary,
+        )
+    except InvalidDataError as error:
+        _echo_problems(error.problems)
+        raise SystemExit(1) from None
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{target}: added {event.id} ({event.date})")
+
+
+@cli.command("extract")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--published",
+    required=True,
+    type=DateParam(),
+    help="The article's publication day, which relative dates are resolved against.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table"]),
+    default="table",
+    show_default=True,
+    help="json: a list of objects (text, date, start, end, rule, sentence).",
+)
+def extract_command(article: Path, published: EventDate, fmt: str) -> None:
+    """List every date mentioned in a plain-text article, resolved to the grammar.
+
+    "on Wednesday", "January 20", "later this week" and the like are resolved
+    against --published; durations ("three-year-long") are left out.
+
+    Example: eventline extract article.txt --published 2025-02-13 --format json
+    """
+    import json
+
+    from eventline.extract import extract
+
+    try:
+        text = article.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.BadParameter("is not UTF-8 text", param_hint="ARTICLE") from None
+    try:
+        mentions = extract(text, published)
+    except DateError as error:
+        raise click.BadParameter(str(error), param_hint="--published") from None
+    if fmt == "json":
+        click.echo(json.dumps([m.to_json() for m in mentions], indent=2, ensure_ascii=False))
+        return
+    rows = [("OFFSET", "TEXT", "DATE", "RULE")]
+    rows += [(str(m.start), m.text, str(m.date), m.rule) for m in mentions]
+    for line in _table(rows):
+        click.echo(line)
+    click.echo(f"{len(mentions)} date mentions", err=True)
 
 
 def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> None:

@@ -164,6 +164,23 @@ class EventDate:
             date = cls(start)
         return date
 
+    @classmethod
+    def from_text(cls, text: str, dayfirst: bool | None = None) -> EventDate:
+        """A date from the grammar or from free text, keeping the precision the text gave.
+
+        ``February 2022`` → ``2022-02``, ``Feb 14-16, 2025`` →
+        ``2025-02-14/2025-02-16``, ``circa 2014`` → ``2014~``, ``since
+        February 24, 2022`` → ``2022-02-24/..``. See :func:`eventline.freetext.from_text`.
+
+        Raises:
+            DateError: the text has no date, names one that does not exist, is
+                an ambiguous numeric date (unless ``dayfirst`` settles it), a
+                weekday alone, or lacks a year; the message says what to type.
+        """
+        from eventline.freetext import from_text
+
+        return from_text(text, dayfirst)
+
     @property
     def is_interval(self) -> bool:
         """True for ``A/B``, ``A/..`` and ``A/``."""

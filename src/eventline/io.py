@@ -11,6 +11,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
 from eventline.dates import EventDate
 from eventline.model import Actor, Category, Citation, Event, Source, Timeline
 from eventline.problems import Problem
@@ -20,6 +26,7 @@ __all__ = [
     "atomic_write",
     "default_data_path",
     "dumps",
+    "locked",
     "packaged_data_path",
     "read_document",
     "timeline_from_json",
@@ -339,6 +346,27 @@ def atomic_write(
     except OSError as error:
         reason = error.strerror or str(error)
         raise WriteError(f"{target}: cannot write: {reason}") from error
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock for ``path`` (on ``path.lock`` beside it) while the block runs.
+
+    The lock file stays: removing it would let two writers lock different files.
+    """
+    lock_path = Path(f"{os.fspath(path)}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise WriteError(f"{lock_path}: cannot create the lock file: {error.strerror}") from error
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:  # pragma: no cover - Windows
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _umask() -> int:

@@ -1,0 +1,152 @@
+"""eventline extract: every dated mention of an article, resolved against its publication."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eventline.extract import extract
+
+from .conftest import REPO
+
+PUBLISHED = "2025-02-13"  # a Thursday
+SEED = REPO.parent / "shared" / "seeds" / "article-2025-02-ukraine-peace-talks.txt"
+
+
+def found(text: str, published: str = PUBLISHED) -> list[tuple[str, str, str]]:
+    return [(m.text, str(m.date), m.rule) for m in extract(text, published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Talks opened on March 3, 2025 in Riyadh.",
+            [("March 3, 2025", "2025-03-03", "absolute-date")],
+        ),
+        ("It began on 24 February 2022.", [("24 February 2022", "2022-02-24", "absolute-date")]),
+        ("Filed 2024-11-05 in court.", [("2024-11-05", "2024-11-05", "absolute-date")]),
+        (
+            "They met Feb 14-16, 2025.",
+            [("Feb 14-16, 2025", "2025-02-14/2025-02-16", "absolute-range")],
+        ),
+        (
+            "They met 14–16 February 2025.",
+            [("14–16 February 2025", "2025-02-14/2025-02-16", "absolute-range")],
+        ),
+        ("The war began in February 2022.", [("February 2022", "2022-02", "month-year")]),
+        ("He took office on January 20.", [("January 20", "2025-01-20", "month-day")]),
+        ("A vote is due on December 28.", [("December 28", "2024-12-28", "month-day")]),
+        ("Elections come on March 1.", [("March 1", "2025-03-01", "month-day")]),
+        ("The calls came on Wednesday.", [("on Wednesday", "2025-02-12", "weekday")]),
+        ("The report came out on Thursday.", [("on Thursday", "2025-02-13", "weekday")]),
+        ("They meet next Tuesday.", [("next Tuesday", "2025-02-18", "next-weekday")]),
+        ("They met last Thursday.", [("last Thursday", "2025-02-06", "last-weekday")]),
+        ("Last Friday was quiet.", [("Last Friday", "2025-02-07", "last-weekday")]),
+        ("It happened yesterday.", [("yesterday", "2025-02-12", "relative")]),
+        ("It happens today.", [("today", "2025-02-13", "relative")]),
+        ("It happens tomorrow.", [("tomorrow", "2025-02-14", "relative")]),
+        (
+            "Delegates meet later this week.",
+            [("later this week", "2025-02-14/2025-02-16", "relative")],
+        ),
+        ("Delegates met this week.", [("this week", "2025-02-10/2025-02-16", "relative")]),
+        ("Delegates met last week.", [("last week", "2025-02-03/2025-02-09", "relative")]),
+        ("Delegates meet next week.", [("next week", "2025-02-17/2025-02-23", "relative")]),
+        ("Prices rose last month.", [("last month", "2025-01", "relative")]),
+        ("Prices fall next month.", [("next month", "2025-03", "relative")]),
+        ("Growth slowed last year.", [("last year", "2024", "relative")]),
+        ("Growth is slow this year.", [("this year", "2025", "relative")]),
+        ("Borders as in 2014 are gone.", [("2014", "2014", "year")]),
+        ("A return to pre-2014 borders.", [("pre-2014", "2014", "year")]),
+        ("Tension has grown since 2014.", [("2014", "2014", "year")]),
+    ],
+)
+def test_each_rule(text, expected):
+    """Each rule finds its phrase and resolves it against a Thursday, 13 February 2025."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The nearly three-year-long war goes on.",
+        "He served for 20 years.",
+        "Russia holds roughly 20% of the land.",
+        "It cost $2014 and 1,2014 units.",
+        "The 1500-page report and 3000 troops.",
+        "There is no date on February 30, 2025 here.",
+    ],
+)
+def test_durations_amounts_and_impossible_days_are_not_dates(text):
+    """Durations, ages, percentages, amounts and non-existent days give no mention."""
+    assert found(text) == []
+
+
+def test_offsets_and_sentences(tmp_path):
+    """start/end slice the phrase out of the text; sentence is the one it stands in."""
+    text = "First sentence here. The summit ended on Wednesday. A third one."
+    (mention,) = extract(text, PUBLISHED)
+    assert text[mention.start : mention.end] == mention.text == "on Wednesday"
+    assert mention.sentence == "The summit ended on Wednesday."
+
+
+def test_cli_json_output(run, tmp_path):
+    """--format json gives objects with text, date, sentence, start, end and rule."""
+    article = tmp_path / "a.txt"
+    article.write_text("Officials met on Monday. A deal may come next month.\n", encoding="utf-8")
+    result = run("extract", str(article), "--published", "2025-02-13", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [
+        {
+            "text": "on Monday",
+            "date": "2025-02-10",
+            "start": 14,
+            "end": 23,
+            "rule": "weekday",
+            "sentence": "Officials met on Monday.",
+        },
+        {
+            "text": "next month",
+            "date": "2025-03",
+            "start": 41,
+            "end": 51,
+            "rule": "relative",
+            "sentence": "A deal may come next month.",
+        },
+    ]
+
+
+def test_cli_table_and_free_text_publication_date(run, tmp_path):
+    """The table names offset, phrase, date and rule; --published takes free text too."""
+    article = tmp_path / "a.txt"
+    article.write_text("They spoke yesterday.", encoding="utf-8")
+    result = run("extract", str(article), "--published", "February 13, 2025")
+    assert result.stdout == (
+        "OFFSET  TEXT       DATE        RULE\n11      yesterday  2025-02-12  relative\n"
+    )
+    assert result.stderr == "1 date mentions\n"
+
+
+def test_publication_must_be_a_day(run, tmp_path):
+    """A month is not a publication day: exit 2 with the reason."""
+    article = tmp_path / "a.txt"
+    article.write_text("Yesterday.", encoding="utf-8")
+    result = run("extract", str(article), "--published", "2025-02")
+    assert result.exit_code == 2
+    assert "the publication date must be a single day, not 2025-02" in result.stderr
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the article's text is not on this machine")
+def test_every_mention_of_the_seed_article_is_found_and_resolved():
+    """On the story's article, published Thursday 13 February 2025, each dated mention resolves."""
+    mentions = extract(SEED.read_text(encoding="utf-8"), PUBLISHED)
+    assert [(m.text, str(m.date), m.rule) for m in mentions] == [
+        ("January 20", "2025-01-20", "month-day"),
+        ("on Wednesday", "2025-02-12", "weekday"),
+        ("pre-2014", "2014", "year"),
+        ("February 2022", "2022-02", "month-year"),
+        ("on Wednesday", "2025-02-12", "weekday"),
+        ("later this week", "2025-02-14/2025-02-16", "relative"),
+    ]

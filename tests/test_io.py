@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventline import io
 
@@ -59,3 +62,17 @@ def test_bom_is_accepted_when_reading(tmp_path):
     path.write_bytes(b'\xef\xbb\xbf{"title": "x", "events": []}')
     doc, problems = io.read_document(path)
     assert (doc, problems) == ({"title": "x", "events": []}, [])
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+        ),
+        max_leaves=25,
+    )
+)
+def test_canonical_writer_matches_json_dumps(value):
+    """The fast canonical writer gives exactly json.dumps(indent=2, ensure_ascii=False) + newline."""
+    assert io.dumps_json(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"

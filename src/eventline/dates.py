@@ -147,6 +147,17 @@ class EventDate:
         """
         if not isinstance(text, str):
             raise DateError(f"must be a string, not {type(text).__name__}")
+        cached = _PARSED.get(text)
+        if cached is not None:
+            return cached
+        date = cls._parse(text)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[text] = date
+        return date
+
+    @classmethod
+    def _parse(cls, text: str) -> EventDate:
         match = _DATE_RE.fullmatch(text)
         if match is None:
             raise DateError(_explain(text))
@@ -269,6 +280,10 @@ class EventDate:
 
 
 _PRECISION_RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
+
+# Large files repeat the same dates; parsed values are immutable, so share them.
+_PARSED: dict[str, EventDate] = {}
+_PARSED_MAX = 200_000
 
 
 def _point(year: str, month: str | None, day: str | None, qualifier: str | None) -> DatePoint:

@@ -26,6 +26,7 @@ __all__ = [
     "atomic_write",
     "default_data_path",
     "dumps",
+    "dumps_json",
     "locked",
     "packaged_data_path",
     "read_document",
@@ -289,7 +290,53 @@ def _event_to_json(event: Event) -> dict[str, Any]:
 
 def dumps(timeline: Timeline) -> str:
     """The canonical text of a timeline: 2-space indent, schema key order, trailing newline."""
-    return json.dumps(timeline_to_json(timeline), indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(timeline_to_json(timeline))
+
+
+_encode_string = json.encoder.encode_basestring  # the C version where available
+
+
+def dumps_json(value: Any) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False) + "\\n"``, byte for byte, faster.
+
+    With an indent, the standard library falls back to its pure-Python encoder;
+    this writer keeps string escaping in C and builds the layout itself.
+    """
+    parts: list[str] = []
+    _write(value, parts, "\n")
+    parts.append("\n")
+    return "".join(parts)
+
+
+def _write(value: Any, parts: list[str], newline: str) -> None:
+    if isinstance(value, str):
+        parts.append(_encode_string(value))
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        parts.append("{")
+        first = True
+        for key, item in value.items():
+            parts.append(inner if first else "," + inner)
+            first = False
+            parts.append(_encode_string(key))
+            parts.append(": ")
+            _write(item, parts, inner)
+        parts.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        parts.append("[")
+        for i, item in enumerate(value):
+            parts.append(inner if i == 0 else "," + inner)
+            _write(item, parts, inner)
+        parts.append(newline + "]")
+    else:
+        parts.append(json.dumps(value))
 
 
 @contextlib.contextmanager

@@ -691,6 +691,9 @@ header h1 { font-size: 1.6rem; margin: 1.2rem 0 0.3rem; }
 .chronology blockquote { margin: 0.15rem 0 0.15rem 0; color: #5b6475; font-style: italic; }
 .note { background: #fff7e0; padding: 0.5rem 0.8rem; border-radius: 4px; }
 .js .nojs { display: none; }
+/* Data text is isolated: a right-to-left override in a title cannot reorder what follows. */
+.chronology strong, .chronology .summary, .chronology .meta, .chronology li li, h1, .subtitle {
+  unicode-bidi: isolate; }
 footer { color: #6b7383; font-size: 0.85rem; margin: 2rem auto 1rem; }
 """
 

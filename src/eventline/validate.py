@@ -52,12 +52,18 @@ def _string(value: Any) -> str | None:
     return None
 
 
+# Unicode category Cc: C0 and C1 controls and DEL.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def _bad_char(text: str, *, newlines: bool) -> str | None:
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (newlines and char == "\n"):
-            name = "a line break" if char in "\r\n" else f"the control character U+{ord(char):04X}"
-            return f"contains {name}; remove it"
-    return None
+    found = (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = "a line break" if char in "\r\n" else f"the control character U+{ord(char):04X}"
+    return f"contains {name}; remove it"
 
 
 def _text(max_len: int, *, newlines: bool = False) -> _Check:

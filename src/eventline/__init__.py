@@ -48,10 +48,18 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
             ``problems`` lists everything wrong. Nothing is half-loaded.
             (Canonical formatting is not required to load; ``validate`` checks it.)
     """
+    from eventline import quick
+
     target = io.packaged_data_path() if path is None else path
-    doc, problems = io.read_document(target)
-    if not problems:
-        problems = check_document(doc, str(target))
-    if problems:
+    raw, problems = io.read_bytes(target, str(target))
+    if raw is None:
         raise InvalidDataError(problems)
-    return io.timeline_from_json(doc)
+    with quick.paused_gc():
+        doc = quick.valid_canonical_document(raw)
+        if doc is None:
+            doc, problems = io.decode_document(raw, str(target))
+            if not problems:
+                problems = check_document(doc, str(target))
+            if problems:
+                raise InvalidDataError(problems)
+        return io.timeline_from_json(doc)

@@ -14,7 +14,7 @@ from eventline import io, load
 from eventline.dates import DateError, EventDate
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem
-from eventline.validate import check_document, validate
+from eventline.validate import canonical_form, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -175,24 +175,21 @@ def fmt_command(files: tuple[Path, ...], check: bool) -> None:
     failed = False
     for target in targets:
         raw, problems = io.read_bytes(target, str(target))
-        doc = None
+        canonical = None
         if raw is not None:
-            doc, problems = io.decode_document(raw, str(target))
-        if not problems:
-            problems = check_document(doc, str(target))
-        if problems or raw is None or not isinstance(doc, dict):
+            canonical, problems = canonical_form(raw, str(target))
+        if raw is None or canonical is None:
             _echo_problems(problems)
             failed = True
             continue
-        text = io.dumps(io.timeline_from_json(doc))
-        if text.encode("utf-8") == raw:
+        if canonical == raw:
             click.echo(f"{target}: already canonical", err=True)
         elif check:
             click.echo(f'{target}: not canonical; run "eventline fmt {target}"')
             failed = True
         else:
             try:
-                io.atomic_write(target, text)
+                io.atomic_write(target, canonical)
             except io.WriteError as error:
                 click.echo(str(error))
                 failed = True

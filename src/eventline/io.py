@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 try:
+    import orjson as _orjson
+except ImportError:  # the standard library path works the same, slower
+    _orjson = None  # type: ignore[assignment]
+
+try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
@@ -24,6 +29,8 @@ from eventline.problems import Problem
 __all__ = [
     "WriteError",
     "atomic_write",
+    "canonical_bytes",
+    "canonical_document",
     "default_data_path",
     "dumps",
     "dumps_json",
@@ -291,6 +298,45 @@ def _event_to_json(event: Event) -> dict[str, Any]:
 def dumps(timeline: Timeline) -> str:
     """The canonical text of a timeline: 2-space indent, schema key order, trailing newline."""
     return dumps_json(timeline_to_json(timeline))
+
+
+def canonical_bytes(doc: Any) -> bytes:
+    """The canonical bytes of a document whose keys are already in canonical order.
+
+    orjson, when installed, writes the same bytes about twenty times faster
+    than the standard library's indenting encoder (a test holds the two
+    equal); anything orjson refuses goes the standard way.
+    """
+    if _orjson is not None:
+        try:
+            return bytes(_orjson.dumps(doc, option=_orjson.OPT_INDENT_2)) + b"\n"
+        except TypeError:
+            pass
+    return dumps_json(doc).encode("utf-8")
+
+
+def canonical_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """The canonical form of a valid document, without building records:
+    keys in schema order, empty optional lists dropped, events sorted."""
+    from eventline.dates import EventDate
+
+    def ordered(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        return {k: record[k] for k in keys if k in record and record[k] != []}
+
+    out: dict[str, Any] = ordered(doc, TOP_KEYS)
+    for table, keys in (
+        ("categories", CATEGORY_KEYS),
+        ("actors", ACTOR_KEYS),
+        ("sources", SOURCE_KEYS),
+    ):
+        if table in out:
+            out[table] = [ordered(row, keys) for row in out[table]]
+    events = [ordered(e, EVENT_KEYS) for e in doc["events"]]
+    for event in events:
+        event["citations"] = [ordered(c, CITATION_KEYS) for c in event["citations"]]
+    events.sort(key=lambda e: (*EventDate.parse(e["date"]).sort_key, e["id"]))
+    out["events"] = events
+    return out
 
 
 _encode_string = json.encoder.encode_basestring  # the C version where available

@@ -69,7 +69,7 @@ def show_value(value: object) -> str:
 
 
 def _visible(char: str) -> str:
-    if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Co", "Cn"}:
+    if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"}:
         return f"\\u{ord(char):04x}"
     return char
 

@@ -14,7 +14,14 @@ from eventline.dates import DateError, EventDate
 from eventline.io import DuplicateKeys, NonFinite
 from eventline.problems import Problem, show_value
 
-__all__ = ["check_canonical", "check_document", "check_quotes", "validate", "validate_text"]
+__all__ = [
+    "canonical_form",
+    "check_canonical",
+    "check_document",
+    "check_quotes",
+    "validate",
+    "validate_text",
+]
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*")
@@ -52,9 +59,10 @@ def _string(value: Any) -> str | None:
     return None
 
 
-# Unicode category Cc: C0 and C1 controls and DEL.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Unicode category Cc (C0 and C1 controls, DEL) and lone surrogates, which a
+# JSON escape such as "\ud800" can produce but no UTF-8 file can hold.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _bad_char(text: str, *, newlines: bool) -> str | None:
@@ -62,7 +70,12 @@ def _bad_char(text: str, *, newlines: bool) -> str | None:
     if found is None:
         return None
     char = found.group()
-    name = "a line break" if char in "\r\n" else f"the control character U+{ord(char):04X}"
+    if char in "\r\n":
+        name = "a line break"
+    elif "\ud800" <= char <= "\udfff":
+        name = f"the unpaired surrogate U+{ord(char):04X}, which is not text"
+    else:
+        name = f"the control character U+{ord(char):04X}"
     return f"contains {name}; remove it"
 
 
@@ -410,7 +423,7 @@ def check_canonical(doc: dict[str, Any], raw: bytes, file: str) -> list[Problem]
                     events[i]["id"],
                 )
             ]
-    expected = io.dumps(io.timeline_from_json(doc)).encode("utf-8")
+    expected = io.canonical_bytes(io.canonical_document(doc))
     if raw.startswith(b"\xef\xbb\xbf"):
         return [Problem(file, f"starts with a UTF-8 byte order mark; {fix}")]
     if raw != expected:
@@ -484,7 +497,12 @@ def validate_text(
     raw: bytes, file: str, source_texts: Mapping[str, str] | None = None
 ) -> list[Problem]:
     """Every problem of a data file given as bytes; see :func:`validate`."""
-    doc, problems = io.decode_document(raw, file)
+    from eventline import quick
+
+    if not source_texts and quick.is_valid_and_canonical(raw):
+        return []
+    with quick.paused_gc():
+        doc, problems = io.decode_document(raw, file)
     if problems:
         return problems
     problems = check_document(doc, file)
@@ -493,6 +511,22 @@ def validate_text(
     if source_texts:
         problems = check_quotes(doc, source_texts, file)
     return problems + check_canonical(doc, raw, file)
+
+
+def canonical_form(raw: bytes, file: str) -> tuple[bytes | None, list[Problem]]:
+    """The canonical bytes of a data file (``raw`` itself when it is canonical),
+    or None and the problems that stop it from having one."""
+    from eventline import quick
+
+    if quick.is_valid_and_canonical(raw):
+        return raw, []
+    with quick.paused_gc():
+        doc, problems = io.decode_document(raw, file)
+        if not problems:
+            problems = check_document(doc, file)
+        if problems:
+            return None, problems
+        return io.canonical_bytes(io.canonical_document(doc)), []
 
 
 def validate(

@@ -7,7 +7,10 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from eventline.model import Event, Timeline
+    from collections.abc import Iterator
+
+    from eventline.dates import EventDate
+    from eventline.model import Timeline
 
 __all__ = ["COLUMNS", "to_csv"]
 
@@ -37,40 +40,59 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _row(timeline: Timeline, event: Event) -> list[str]:
-    date = event.date
-    category = timeline.categories.get(event.category)
-    sources = [timeline.sources[c.source] for c in event.citations if c.source in timeline.sources]
-    titles = list(dict.fromkeys(s.title for s in sources))
-    urls = list(dict.fromkeys(s.url for s in sources if s.url))
-    return [
-        event.id,
-        event.title,
-        str(date),
-        date.lower.isoformat(),
-        "" if date.upper is None else date.upper.isoformat(),
-        date.precision,
-        date.qualifier or "",
-        date.display(),
-        category.label if category else event.category,
-        "; ".join(timeline.actors[a].name if a in timeline.actors else a for a in event.actors),
-        "; ".join(event.places),
-        "; ".join(event.tags),
-        event.summary or "",
-        "; ".join(titles),
-        " ".join(urls),
-    ]
-
-
 def to_csv(timeline: Timeline) -> str:
     """The events as CSV text.
 
     Text cells that a spreadsheet would run as a formula (starting with
-    ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'``.
+    ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'``. (Ids, dates,
+    tags and http urls cannot start so; the other columns are guarded.)
     """
     out = io.StringIO(newline="")
     writer = _csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for event in timeline:
-        writer.writerow([_cell(value) for value in _row(timeline, event)])
+    writer.writerows(_rows(timeline))
     return out.getvalue()
+
+
+def _rows(timeline: Timeline) -> Iterator[list[str]]:
+    # Large timelines repeat dates, categories, actor groups and sources:
+    # each derived cell is worked out once.
+    dates: dict[EventDate, list[str]] = {}
+    labels = {cid: _cell(c.label) for cid, c in timeline.categories.items()}
+    actor_cells: dict[tuple[str, ...], str] = {}
+    source_cells: dict[tuple[str, ...], tuple[str, str]] = {}
+    for event in timeline:
+        date = event.date
+        date_cells = dates.get(date)
+        if date_cells is None:
+            date_cells = dates[date] = [
+                str(date),
+                date.lower.isoformat(),
+                "" if date.upper is None else date.upper.isoformat(),
+                date.precision,
+                date.qualifier or "",
+                date.display(),
+            ]
+        actors = actor_cells.get(event.actors)
+        if actors is None:
+            names = (timeline.actors[a].name if a in timeline.actors else a for a in event.actors)
+            actors = actor_cells[event.actors] = _cell("; ".join(names))
+        cited = tuple(c.source for c in event.citations)
+        sources = source_cells.get(cited)
+        if sources is None:
+            known = [timeline.sources[s] for s in cited if s in timeline.sources]
+            sources = source_cells[cited] = (
+                _cell("; ".join(dict.fromkeys(s.title for s in known))),
+                " ".join(dict.fromkeys(s.url for s in known if s.url)),
+            )
+        yield [
+            event.id,
+            _cell(event.title),
+            *date_cells,
+            labels.get(event.category) or _cell(event.category),
+            actors,
+            _cell("; ".join(event.places)),
+            "; ".join(event.tags),
+            _cell(event.summary or ""),
+            *sources,
+        ]

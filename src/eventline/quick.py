@@ -1,0 +1,456 @@
+"""A fast proof that a data file is valid and canonical, for large files.
+
+Most files that CI checks are fine. This path decodes with the C JSON
+decoder (garbage collection paused: decoding millions of objects otherwise
+spends about half its time in the collector), checks every rule with
+compiled patterns and set look-ups, and compares the file with its
+canonical serialisation. It answers only "valid and canonical" or "not
+sure"; on "not sure", :mod:`eventline.validate` runs the precise checker,
+which locates and words each problem. So the two can never disagree about
+a file's validity, only about speed.
+
+Duplicate keys need no hook here: the decoder keeps one value, so the
+canonical text of a file with a duplicate key differs from the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import multiprocessing
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventline import io
+from eventline.dates import DateError, EventDate
+from eventline.validate import (
+    ACTOR_KINDS,
+    COLOR_RE,
+    ID_RE,
+    MAX_LINE,
+    MAX_QUOTE,
+    MAX_TEXT,
+    URL_RE,
+    WIKIDATA_RE,
+)
+
+__all__ = ["is_valid_and_canonical", "paused_gc", "valid_canonical_document"]
+
+# One line of text: no control characters or lone surrogates, no space at either end.
+_C = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+_LINE = re.compile(f"[^\\s{_C}](?:[^{_C}]*[^\\s{_C}])?")
+_TEXT = re.compile(f"[^\\s{_C}](?:[^\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff]*[^\\s{_C}])?")
+
+
+def _orders(required: tuple[str, ...], order: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Every key tuple a canonical record can have: the required keys and any
+    of the optional ones, in schema order."""
+    optional = [k for k in order if k not in required]
+    found = set()
+    for mask in range(1 << len(optional)):
+        chosen = {k for i, k in enumerate(optional) if mask >> i & 1} | set(required)
+        found.add(tuple(k for k in order if k in chosen))
+    return frozenset(found)
+
+
+_TOP = _orders(("title", "events"), io.TOP_KEYS)
+_CATEGORY = _orders(("id", "label"), io.CATEGORY_KEYS)
+_ACTOR = _orders(("id", "name", "kind"), io.ACTOR_KEYS)
+_SOURCE = _orders(("id", "title"), io.SOURCE_KEYS)
+_EVENT = _orders(("id", "title", "date", "category", "citations"), io.EVENT_KEYS)
+_CITATION = _orders(("source",), io.CITATION_KEYS)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building millions of acyclic objects
+    otherwise triggers it again and again for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _line(value: Any, limit: int = MAX_LINE) -> bool:
+    return type(value) is str and len(value) <= limit and _LINE.fullmatch(value) is not None
+
+
+def _text(value: Any, limit: int = MAX_TEXT) -> bool:
+    return type(value) is str and len(value) <= limit and _TEXT.fullmatch(value) is not None
+
+
+def _slug(value: Any) -> bool:
+    return type(value) is str and ID_RE.fullmatch(value) is not None
+
+
+def _table(rows: Any, orders: frozenset[tuple[str, ...]]) -> set[str] | None:
+    """The ids of a table whose rows have canonical keys and unique slug ids; None if not."""
+    if type(rows) is not list:
+        return None
+    ids: set[str] = set()
+    for row in rows:
+        if type(row) is not dict or tuple(row) not in orders:
+            return None
+        rid = row["id"]
+        if not _slug(rid) or rid in ids:
+            return None
+        ids.add(rid)
+    return ids
+
+
+def _tables(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]] | None:
+    categories = _table(doc.get("categories", []), _CATEGORY)
+    actors = _table(doc.get("actors", []), _ACTOR)
+    sources = _table(doc.get("sources", []), _SOURCE)
+    if categories is None or actors is None or sources is None:
+        return None
+    for category in doc.get("categories", ()):
+        if not _line(category["label"]):
+            return None
+        if "color" in category and not (
+            type(category["color"]) is str and COLOR_RE.fullmatch(category["color"])
+        ):
+            return None
+    for actor in doc.get("actors", ()):
+        if not _line(actor["name"]) or actor["kind"] not in ACTOR_KINDS:
+            return None
+        if "role" in actor and not _line(actor["role"]):
+            return None
+        if "wikidata" in actor and not (
+            type(actor["wikidata"]) is str and WIKIDATA_RE.fullmatch(actor["wikidata"])
+        ):
+            return None
+    for source in doc.get("sources", ()):
+        if not _line(source["title"]):
+            return None
+        if "publisher" in source and not _line(source["publisher"]):
+            return None
+        if "published" in source and _date(source["published"]) is None:
+            return None
+        if "url" in source and not (type(source["url"]) is str and URL_RE.fullmatch(source["url"])):
+            return None
+    return categories, actors, sources
+
+
+def _sort_key(text: str) -> tuple[dt.date, dt.date] | None:
+    """The sort key of a date string, or None if it is not a date of the grammar.
+
+    Plain days, most of any dataset, skip the full parser.
+    """
+    if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-":
+        digits = text[:4] + text[5:7] + text[8:]
+        if digits.isdigit() and text[5] in "01":
+            try:
+                day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+            except ValueError:
+                return None
+            return (day, day)
+    date = _date(text)
+    return None if date is None else date.sort_key
+
+
+def _date(value: Any) -> EventDate | None:
+    if type(value) is not str:
+        return None
+    try:
+        return EventDate.parse(value)
+    except DateError:
+        return None
+
+
+# Whole columns are checked at once, with C-level loops: types, lengths, no
+# space at either end (strip changes nothing), and no control character
+# (isprintable answers for most text; the regex settles the rest).
+_SLUGS = re.compile("(?:[a-z0-9]+(?:-[a-z0-9]+)*\\x00)*")
+_CONTROL = re.compile(f"[{_C}]")
+_CONTROL_BUT_NEWLINE = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff]")
+
+
+def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
+    """Every value is a non-blank string of at most ``limit`` characters with no
+    space at either end and no control character (line breaks where ``newlines``)."""
+    if not values:
+        return True
+    if set(map(type, values)) != {str}:
+        return False
+    lengths = list(map(len, values))
+    if max(lengths) > limit or min(lengths) == 0:
+        return False
+    if sum(map(len, map(str.strip, values))) != sum(lengths):
+        return False
+    joined = "".join(values)
+    if joined.isprintable():
+        return True
+    return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(joined) is None
+
+
+def _slugs(values: list[Any]) -> bool:
+    if not values:
+        return True
+    if set(map(type, values)) != {str} or max(map(len, values)) > MAX_LINE:
+        return False
+    return _SLUGS.fullmatch("\x00".join(values) + "\x00") is not None
+
+
+def _lists(lists: list[Any]) -> bool:
+    """Non-empty lists (the canonical form drops empty ones) without repeated items."""
+    if not lists:
+        return True
+    if set(map(type, lists)) != {list} or min(map(len, lists)) == 0:
+        return False
+    longer = [items for items in lists if len(items) > 1]
+    return sum(map(len, map(set, longer))) == sum(map(len, longer))
+
+
+def _flat(lists: list[list[Any]]) -> list[Any]:
+    return [item for items in lists for item in items]
+
+
+Key = tuple[dt.date, dt.date, str]
+_Summary = tuple[list[str], Key | None, Key | None]  # ids, first and last sort keys
+
+
+def _events(
+    events: Any, categories: set[str], actors: set[str], sources: set[str]
+) -> _Summary | None:
+    """Check a list of events; their ids and first and last sort keys, or None if unsure."""
+    if type(events) is not list:
+        return None
+    # One pass gathers every column: each event dict is visited once, which
+    # matters more than anything else with millions of them in memory.
+    ids: list[Any] = []
+    titles: list[Any] = []
+    dates: list[Any] = []
+    cats: list[Any] = []
+    summaries: list[Any] = []
+    actor_lists: list[Any] = []
+    place_lists: list[Any] = []
+    tag_lists: list[Any] = []
+    citation_lists: list[Any] = []
+    key_sets: set[tuple[str, ...]] = set()
+    for event in events:
+        if type(event) is not dict:
+            return None
+        keys = tuple(event)
+        key_sets.add(keys)
+        ids.append(event["id"])
+        titles.append(event["title"])
+        dates.append(event["date"])
+        cats.append(event["category"])
+        citation_lists.append(event["citations"])
+        if len(keys) > 5:
+            if "summary" in event:
+                summaries.append(event["summary"])
+            if "actors" in event:
+                actor_lists.append(event["actors"])
+            if "places" in event:
+                place_lists.append(event["places"])
+            if "tags" in event:
+                tag_lists.append(event["tags"])
+    if not key_sets <= _EVENT:
+        return None
+    if not _slugs(ids) or len(set(ids)) != len(ids):
+        return None
+    if not _column(titles, MAX_LINE) or not set(cats) <= categories:
+        return None
+    if set(map(type, dates)) - {str}:
+        return None
+    parsed = {}
+    for text in set(dates):
+        key = _sort_key(text)
+        if key is None:
+            return None
+        parsed[text] = key
+    order = [(*k, i) for k, i in zip(map(parsed.__getitem__, dates), ids, strict=True)]
+    if order != sorted(order):
+        return None
+    if not _column(summaries, MAX_TEXT, newlines=True):
+        return None
+    if not (_lists(actor_lists) and _lists(place_lists) and _lists(tag_lists)):
+        return None
+    named = _flat(actor_lists)
+    if set(map(type, named)) - {str} or not set(named) <= actors:
+        return None
+    if not _column(_flat(place_lists), MAX_LINE) or not _slugs(_flat(tag_lists)):
+        return None
+    if citation_lists and (
+        set(map(type, citation_lists)) != {list} or min(map(len, citation_lists)) == 0
+    ):
+        return None
+    cited: list[Any] = []
+    quotes: list[Any] = []
+    for citations in citation_lists:
+        for citation in citations:
+            if type(citation) is not dict:
+                return None
+            keys = tuple(citation)
+            if keys not in _CITATION:
+                return None
+            cited.append(citation["source"])
+            if len(keys) == 2:
+                quotes.append(citation["quote"])
+    if set(map(type, cited)) - {str} or not set(cited) <= sources:
+        return None
+    if not _column(quotes, MAX_QUOTE, newlines=True):
+        return None
+    return ids, order[0] if order else None, order[-1] if order else None
+
+
+def _header(doc: Any) -> tuple[set[str], set[str], set[str]] | None:
+    """Check everything but the events; the declared ids, or None if unsure."""
+    if type(doc) is not dict or tuple(doc) not in _TOP:
+        return None
+    if not _line(doc["title"]) or ("$schema" in doc and not _line(doc["$schema"])):
+        return None
+    if "description" in doc and not _text(doc["description"]):
+        return None
+    # Empty tables are left out of the canonical form.
+    if any(doc.get(t) == [] for t in ("categories", "actors", "sources")):
+        return None
+    return _tables(doc)
+
+
+def is_valid_and_canonical(raw: bytes) -> bool:
+    """True only if ``raw`` is a valid data file in canonical form; False means "not sure".
+
+    A large file is checked in two halves by two processes where the
+    platform can fork, since the work is CPU-bound and the machine may
+    have a second core.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return False
+    with paused_gc():
+        try:
+            if len(raw) >= PARALLEL_BYTES and _FORK is not None:
+                result = _in_two(raw)
+                if result is not None:
+                    return result
+            return _whole(raw)
+        except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+            return False
+
+
+PARALLEL_BYTES = 64 * 1024 * 1024
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
+_BATCH = 5000
+_OPEN = b'{\n  "events": [\n'
+_CLOSE = b"\n  ]\n}\n"
+_EVENTS_KEY = b'\n  "events": [\n'
+_BETWEEN = b"\n    },\n    {\n"
+
+
+def _whole(raw: bytes) -> bool:
+    return valid_canonical_document(raw) is not None
+
+
+def valid_canonical_document(raw: bytes) -> dict[str, Any] | None:
+    """The decoded document if ``raw`` is a valid data file in canonical form, else None.
+
+    For readers that need the document itself (``load``); one process.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    with paused_gc():
+        try:
+            doc = json.loads(raw)
+            tables = _header(doc)
+            if tables is None or _events(doc["events"], *tables) is None:
+                return None
+            events = doc["events"]
+            head = io.canonical_bytes({**doc, "events": []})
+            if not events:
+                return doc if head == raw else None
+            prefix = head[: -len(b"]\n}\n")] + b"\n"
+            body = memoryview(raw)[len(prefix) : len(raw) - len(_CLOSE)]
+            if raw.startswith(prefix) and raw.endswith(_CLOSE) and _same_events(events, body):
+                return doc  # type: ignore[no-any-return]
+        except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+            pass
+    return None
+
+
+def _same_events(events: list[Any], text: memoryview) -> bool:
+    """``text`` is exactly the canonical lines of ``events`` (at depth two, joined by commas).
+
+    Compared a batch at a time, so the canonical text is never held whole:
+    serialised inside ``{"events": [...]}``, a batch sits at the same depth
+    as in the file, so its lines are the file's lines.
+    """
+    pos = 0
+    for start in range(0, len(events), _BATCH):
+        chunk = io.canonical_bytes({"events": events[start : start + _BATCH]})
+        inner = chunk[len(_OPEN) : -len(_CLOSE)]
+        if start:
+            inner = b",\n" + inner
+        if text[pos : pos + len(inner)] != inner:
+            return False
+        pos += len(inner)
+    return pos == len(text)
+
+
+def _half(
+    raw: bytes, lo: int, hi: int, tables: tuple[set[str], set[str], set[str]]
+) -> _Summary | None:
+    """Check the events whose canonical text is ``raw[lo:hi]``."""
+    events = json.loads(b"[" + raw[lo:hi] + b"]")
+    summary = _events(events, *tables)
+    if summary is None or not _same_events(events, memoryview(raw)[lo:hi]):
+        return None
+    return summary
+
+
+def _child(raw: bytes, lo: int, hi: int, tables: Any, conn: Any) -> None:
+    with paused_gc():
+        try:
+            conn.send(_half(raw, lo, hi, tables))
+        except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+            conn.send(None)
+    conn.close()
+
+
+def _in_two(raw: bytes) -> bool | None:
+    """Check a canonical-looking file in two halves, one in a forked process.
+
+    None when the file does not have the canonical shape this needs.
+    """
+    head_end = raw.find(_EVENTS_KEY)
+    if head_end < 0 or not raw.endswith(_CLOSE):
+        return None
+    lo = head_end + len(_EVENTS_KEY)
+    hi = len(raw) - len(_CLOSE)
+    cut = raw.find(_BETWEEN, (lo + hi) // 2, hi)
+    if cut < 0:
+        return None
+    middle = cut + len(b"\n    }")  # the first half ends with its last event's "}"
+    doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
+    tables = _header(doc)
+    if tables is None or io.canonical_bytes(doc) != raw[:head_end] + b'\n  "events": []\n}\n':
+        return False
+    if _FORK is None:
+        return None
+    receive, send = _FORK.Pipe(duplex=False)
+    worker = _FORK.Process(target=_child, args=(raw, middle + len(b",\n"), hi, tables, send))
+    worker.start()
+    send.close()
+    try:
+        first = _half(raw, lo, middle, tables)
+        second = receive.recv()
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+    if first is None or second is None:
+        return False
+    ids, _, last = first
+    other_ids, start, _ = second
+    return (last is None or start is None or last <= start) and set(ids).isdisjoint(other_ids)

@@ -1,0 +1,107 @@
+"""The fast path for large files agrees with the precise checker, and splits correctly."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import eventline
+from eventline import io, quick
+from eventline.validate import check_canonical, check_document
+
+from .test_hardening import near_valid_documents, timelines
+
+
+def _precise(raw: bytes) -> bool:
+    doc, problems = io.decode_document(raw, "x")
+    if problems:
+        return False
+    return not check_document(doc, "x") and not check_canonical(doc, raw, "x")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(near_valid_documents())
+def test_fast_path_never_accepts_what_the_precise_checker_rejects(doc):
+    """On canonical-looking text of near-valid documents, "valid" from the fast
+    path always means valid to the precise checker, and it misses no valid file."""
+    raw = io.dumps_json(doc).encode("utf-8", "surrogatepass")
+    assert quick.is_valid_and_canonical(raw) == _precise(raw)
+
+
+@settings(max_examples=100, deadline=None)
+@given(timelines())
+def test_fast_path_accepts_every_valid_canonical_file(timeline):
+    """Valid timelines, written canonically, pass the fast path."""
+    assert quick.is_valid_and_canonical(io.dumps(timeline).encode("utf-8"))
+
+
+@pytest.fixture
+def split_everything(monkeypatch):
+    """Make even small files take the two-process path."""
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+
+
+def _doc(count: int) -> dict:
+    return {
+        "title": "Split",
+        "categories": [{"id": "c", "label": "C"}],
+        "sources": [{"id": "s", "title": "S"}],
+        "events": [
+            {
+                "id": f"e{i:04d}",
+                "title": "T",
+                "date": f"2000-01-{1 + i // 10:02d}",
+                "category": "c",
+                "citations": [{"source": "s"}],
+            }
+            for i in range(count)
+        ],
+    }
+
+
+def test_two_halves_accept_a_valid_file(split_everything):
+    """The split path says valid for a valid canonical file."""
+    assert quick.is_valid_and_canonical(io.dumps_json(_doc(40)).encode())
+
+
+def test_two_halves_catch_an_id_repeated_across_the_cut(split_everything):
+    """An id in both halves is caught, and the precise checker then names it."""
+    doc = _doc(40)
+    doc["events"][39]["id"] = "e0000"
+    doc["events"][39]["date"] = "2000-01-04"
+    raw = io.dumps_json(doc).encode()
+    assert not quick.is_valid_and_canonical(raw)
+    assert not _precise(raw)
+
+
+def test_two_halves_catch_order_broken_at_the_cut(split_everything):
+    """Events out of order exactly across the cut are caught."""
+    doc = _doc(40)
+    doc["events"][20:] = [dict(e, date="1999-12-31") for e in doc["events"][20:]]
+    raw = io.dumps_json(doc).encode()
+    assert not quick.is_valid_and_canonical(raw)
+
+
+def test_validate_of_a_large_valid_file_uses_no_precise_path(
+    tmp_path, split_everything, monkeypatch
+):
+    """A valid canonical file never reaches the precise checker (which is the slow one)."""
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps_json(_doc(40)))
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the precise path ran")
+
+    monkeypatch.setattr(sys.modules["eventline.validate"], "check_document", fail)
+    assert eventline.validate(path) == []
+
+
+def test_fast_path_without_orjson_gives_the_same_answers(monkeypatch):
+    """The standard-library writer stands in for orjson byte for byte."""
+    raw = io.dumps_json(_doc(10)).encode()
+    monkeypatch.setattr(io, "_orjson", None)
+    assert quick.is_valid_and_canonical(raw)
+    assert io.canonical_bytes(json.loads(raw)) == raw

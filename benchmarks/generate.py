@@ -55,14 +55,22 @@ def document(count: int, seed: int = 2025) -> dict:
     ]
     kinds = ("person", "state", "organization")
     actors = [
-        {"id": f"actor-{i}", "name": f"Actor {i} {rng.choice(WORDS).title()}", "kind": kinds[i % 3],
-         "role": _sentence(rng, 2, 5)}
+        {
+            "id": f"actor-{i}",
+            "name": f"Actor {i} {rng.choice(WORDS).title()}",
+            "kind": kinds[i % 3],
+            "role": _sentence(rng, 2, 5),
+        }
         for i in range(500)
     ]
     sources = [
-        {"id": f"source-{i}", "title": _sentence(rng, 5, 12), "publisher": f"Publisher {i % 17}",
-         "published": f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-         "url": f"https://example.org/news/{i}/{rng.choice(WORDS)}"}
+        {
+            "id": f"source-{i}",
+            "title": _sentence(rng, 5, 12),
+            "publisher": f"Publisher {i % 17}",
+            "published": f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "url": f"https://example.org/news/{i}/{rng.choice(WORDS)}",
+        }
         for i in range(100)
     ]
     shares = [share for share, _ in DATE_FORMS]
@@ -86,8 +94,14 @@ def document(count: int, seed: int = 2025) -> dict:
             ],
         }
         events.append({k: v for k, v in event.items() if v != []})
-    return {"title": f"Synthetic timeline of {count:,} events", "description": _sentence(rng, 10, 30) + ".",
-            "categories": categories, "actors": actors, "sources": sources, "events": events}
+    return {
+        "title": f"Synthetic timeline of {count:,} events",
+        "description": _sentence(rng, 10, 30) + ".",
+        "categories": categories,
+        "actors": actors,
+        "sources": sources,
+        "events": events,
+    }
 
 
 def write(count: int, out: Path) -> None:

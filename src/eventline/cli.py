@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +34,28 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         except DateError as error:
             message = str(error)
             self.fail(message if message.startswith("'") else f"{value!r} {message}", param, ctx)
+
+
+_PROGRESS_BYTES = 32 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def _progress(path: Path, label: str) -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on stderr for a large file, only when stderr is a terminal."""
+    try:
+        large = path.stat().st_size >= _PROGRESS_BYTES
+    except OSError:
+        large = False
+    if not large or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=1000, label=f"{label} {path}", file=sys.stderr) as bar:
+
+        def update(fraction: float) -> None:
+            bar.update(int(fraction * 1000) - bar.pos)
+
+        yield update
+        bar.update(1000 - bar.pos)
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
@@ -143,7 +167,8 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     targets = list(files) or [io.default_data_path()]
     failed = False
     for target in targets:
-        problems = validate(target, texts)
+        with _progress(target, "checking") as progress:
+            problems = validate(target, texts, progress=progress)
         if problems:
             failed = True
             _echo_problems(problems)
@@ -177,7 +202,8 @@ def fmt_command(files: tuple[Path, ...], check: bool) -> None:
         raw, problems = io.read_bytes(target, str(target))
         canonical = None
         if raw is not None:
-            canonical, problems = canonical_form(raw, str(target))
+            with _progress(target, "checking") as progress:
+                canonical, problems = canonical_form(raw, str(target), progress)
         if raw is None or canonical is None:
             _echo_problems(problems)
             failed = True

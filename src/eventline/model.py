@@ -199,6 +199,8 @@ class Timeline:
         cats = set(categories or ())
         acts = set(actors or ())
         tagset = set(tags or ())
+        if lo is None and hi is None and not (cats or acts or tagset):
+            return self
         kept = [
             e
             for e in self.events

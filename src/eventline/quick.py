@@ -20,7 +20,7 @@ import gc
 import json
 import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -316,22 +316,30 @@ def _header(doc: Any) -> tuple[set[str], set[str], set[str]] | None:
     return _tables(doc)
 
 
-def is_valid_and_canonical(raw: bytes) -> bool:
+Progress = Callable[[float], None]
+
+
+def _ignore(_: float) -> None:
+    return None
+
+
+def is_valid_and_canonical(raw: bytes, progress: Progress | None = None) -> bool:
     """True only if ``raw`` is a valid data file in canonical form; False means "not sure".
 
     A large file is checked in two halves by two processes where the
     platform can fork, since the work is CPU-bound and the machine may
-    have a second core.
+    have a second core. ``progress`` is told the fraction done, now and then.
     """
+    report = progress or _ignore
     if raw.startswith(b"\xef\xbb\xbf"):
         return False
     with paused_gc():
         try:
             if len(raw) >= PARALLEL_BYTES and _FORK is not None:
-                result = _in_two(raw)
+                result = _in_two(raw, report)
                 if result is not None:
                     return result
-            return _whole(raw)
+            return valid_canonical_document(raw, report) is not None
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             return False
 
@@ -349,11 +357,7 @@ _EVENTS_KEY = b'\n  "events": [\n'
 _BETWEEN = b"\n    },\n    {\n"
 
 
-def _whole(raw: bytes) -> bool:
-    return valid_canonical_document(raw) is not None
-
-
-def valid_canonical_document(raw: bytes) -> dict[str, Any] | None:
+def valid_canonical_document(raw: bytes, progress: Progress = _ignore) -> dict[str, Any] | None:
     """The decoded document if ``raw`` is a valid data file in canonical form, else None.
 
     For readers that need the document itself (``load``); one process.
@@ -363,23 +367,29 @@ def valid_canonical_document(raw: bytes) -> dict[str, Any] | None:
     with paused_gc():
         try:
             doc = json.loads(raw)
+            progress(0.4)
             tables = _header(doc)
             if tables is None or _events(doc["events"], *tables) is None:
                 return None
+            progress(0.6)
             events = doc["events"]
             head = io.canonical_bytes({**doc, "events": []})
             if not events:
                 return doc if head == raw else None
             prefix = head[: -len(b"]\n}\n")] + b"\n"
             body = memoryview(raw)[len(prefix) : len(raw) - len(_CLOSE)]
-            if raw.startswith(prefix) and raw.endswith(_CLOSE) and _same_events(events, body):
+            if (
+                raw.startswith(prefix)
+                and raw.endswith(_CLOSE)
+                and _same_events(events, body, progress)
+            ):
                 return doc  # type: ignore[no-any-return]
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             pass
     return None
 
 
-def _same_events(events: list[Any], text: memoryview) -> bool:
+def _same_events(events: list[Any], text: memoryview, progress: Progress = _ignore) -> bool:
     """``text`` is exactly the canonical lines of ``events`` (at depth two, joined by commas).
 
     Compared a batch at a time, so the canonical text is never held whole:
@@ -395,16 +405,23 @@ def _same_events(events: list[Any], text: memoryview) -> bool:
         if text[pos : pos + len(inner)] != inner:
             return False
         pos += len(inner)
+        progress(0.6 + 0.4 * (start + _BATCH) / len(events))
     return pos == len(text)
 
 
 def _half(
-    raw: bytes, lo: int, hi: int, tables: tuple[set[str], set[str], set[str]]
+    raw: bytes,
+    lo: int,
+    hi: int,
+    tables: tuple[set[str], set[str], set[str]],
+    progress: Progress = _ignore,
 ) -> _Summary | None:
     """Check the events whose canonical text is ``raw[lo:hi]``."""
-    events = json.loads(b"[" + raw[lo:hi] + b"]")
+    events = json.loads(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
+    progress(0.4)
     summary = _events(events, *tables)
-    if summary is None or not _same_events(events, memoryview(raw)[lo:hi]):
+    progress(0.6)
+    if summary is None or not _same_events(events, memoryview(raw)[lo:hi], progress):
         return None
     return summary
 
@@ -418,7 +435,7 @@ def _child(raw: bytes, lo: int, hi: int, tables: Any, conn: Any) -> None:
     conn.close()
 
 
-def _in_two(raw: bytes) -> bool | None:
+def _in_two(raw: bytes, progress: Progress) -> bool | None:
     """Check a canonical-looking file in two halves, one in a forked process.
 
     None when the file does not have the canonical shape this needs.
@@ -443,7 +460,7 @@ def _in_two(raw: bytes) -> bool | None:
     worker.start()
     send.close()
     try:
-        first = _half(raw, lo, middle, tables)
+        first = _half(raw, lo, middle, tables, progress)
         second = receive.recv()
     finally:
         if worker.is_alive():

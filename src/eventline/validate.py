@@ -494,12 +494,15 @@ def check_quotes(doc: dict[str, Any], texts: Mapping[str, str], file: str) -> li
 
 
 def validate_text(
-    raw: bytes, file: str, source_texts: Mapping[str, str] | None = None
+    raw: bytes,
+    file: str,
+    source_texts: Mapping[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> list[Problem]:
     """Every problem of a data file given as bytes; see :func:`validate`."""
     from eventline import quick
 
-    if not source_texts and quick.is_valid_and_canonical(raw):
+    if not source_texts and quick.is_valid_and_canonical(raw, progress):
         return []
     with quick.paused_gc():
         doc, problems = io.decode_document(raw, file)
@@ -513,12 +516,14 @@ def validate_text(
     return problems + check_canonical(doc, raw, file)
 
 
-def canonical_form(raw: bytes, file: str) -> tuple[bytes | None, list[Problem]]:
+def canonical_form(
+    raw: bytes, file: str, progress: Callable[[float], None] | None = None
+) -> tuple[bytes | None, list[Problem]]:
     """The canonical bytes of a data file (``raw`` itself when it is canonical),
     or None and the problems that stop it from having one."""
     from eventline import quick
 
-    if quick.is_valid_and_canonical(raw):
+    if quick.is_valid_and_canonical(raw, progress):
         return raw, []
     with quick.paused_gc():
         doc, problems = io.decode_document(raw, file)
@@ -534,6 +539,7 @@ def validate(
     source_texts: Mapping[str, str] | None = None,
     *,
     name: str | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> list[Problem]:
     """Every problem of a data file; ``[]`` when it is valid and canonical.
 
@@ -542,9 +548,10 @@ def validate(
         source_texts: source id -> full text; quotes citing these sources
             must appear in that text.
         name: how problems name the file (default: ``path`` as given).
+        progress: called now and then with the fraction done (large files).
     """
     label = str(path) if name is None else name
     raw, problems = io.read_bytes(path, label)
     if raw is None:
         return problems
-    return validate_text(raw, label, source_texts)
+    return validate_text(raw, label, source_texts, progress)

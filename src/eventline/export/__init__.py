@@ -42,4 +42,9 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
 
 def export(timeline: Timeline, format: str) -> str:
     """The timeline as text in ``format`` (one of :data:`FORMATS`)."""
-    return FORMATS[format](timeline)
+    from eventline.quick import paused_gc
+
+    # Writers build millions of short-lived strings and lists; the cyclic
+    # collector would scan every record of a large timeline again and again.
+    with paused_gc():
+        return FORMATS[format](timeline)

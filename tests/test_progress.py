@@ -13,7 +13,7 @@ import pytest
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-import generate  # noqa: E402
+import generate
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,8 @@ def test_no_progress_in_a_pipe(large_file):
     """In a pipe (CI logs) stderr has only the result line."""
     result = subprocess.run(
         [sys.executable, "-m", "eventline", "validate", str(large_file)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stderr == f"{large_file}: ok\n"

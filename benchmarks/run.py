@@ -120,7 +120,7 @@ def render_page(count: int, work: Path) -> tuple[float, int, float]:
     if not data.exists():
         generate.write(count, data)
     page_path = work / f"render-{count}.html"
-    seconds, _ = measure(
+    seconds, _, _ = measure(
         [sys.executable, "-m", "eventline", "render", "--data", str(data), "-o", str(page_path)]
     )
     count_js = """() => {
@@ -200,7 +200,17 @@ def main() -> None:
                 )
             )
 
-    header = ("events", "file MB", "command", "seconds", "× time", "peak MB", "× memory")
+    header = (
+        "events",
+        "file MB",
+        "command",
+        "seconds",
+        "× time",
+        "peak RSS MB",
+        "× RSS",
+        "peak PSS MB",
+        "× PSS",
+    )
     lines = [
         [
             f"{r[0]:,}",
@@ -210,6 +220,8 @@ def main() -> None:
             f"{r[4]:.2f}",
             f"{r[5]:.0f}",
             f"{r[6]:.2f}",
+            f"{r[7]:.0f}",
+            f"{r[8]:.2f}",
         ]
         for r in rows
     ]

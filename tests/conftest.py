@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
 
 Run = Callable[..., Result]
 
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "</script><script>window.__xss=1</script>"
+
 
 @pytest.fixture
 def run() -> Run:
@@ -125,6 +128,29 @@ def small_file(tmp_path: Path, small_doc: dict[str, Any]) -> Path:
     path = write_json(tmp_path / "events.json", small_doc)
     path.write_text(io.dumps(eventline.load(path)), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def hostile_file(tmp_path: Path, small_doc: dict[str, Any]) -> Path:
+    """``small_doc`` with script, onerror and javascript: payloads in every text field.
+
+    The "call" event carries most of them, with a qualified date so that
+    exports give it a display date too.
+    """
+    small_doc["title"] = SCRIPT
+    small_doc["description"] = HOSTILE
+    small_doc["categories"][0]["label"] = HOSTILE
+    small_doc["actors"][0]["name"] = SCRIPT
+    small_doc["actors"][1]["name"] = HOSTILE
+    small_doc["sources"][0]["title"] = HOSTILE
+    small_doc["sources"][0]["url"] = 'https://example.org/"><img/src=x/onerror="window.__xss=1">'
+    call = small_doc["events"][3]
+    call["title"] = HOSTILE
+    call["date"] = "2025-02-12~"
+    call["summary"] = SCRIPT + " <a href='javascript:window.__xss=1'>x</a>"
+    call["citations"][0]["quote"] = SCRIPT
+    call["places"] = [HOSTILE]
+    return write_json(tmp_path / "evil.json", small_doc)
 
 
 def browser_required() -> bool:

@@ -14,10 +14,9 @@ import pytest
 import eventline
 from eventline.export import FORMATS, export
 
-from .conftest import REPO, browser_required, write_json
+from .conftest import HOSTILE, REPO, browser_required, write_json
 from .golden import check_golden
 from .test_page import Page
-from .test_render import HOSTILE
 
 FORMULA = '=HYPERLINK("http://x")'
 TIMELINEJS = REPO / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
@@ -236,19 +235,9 @@ def test_timelinejs_renders_one_slide_per_event(browser, tmp_path, small_file):
         page.close()
 
 
-def test_timelinejs_shows_hostile_text_as_text(browser, tmp_path, small_doc):
+def test_timelinejs_shows_hostile_text_as_text(browser, tmp_path, hostile_file):
     """In every field TimelineJS uses, payloads show as typed and run nothing."""
-    small_doc["title"] = HOSTILE
-    small_doc["description"] = HOSTILE
-    small_doc["categories"][0]["label"] = HOSTILE
-    small_doc["actors"][1]["name"] = HOSTILE
-    small_doc["sources"][0]["title"] = HOSTILE
-    small_doc["sources"][0]["url"] = 'https://example.org/"><img/src=x/onerror="window.__xss=1">'
-    call = small_doc["events"][3]
-    call["title"] = HOSTILE
-    call["summary"] = HOSTILE + " <a href='javascript:window.__xss=1'>x</a>"
-    call["date"] = "2025-02-12~"  # qualified, so the slide carries a display_date
-    tl = eventline.load(write_json(tmp_path / "evil.json", small_doc))
+    tl = eventline.load(hostile_file)
     page = Page(browser, _timelinejs_page(tmp_path, tl.to_timelinejs()))
     try:
         page.page.evaluate("() => window.timeline.goToId('call')")

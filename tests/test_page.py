@@ -11,8 +11,7 @@ import pytest
 import eventline
 from eventline import render
 
-from .conftest import REPO, write_json
-from .test_render import HOSTILE, SCRIPT
+from .conftest import HOSTILE, REPO, write_json
 
 READY = "html[data-eventline-ready]"
 
@@ -174,19 +173,9 @@ def test_without_javascript_the_chronology_lists_every_event(open_page):
     assert page.page.get_by_text("The interactive chart needs JavaScript").is_visible()
 
 
-def test_hostile_text_runs_nothing_and_adds_no_element(open_page, tmp_path, small_doc):
+def test_hostile_text_runs_nothing_and_adds_no_element(open_page, tmp_path, hostile_file):
     """Script, onerror and javascript: payloads in every text field stay inert text."""
-    small_doc["title"] = SCRIPT
-    small_doc["description"] = HOSTILE
-    small_doc["categories"][0]["label"] = HOSTILE
-    small_doc["actors"][1]["name"] = SCRIPT
-    small_doc["sources"][0]["title"] = HOSTILE
-    small_doc["sources"][0]["url"] = 'https://example.org/"><img/src=x/onerror="window.__xss=1">'
-    event = small_doc["events"][3]
-    event["title"] = HOSTILE
-    event["summary"] = SCRIPT + " <a href='javascript:window.__xss=1'>x</a>"
-    event["citations"][0]["quote"] = SCRIPT
-    tl = eventline.load(write_json(tmp_path / "evil.json", small_doc))
+    tl = eventline.load(hostile_file)
     out = tmp_path / "evil.html"
     out.write_text(render.to_html(tl), encoding="utf-8")
     page = open_page(out)

@@ -21,9 +21,6 @@ from .conftest import REPO, write_json
 from .golden import check_golden
 from .test_dates import event_dates
 
-HOSTILE = '<img src=x onerror="window.__xss=1">'
-SCRIPT = "</script><script>window.__xss=1</script>"
-
 
 def _without_plotlyjs(page: str) -> str:
     bundle = get_plotlyjs()
@@ -100,20 +97,9 @@ def test_many_events_switch_to_webgl(tmp_path, small_doc):
     assert f"shows the first 1,000 of {len(tl):,} events" in page
 
 
-def test_hostile_text_is_escaped_everywhere(tmp_path, small_doc):
+def test_hostile_text_is_escaped_everywhere(hostile_file):
     """Data text never reaches the page or the figure JSON as markup."""
-    small_doc["title"] = SCRIPT
-    small_doc["description"] = HOSTILE
-    small_doc["categories"][0]["label"] = HOSTILE
-    small_doc["actors"][0]["name"] = SCRIPT
-    small_doc["sources"][0]["title"] = HOSTILE
-    small_doc["sources"][0]["url"] = 'https://example.org/"><script>window.__xss=1</script>'
-    event = small_doc["events"][3]
-    event["title"] = HOSTILE
-    event["summary"] = SCRIPT + " <a href='javascript:window.__xss=1'>x</a>"
-    event["citations"][0]["quote"] = SCRIPT
-    event["places"] = [HOSTILE]
-    tl = eventline.load(write_json(tmp_path / "evil.json", small_doc))
+    tl = eventline.load(hostile_file)
     page = _without_plotlyjs(render.to_html(tl))
     figure_json = re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)
     assert figure_json is not None

@@ -105,3 +105,31 @@ def test_fast_path_without_orjson_gives_the_same_answers(monkeypatch):
     monkeypatch.setattr(io, "_orjson", None)
     assert quick.is_valid_and_canonical(raw)
     assert io.canonical_bytes(json.loads(raw)) == raw
+
+
+def test_csv_export_in_two_halves_matches_the_single_pass(split_everything, tmp_path):
+    """Large-file CSV export (two processes) gives the same bytes, filtered or not."""
+    from eventline.export import export, export_file
+
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps_json(_doc(40)))
+    whole = export(eventline.load(path), "csv")
+    assert export_file(path, "csv") == (whole, 40)
+    text, count = export_file(
+        path, "csv", lambda tl: tl.filter(start="2000-01-02", end="2000-01-03")
+    )
+    assert count == 20
+    assert text == export(eventline.load(path).filter(start="2000-01-02", end="2000-01-03"), "csv")
+
+
+def test_csv_export_of_an_invalid_large_file_raises(split_everything, tmp_path):
+    """An id repeated across the cut stops the export with the precise problems."""
+    from eventline.export import export_file
+
+    doc = _doc(40)
+    doc["events"][39]["id"] = "e0000"
+    doc["events"][39]["date"] = "2000-01-04"
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps_json(doc))
+    with pytest.raises(eventline.InvalidDataError, match="id is already used by events"):
+        export_file(path, "csv")

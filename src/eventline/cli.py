@@ -408,10 +408,17 @@ def export_command(
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
     """
-    from eventline.export import export
+    from eventline.export import export_file
 
-    timeline = _filtered(data, start, end, categories, actors, tags)
-    text = export(timeline, fmt)
+    try:
+        text, count = export_file(
+            data or io.default_data_path(),
+            fmt,
+            lambda timeline: timeline.filter(start, end, categories, actors, tags),
+        )
+    except InvalidDataError as error:
+        _echo_problems(error.problems)
+        raise SystemExit(1) from None
     if output is None:
         # Bytes (click writes them to the binary stream), so CSV's and
         # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
@@ -422,7 +429,7 @@ def export_command(
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None
-    click.echo(f"{output}: {len(timeline)} events exported as {fmt}", err=True)
+    click.echo(f"{output}: {count} events exported as {fmt}", err=True)
 
 
 @cli.command("add")

@@ -37,7 +37,7 @@ from eventline.validate import (
     WIKIDATA_RE,
 )
 
-__all__ = ["is_valid_and_canonical", "paused_gc", "valid_canonical_document"]
+__all__ = ["in_halves", "is_valid_and_canonical", "paused_gc", "valid_canonical_document"]
 
 # One line of text: no control characters or lone surrogates, no space at either end.
 _C = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
@@ -409,27 +409,36 @@ def _same_events(events: list[Any], text: memoryview, progress: Progress = _igno
     return pos == len(text)
 
 
+Work = Callable[[dict[str, Any], list[Any]], Any]
+
+
+def _no_work(header: dict[str, Any], events: list[Any]) -> None:
+    return None
+
+
 def _half(
     raw: bytes,
     lo: int,
     hi: int,
+    header: dict[str, Any],
     tables: tuple[set[str], set[str], set[str]],
+    work: Work,
     progress: Progress = _ignore,
-) -> _Summary | None:
-    """Check the events whose canonical text is ``raw[lo:hi]``."""
+) -> tuple[_Summary, Any] | None:
+    """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them."""
     events = json.loads(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
     progress(0.4)
     summary = _events(events, *tables)
     progress(0.6)
     if summary is None or not _same_events(events, memoryview(raw)[lo:hi], progress):
         return None
-    return summary
+    return summary, work(header, events)
 
 
-def _child(raw: bytes, lo: int, hi: int, tables: Any, conn: Any) -> None:
+def _child(raw: bytes, lo: int, hi: int, header: Any, tables: Any, work: Work, conn: Any) -> None:
     with paused_gc():
         try:
-            conn.send(_half(raw, lo, hi, tables))
+            conn.send(_half(raw, lo, hi, header, tables, work))
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             conn.send(None)
     conn.close()
@@ -440,8 +449,23 @@ def _in_two(raw: bytes, progress: Progress) -> bool | None:
 
     None when the file does not have the canonical shape this needs.
     """
+    halves = in_halves(raw, _no_work, progress)
+    return None if halves is None else halves is not False
+
+
+def in_halves(
+    raw: bytes, work: Work, progress: Progress = _ignore
+) -> tuple[Any, Any] | bool | None:
+    """Prove a large file valid and canonical in two halves, one in a forked
+    process, and run ``work(header, events)`` on each half as it goes.
+
+    ``work`` gets the document without its events, and a half of the events
+    (in order); what it returns must pickle. Returns both results, False if
+    the file is not valid and canonical, or None where this cannot be done
+    (no fork, or not the canonical shape): then ask :func:`valid_canonical_document`.
+    """
     head_end = raw.find(_EVENTS_KEY)
-    if head_end < 0 or not raw.endswith(_CLOSE):
+    if _FORK is None or head_end < 0 or not raw.endswith(_CLOSE):
         return None
     lo = head_end + len(_EVENTS_KEY)
     hi = len(raw) - len(_CLOSE)
@@ -449,18 +473,17 @@ def _in_two(raw: bytes, progress: Progress) -> bool | None:
     if cut < 0:
         return None
     middle = cut + len(b"\n    }")  # the first half ends with its last event's "}"
-    doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
-    tables = _header(doc)
-    if tables is None or io.canonical_bytes(doc) != raw[:head_end] + b'\n  "events": []\n}\n':
+    header = json.loads(raw[:head_end] + b'\n  "events": []\n}')
+    tables = _header(header)
+    if tables is None or io.canonical_bytes(header) != raw[:head_end] + b'\n  "events": []\n}\n':
         return False
-    if _FORK is None:
-        return None
     receive, send = _FORK.Pipe(duplex=False)
-    worker = _FORK.Process(target=_child, args=(raw, middle + len(b",\n"), hi, tables, send))
+    args = (raw, middle + len(b",\n"), hi, header, tables, work, send)
+    worker = _FORK.Process(target=_child, args=args)
     worker.start()
     send.close()
     try:
-        first = _half(raw, lo, middle, tables, progress)
+        first = _half(raw, lo, middle, header, tables, work, progress)
         second = receive.recv()
     finally:
         if worker.is_alive():
@@ -468,6 +491,10 @@ def _in_two(raw: bytes, progress: Progress) -> bool | None:
         worker.join()
     if first is None or second is None:
         return False
-    ids, _, last = first
-    other_ids, start, _ = second
-    return (last is None or start is None or last <= start) and set(ids).isdisjoint(other_ids)
+    (ids, _, last), first_result = first
+    (other_ids, start, _), second_result = second
+    if (last is not None and start is not None and last > start) or not set(ids).isdisjoint(
+        other_ids
+    ):
+        return False
+    return first_result, second_result

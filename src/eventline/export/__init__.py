@@ -7,15 +7,16 @@ the same timeline always gives the same text.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventline.export import csv, ics, timelinejs
 
 if TYPE_CHECKING:
     from eventline.model import Timeline
 
-__all__ = ["FORMATS", "export"]
+__all__ = ["FORMATS", "export", "export_file"]
 
 
 def _timelinejs_text(timeline: Timeline) -> str:
@@ -38,6 +39,44 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
     "ics": ics.to_ics,
     "timelinejs": _timelinejs_text,
 }
+
+
+def export_file(
+    path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None = None
+) -> tuple[str, int]:
+    """Export a data file: the text and the number of events in it.
+
+    Args:
+        path: the data file.
+        format: one of :data:`FORMATS`.
+        select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
+
+    Large files exported as CSV are read, checked and written in two halves
+    by two processes, each writing the rows of its half.
+
+    Raises:
+        eventline.InvalidDataError: the file is not valid; nothing is exported.
+    """
+    import eventline
+    from eventline import io
+    from eventline.quick import PARALLEL_BYTES, in_halves, paused_gc
+
+    pick = select or (lambda timeline: timeline)
+    if format == "csv":
+        raw, _ = io.read_bytes(path, str(path))
+        if raw is not None and len(raw) >= PARALLEL_BYTES:
+
+            def rows(header: dict[str, Any], events: list[Any]) -> tuple[str, int]:
+                part = pick(io.timeline_from_json({**header, "events": events}))
+                return csv.to_csv(part, header=False), len(part)
+
+            with paused_gc():
+                halves = in_halves(raw, rows)
+            if isinstance(halves, tuple):
+                (first, n1), (second, n2) = halves
+                return csv.header_row() + first + second, n1 + n2
+    timeline = pick(eventline.load(path))
+    return export(timeline, format), len(timeline)
 
 
 def export(timeline: Timeline, format: str) -> str:

@@ -40,7 +40,12 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(timeline: Timeline) -> str:
+def header_row() -> str:
+    """The CSV header row, with its line end."""
+    return ",".join(COLUMNS) + "\r\n"
+
+
+def to_csv(timeline: Timeline, *, header: bool = True) -> str:
     """The events as CSV text.
 
     Text cells that a spreadsheet would run as a formula (starting with
@@ -49,7 +54,8 @@ def to_csv(timeline: Timeline) -> str:
     """
     out = io.StringIO(newline="")
     writer = _csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    if header:
+        writer.writerow(COLUMNS)
     writer.writerows(_rows(timeline))
     return out.getvalue()
 

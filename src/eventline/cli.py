@@ -411,7 +411,7 @@ def export_command(
     from eventline.export import export_file
 
     try:
-        text, count = export_file(
+        pieces, count = export_file(
             data or io.default_data_path(),
             fmt,
             lambda timeline: timeline.filter(start, end, categories, actors, tags),
@@ -422,10 +422,11 @@ def export_command(
     if output is None:
         # Bytes (click writes them to the binary stream), so CSV's and
         # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
-        click.echo(text.encode("utf-8"), nl=False)
+        for piece in pieces:
+            click.echo(piece.encode("utf-8"), nl=False)
         return
     try:
-        io.atomic_write(output, text)
+        io.atomic_write(output, pieces)
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None

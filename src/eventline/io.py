@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -400,12 +400,16 @@ def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: str | bytes, *, make_parents: bool = False
+    path: str | os.PathLike[str],
+    data: str | bytes | Iterable[str],
+    *,
+    make_parents: bool = False,
 ) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
-    The data goes to a temporary file in the same folder, is flushed to disk,
-    and is renamed over the target. Text is written as UTF-8 with ``\\n`` line ends.
+    The data (text, bytes, or pieces of text written in order) goes to a
+    temporary file in the same folder, is flushed to disk, and is renamed over
+    the target. Text is written as UTF-8, line ends as given.
 
     Raises:
         WriteError: the folder is missing (and ``make_parents`` is false) or
@@ -413,7 +417,12 @@ def atomic_write(
             the message names the file and the target is left as it was.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if isinstance(data, str):
+        chunks: Iterable[bytes] = [data.encode("utf-8")]
+    elif isinstance(data, bytes):
+        chunks = [data]
+    else:
+        chunks = (piece.encode("utf-8") for piece in data)
     if make_parents:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -427,7 +436,8 @@ def atomic_write(
     try:
         with _temporary_beside(target) as (fd, tmp):
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                for chunk in chunks:
+                    handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
             if target.exists():

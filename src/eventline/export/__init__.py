@@ -33,6 +33,8 @@ def _json_text(timeline: Timeline) -> str:
     return io.dumps(attrs.evolve(timeline.used(), schema=None))
 
 
+_BATCH = 10_000
+
 FORMATS: dict[str, Callable[[Timeline], str]] = {
     "json": _json_text,
     "csv": csv.to_csv,
@@ -68,8 +70,16 @@ def export_file(
         if raw is not None and len(raw) >= PARALLEL_BYTES:
 
             def rows(header: dict[str, Any], events: list[Any]) -> tuple[str, int]:
-                part = pick(io.timeline_from_json({**header, "events": events}))
-                return csv.to_csv(part, header=False), len(part)
+                # A batch of records at a time, each batch's documents let go
+                # as soon as its rows are written: memory stays near the file's.
+                pieces, count = [], 0
+                while events:
+                    batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
+                    del events[:_BATCH]
+                    part = pick(batch)
+                    pieces.append(csv.to_csv(part, header=False))
+                    count += len(part)
+                return "".join(pieces), count
 
             with paused_gc():
                 halves = in_halves(raw, rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -114,8 +116,10 @@ def test_csv_export_in_two_halves_matches_the_single_pass(split_everything, tmp_
     path = tmp_path / "events.json"
     path.write_text(io.dumps_json(_doc(40)))
     whole = export(eventline.load(path), "csv")
+    spools = set(Path(tempfile.gettempdir()).glob("eventline-export-*"))
     pieces, count = export_file(path, "csv")
     assert ("".join(pieces), count) == (whole, 40)
+    assert set(Path(tempfile.gettempdir()).glob("eventline-export-*")) == spools
     pieces, count = export_file(
         path, "csv", lambda tl: tl.filter(start="2000-01-02", end="2000-01-03")
     )

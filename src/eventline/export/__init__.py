@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventline.export import csv, ics, timelinejs
@@ -45,17 +48,19 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
 
 def export_file(
     path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None = None
-) -> tuple[list[str], int]:
-    """Export a data file: the text, in pieces to write one after the other, and
-    the number of events in it. (Pieces spare a large export one more copy.)
+) -> tuple[Iterator[str], int]:
+    """Export a data file: the text, as pieces to write one after the other, and
+    the number of events in it.
 
     Args:
         path: the data file.
         format: one of :data:`FORMATS`.
         select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
 
-    Large files exported as CSV are read, checked and written in two halves
-    by two processes, each writing the rows of its half.
+    Large files exported as CSV are proved valid and written in two halves by
+    two processes; each writes its rows, a batch at a time, to a temporary
+    file that the pieces then read back (and remove), so no process holds
+    the whole export in memory.
 
     Raises:
         eventline.InvalidDataError: the file is not valid; nothing is exported.
@@ -68,26 +73,46 @@ def export_file(
     if format == "csv":
         raw, _ = io.read_bytes(path, str(path))
         if raw is not None and len(raw) >= PARALLEL_BYTES:
+            folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
 
             def rows(header: dict[str, Any], events: list[Any]) -> tuple[str, int]:
                 # A batch of records at a time, each batch's documents let go
-                # as soon as its rows are written: memory stays near the file's.
-                pieces, count = [], 0
-                while events:
-                    batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
-                    del events[:_BATCH]
-                    part = pick(batch)
-                    pieces.append(csv.to_csv(part, header=False))
-                    count += len(part)
-                return "".join(pieces), count
+                # once its rows are on disk: memory stays near the file's own.
+                fd, spool = tempfile.mkstemp(suffix=".csv", dir=folder)
+                count = 0
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    while events:
+                        batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
+                        del events[:_BATCH]
+                        part = pick(batch)
+                        out.write(csv.to_csv(part, header=False))
+                        count += len(part)
+                return spool, count
 
-            with paused_gc():
-                halves = in_halves(raw, rows)
+            try:
+                with paused_gc():
+                    halves = in_halves(raw, rows)
+            except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+                halves = None  # not sure: the precise path below says what is wrong
+            del raw
             if isinstance(halves, tuple):
                 (first, n1), (second, n2) = halves
-                return [csv.header_row(), first, second], n1 + n2
+                return _spooled(csv.header_row(), folder, [first, second]), n1 + n2
+            shutil.rmtree(folder, ignore_errors=True)
     timeline = pick(eventline.load(path))
-    return [export(timeline, format)], len(timeline)
+    return iter([export(timeline, format)]), len(timeline)
+
+
+def _spooled(head: str, folder: Path, spools: list[str]) -> Iterator[str]:
+    """``head``, then the text of each spool file in turn; the folder is removed after."""
+    try:
+        yield head
+        for spool in spools:
+            with Path(spool).open(encoding="utf-8", newline="") as handle:
+                while piece := handle.read(1 << 22):
+                    yield piece
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def export(timeline: Timeline, format: str) -> str:

@@ -29,6 +29,8 @@ from eventline.dates import DateError, EventDate
 from eventline.validate import (
     ACTOR_KINDS,
     COLOR_RE,
+    CONTROL_BUT_NEWLINE_RE,
+    CONTROL_RE,
     ID_RE,
     MAX_LINE,
     MAX_QUOTE,
@@ -168,8 +170,6 @@ def _date(value: Any) -> EventDate | None:
 # space at either end (strip changes nothing), and no control character
 # (isprintable answers for most text; the regex settles the rest).
 _SLUGS = re.compile("(?:[a-z0-9]+(?:-[a-z0-9]+)*\\x00)*")
-_CONTROL = re.compile(f"[{_C}]")
-_CONTROL_BUT_NEWLINE = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff]")
 
 
 def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
@@ -187,7 +187,7 @@ def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
     joined = "".join(values)
     if joined.isprintable():
         return True
-    return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(joined) is None
+    return (CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).search(joined) is None
 
 
 def _slugs(values: list[Any]) -> bool:

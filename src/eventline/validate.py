@@ -61,12 +61,12 @@ def _string(value: Any) -> str | None:
 
 # Unicode category Cc (C0 and C1 controls, DEL) and lone surrogates, which a
 # JSON escape such as "\ud800" can produce but no UTF-8 file can hold.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_BUT_NEWLINE_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _bad_char(text: str, *, newlines: bool) -> str | None:
-    found = (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(text)
+    found = (CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).search(text)
     if found is None:
         return None
     char = found.group()

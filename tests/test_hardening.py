@@ -293,7 +293,7 @@ HOSTILE_TEXTS = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(1)">',
     '=HYPERLINK("http://x")',
-    "right\u202eto\u202cleft",
+    "right\u200fto\u200eleft \u0645\u0648\u0633\u0643\u0648 (Moscow)",
     "zero\u200bwidth\u200djoin",
 ]
 

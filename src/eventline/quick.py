@@ -28,6 +28,7 @@ from eventline import io
 from eventline.dates import DateError, EventDate
 from eventline.validate import (
     ACTOR_KINDS,
+    BIDI_CONTROLS,
     COLOR_RE,
     CONTROL_BUT_NEWLINE_RE,
     CONTROL_RE,
@@ -42,9 +43,11 @@ from eventline.validate import (
 __all__ = ["in_halves", "is_valid_and_canonical", "paused_gc", "valid_canonical_document"]
 
 # One line of text: no control characters or lone surrogates, no space at either end.
-_C = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+_C = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff" + BIDI_CONTROLS
 _LINE = re.compile(f"[^\\s{_C}](?:[^{_C}]*[^\\s{_C}])?")
-_TEXT = re.compile(f"[^\\s{_C}](?:[^\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff]*[^\\s{_C}])?")
+_TEXT = re.compile(
+    f"[^\\s{_C}](?:[^\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{BIDI_CONTROLS}]*[^\\s{_C}])?"
+)
 
 
 def _orders(required: tuple[str, ...], order: tuple[str, ...]) -> frozenset[tuple[str, ...]]:

@@ -59,10 +59,20 @@ def _string(value: Any) -> str | None:
     return None
 
 
-# Unicode category Cc (C0 and C1 controls, DEL) and lone surrogates, which a
-# JSON escape such as "\ud800" can produce but no UTF-8 file can hold.
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-CONTROL_BUT_NEWLINE_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Unicode category Cc (C0 and C1 controls, DEL), lone surrogates, which a
+# JSON escape such as "\ud800" can produce but no UTF-8 file can hold, and the
+# bidirectional embedding, override and isolate controls U+202A-U+202E and
+# U+2066-U+2069: the "Trojan Source" class (CVE-2021-42574), which can make the
+# text around them read in another order than it is stored.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+CONTROL_RE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{BIDI_CONTROLS}]")
+CONTROL_BUT_NEWLINE_RE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI_CONTROLS}]")
+
+
+_BIDI_NAMES = {
+    chr(code): unicodedata.name(chr(code))
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
 
 
 def _bad_char(text: str, *, newlines: bool) -> str | None:
@@ -74,6 +84,11 @@ def _bad_char(text: str, *, newlines: bool) -> str | None:
         name = "a line break"
     elif "\ud800" <= char <= "\udfff":
         name = f"the unpaired surrogate U+{ord(char):04X}, which is not text"
+    elif char in _BIDI_NAMES:
+        return (
+            f"contains the bidirectional control U+{ord(char):04X} ({_BIDI_NAMES[char]}), "
+            "which can change how the text around it reads (Trojan Source); remove it"
+        )
     else:
         name = f"the control character U+{ord(char):04X}"
     return f"contains {name}; remove it"

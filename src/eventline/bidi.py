@@ -1,0 +1,48 @@
+"""Bidirectional isolation of data text, after the Unicode Bidirectional
+Algorithm (UAX #9, section 2.7, "Explicit Directional Isolates").
+
+A name written right to left ("موسكو") or a stray mark inside one value must
+not change how the values around it read ("Actors: A, B, C"). Outputs that
+put several data values on one line wrap each such value in FIRST STRONG
+ISOLATE (U+2068) ... POP DIRECTIONAL ISOLATE (U+2069): the value keeps its own
+direction and its neighbours keep theirs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["FSI", "PDI", "isolate", "isolate_join", "needs_isolation"]
+
+FSI = "\u2068"
+PDI = "\u2069"
+
+# Bidi classes that can reorder neighbouring text: strong right-to-left letters
+# (R, AL), Arabic-Indic numbers (AN), and the explicit embeddings, overrides and
+# isolates (which `eventline validate` rejects, but a writer must not trust).
+_REORDERING = frozenset(
+    {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+)
+
+
+def needs_isolation(text: str) -> bool:
+    """True when ``text`` holds a character whose bidi class (UAX #9, Table 4)
+    could change how the text next to it reads."""
+    if text.isascii():
+        return False
+    return any(unicodedata.bidirectional(c) in _REORDERING for c in text)
+
+
+def isolate(text: str) -> str:
+    """``text`` wrapped in FSI ... PDI when :func:`needs_isolation`, else unchanged.
+
+    Left-to-right text is returned as it is, so outputs of Latin-script data
+    keep their bytes.
+    """
+    return f"{FSI}{text}{PDI}" if needs_isolation(text) else text
+
+
+def isolate_join(values: Iterable[str], separator: str = ", ") -> str:
+    """The values, each isolated on its own, joined by ``separator``."""
+    return separator.join(isolate(v) for v in values)

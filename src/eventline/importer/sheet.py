@@ -41,14 +41,19 @@ __all__ = ["read_csv", "read_tables", "read_xlsx"]
 _INLINE = ("sources", "quote")
 # Columns of eventline's own CSV export that are worked out from others; read, not stored.
 _DERIVED = ("earliest", "latest", "precision", "qualifier", "display_date", "source_urls")
+# Columns a table must have. An events table needs only ids: an event that
+# exists already keeps the fields the table has no column for, and a new one
+# without them is reported at its row.
 _REQUIRED = {
-    "events": ("id", "title", "date", "category"),
+    "events": ("id",),
     "citations": ("event", "source"),
     "categories": ("id", "label"),
     "actors": ("id", "name", "kind"),
     "sources": ("id", "title"),
     "about": ("field", "value"),
 }
+# Cells that may not be empty where the table has their column.
+_NEEDED = {"events": ("title", "date", "category")}
 _LISTS = ("actors", "places", "tags", "sources")
 _ABOUT_FIELDS = ("title", "description", "$schema")
 
@@ -162,8 +167,8 @@ def _records(reader: _Reader, table: Table) -> list[tuple[int, dict[str, Any]]]:
         }
         if not cells:
             continue
-        for name in _REQUIRED[table.name]:
-            if name not in cells:
+        for name in _REQUIRED[table.name] + _NEEDED.get(table.name, ()):
+            if name in index and name not in cells:
                 reader.problem(
                     table.locate(number, index[name]),
                     f"is empty; every row needs a {name}",
@@ -222,7 +227,7 @@ def _event(
             record[name] = _split(_text(value) or "")
         else:
             record[name] = _text(value)
-    complete = all(name in cells for name in _REQUIRED["events"])
+    complete = all(name in cells for name in index if name in ("id", *_NEEDED["events"]))
     return record if ok and complete else None
 
 
@@ -307,6 +312,11 @@ def read_tables(tables: Iterable[Table], label: str) -> Any:
         event = _event(reader, events_table, number, cells)
         if event is not None:
             event["citations"] = _inline_citations(cells)
+            for j in range(len(event["citations"])):
+                for field, column in (("source", "sources"), ("quote", "quote")):
+                    place = reader.cells.get(("events", event["id"], column))
+                    if place is not None:
+                        reader.cells["events", event["id"], f"citations[{j}].{field}"] = place
             events[event["id"]] = event
     if "citations" in by_name:
         _citations(reader, by_name["citations"], events, {_text(c["id"]) for _, c in event_rows})

@@ -109,6 +109,7 @@ class _Slides:
         self.events: list[dict[str, Any]] = []
         self.categories: dict[str, dict[str, Any]] = {}
         self.ids: set[str] = set()
+        self.cells: dict[tuple[str, str, str], str] = {}
 
     def problem(self, place: str, message: str) -> None:
         self.problems.append(Problem(self.label, message, place))
@@ -203,6 +204,11 @@ class _Slides:
             event["summary"] = summary
         event["citations"] = [{"source": PLACEHOLDER_SOURCE["id"]}]
         self.events.append(event)
+        self.cells["events", rid, ""] = place
+        for field, key in (("title", "headline"), ("date", "year"), ("summary", "text")):
+            self.cells["events", rid, field] = where[key]
+        if group_text:
+            self.cells["categories", category, "label"] = where["group"]
         for url in [*links, *more_links]:
             self.note(place, f"link {show_value(url)} in the text was not carried over")
         for url in [*images, *more_images]:
@@ -226,7 +232,12 @@ class _Slides:
                 f'"{PLACEHOLDER_SOURCE["id"]}"; declare the real sources and cite them '
                 '("eventline validate" lists each citation to replace)'
             )
-        return Imported(None if self.problems else doc, tuple(self.problems), tuple(self.notes))
+        return Imported(
+            None if self.problems else doc,
+            tuple(self.problems),
+            tuple(self.notes),
+            cells=dict(self.cells),
+        )
 
 
 def read(path: Path, label: str) -> Any:
@@ -294,6 +305,8 @@ def _read_json(text: str, label: str) -> Any:
         where = {
             "headline": f"{place}.text.headline",
             "unique_id": f"{place}.unique_id",
+            "text": f"{place}.text.text",
+            "group": f"{place}.group",
             **{k: f"{place}.start_date.{k}" for k in ("year", "month", "day")},
             **{f"end {k}": f"{place}.end_date.{k}" for k in ("year", "month", "day")},
         }

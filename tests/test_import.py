@@ -439,3 +439,23 @@ class TestTimelineJS:
 def test_readers_are_a_plain_table():
     """Another reader is one more entry of READERS: a function of (path, label)."""
     assert sorted(READERS) == ["csv", "timelinejs", "xlsx"]
+
+
+class TestPlaceholderSource:
+    CASE = CASES / "invalid" / "placeholder-source.json"
+
+    def test_fast_path_is_never_sure_of_a_placeholder(self):
+        """The quick proof answers "not sure" for a file citing source-needed, so validate words it."""
+        from eventline import quick
+
+        raw = self.CASE.read_bytes()
+        assert quick.is_valid_and_canonical(raw) is False
+        assert quick.valid_canonical_document(raw) is None
+
+    def test_file_with_placeholders_still_loads_and_formats(self, run, tmp_path):
+        """Only validate flags placeholders: load, fmt and add keep working while sources are found."""
+        path = tmp_path / "events.json"
+        path.write_bytes(self.CASE.read_bytes())
+        assert len(eventline.load(path)) == 3
+        result = run("fmt", "--check", str(path))
+        assert result.exit_code == 0

@@ -14,6 +14,7 @@ import click
 
 from eventline import io, load
 from eventline.dates import DateError, EventDate
+from eventline.importer import READERS
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem
 from eventline.validate import canonical_form, validate
@@ -520,7 +521,7 @@ def init_command(folder: Path) -> None:
 @click.option(
     "--from",
     "kind",
-    type=click.Choice(["xlsx", "csv", "timelinejs"]),
+    type=click.Choice(list(READERS)),
     default=None,
     help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS). "
     "timelinejs reads TimelineJS JSON or its Google Sheets template saved as CSV.",

@@ -25,6 +25,7 @@ from eventline.problems import InvalidDataError, Problem, show_value
 from eventline.validate import check_document
 
 __all__ = [
+    "FOLDER_READER",
     "READERS",
     "SUFFIXES",
     "Change",
@@ -72,14 +73,20 @@ READERS: dict[str, Reader] = {
 # The reader for a file's suffix when --from is not given.
 SUFFIXES: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".json": "timelinejs"}
 
+# The reader for a folder (a Parquet dataset), once one is in READERS.
+FOLDER_READER = "parquet"
+
 
 def reader_for(path: Path, kind: str | None = None) -> str | None:
     """The name (a key of :data:`READERS`) of the reader for ``path``, or None.
 
-    ``kind`` (``--from``) wins; otherwise the suffix decides (see :data:`SUFFIXES`).
+    ``kind`` (``--from``) wins; otherwise the suffix decides (see :data:`SUFFIXES`),
+    and a folder goes to :data:`FOLDER_READER` when that reader is in the table.
     """
     if kind is not None:
         return kind if kind in READERS else None
+    if path.is_dir():
+        return FOLDER_READER if FOLDER_READER in READERS else None
     return SUFFIXES.get(path.suffix.lower())
 
 

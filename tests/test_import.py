@@ -241,6 +241,22 @@ BAD_WORKBOOKS = {
             'did you mean "article"?'
         ],
     ),
+    "id-not-a-slug": (
+        _edit_cells(categories_A2="Diplomacy Desk", events_F5="Diplomacy Desk"),
+        [
+            'events.xlsx: categories!A2 (id): "Diplomacy Desk": is not a slug: use lowercase '
+            'letters a-z, digits and single hyphens, e.g. "diplomacy-desk"',
+            'events.xlsx: events!F5 (category): "Diplomacy Desk": is not a slug: use lowercase '
+            'letters a-z, digits and single hyphens, e.g. "trump-putin-call"',
+        ],
+    ),
+    "blank-title": (
+        _edit_cells(about_B2=" Small"),
+        [
+            'events.xlsx: about!B2 (value): " Small": has spaces or line breaks at the start '
+            "or end; remove them"
+        ],
+    ),
     "unknown-column": (
         _edit_cells(events_K1="notes", events_K2="x"),
         ['events.xlsx: events!K1: unknown column "notes"; did you mean "quote"?'],

@@ -48,7 +48,8 @@ class Imported:
         notes: one line for each thing of the file that was not carried over.
         cells: ``(table, id, field)`` → where that value is in the file read
             (``events!C7 (date)``); ``(table, id, "")`` is the record's row.
-            Problems the merged file has are reported at these places.
+            Problems the merged file has are reported at these places; the
+            timeline's own fields are ``("", "", "title")`` and so on.
         absent: event fields the file has no column for; an event that
             exists already keeps its own values of these.
     """
@@ -226,6 +227,13 @@ _INDEXED = re.compile(r"\[\d+\]")
 def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
     """A problem of the merged file, placed where the value came from in the file read."""
     table = problem.location.split("[", 1)[0]
+    if not problem.location and problem.field is not None:
+        # The timeline's own fields (title, description): ("", "", field).
+        place = imported.cells.get(("", "", problem.field))
+        if place is None:
+            return problem
+        shown = f"{problem.value}: " if problem.value is not None else ""
+        return Problem(label, shown + problem.message, place)
     if problem.id is None or not imported.cells:
         return problem
     field = problem.field or ""

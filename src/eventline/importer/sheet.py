@@ -31,9 +31,11 @@ from typing import Any
 
 import attrs
 
+from eventline.authoring import slugify
 from eventline.dates import DateError, EventDate
 from eventline.export.xlsx import SHEETS
 from eventline.problems import Problem, show_value
+from eventline.validate import ID_RE
 
 __all__ = ["read_csv", "read_tables", "read_xlsx"]
 
@@ -122,6 +124,11 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _index(table: Table) -> dict[str, int]:
+    """Header name (trimmed, lowercase) → column index."""
+    return {(_text(c) or "").strip().lower(): i for i, c in enumerate(table.columns)}
+
+
 def _columns(reader: _Reader, table: Table) -> dict[str, int] | None:
     """Column name → index for the columns the table knows; problems for the rest."""
     known = (*SHEETS[table.name], *(_INLINE + _DERIVED if table.name == "events" else ()))
@@ -181,12 +188,19 @@ def _keyed(
     reader: _Reader, table: Table, records: list[tuple[int, dict[str, Any]]], key: str = "id"
 ) -> list[tuple[int, dict[str, Any]]]:
     """Records with a usable, unique id (duplicates are problems)."""
-    index = {c: i for i, c in enumerate((_text(c) or "").strip().lower() for c in table.columns)}
+    index = _index(table)
     seen: dict[str, int] = {}
     out = []
     for number, cells in records:
         rid = _text(cells.get(key))
         if rid is None:
+            continue
+        if ID_RE.fullmatch(rid) is None:
+            reader.problem(
+                table.locate(number, index[key]),
+                f"{show_value(rid)}: is not a slug: use lowercase letters a-z, digits and "
+                f'single hyphens, e.g. "{slugify(rid)}"',
+            )
             continue
         if rid in seen:
             reader.problem(
@@ -202,7 +216,7 @@ def _keyed(
 def _event(
     reader: _Reader, table: Table, number: int, cells: dict[str, Any]
 ) -> dict[str, Any] | None:
-    index = {c: i for i, c in enumerate((_text(c) or "").strip().lower() for c in table.columns)}
+    index = _index(table)
     rid = _text(cells["id"]) or ""
     for name in index:
         if name in SHEETS["events"] or name in _INLINE:
@@ -265,7 +279,7 @@ def _plain(
     reader: _Reader, table: Table, records: list[tuple[int, dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     """The records of a categories, actors or sources table."""
-    index = {c: i for i, c in enumerate((_text(c) or "").strip().lower() for c in table.columns)}
+    index = _index(table)
     out = []
     for number, cells in _keyed(reader, table, records):
         rid = _text(cells["id"]) or ""
@@ -354,7 +368,7 @@ def _inline_citations(cells: dict[str, Any]) -> list[dict[str, Any]]:
 def _citations(
     reader: _Reader, table: Table, events: dict[str, dict[str, Any]], known: set[str | None]
 ) -> None:
-    index = {c: i for i, c in enumerate((_text(c) or "").strip().lower() for c in table.columns)}
+    index = _index(table)
     counts: dict[str, int] = {}
     for number, cells in _records(reader, table):
         event_id = _text(cells.get("event"))
@@ -383,7 +397,7 @@ def _citations(
 
 
 def _about(reader: _Reader, table: Table, doc: dict[str, Any]) -> None:
-    index = {c: i for i, c in enumerate((_text(c) or "").strip().lower() for c in table.columns)}
+    index = _index(table)
     for number, cells in _records(reader, table):
         field = _text(cells.get("field"))
         if field is None:
@@ -397,6 +411,7 @@ def _about(reader: _Reader, table: Table, doc: dict[str, Any]) -> None:
             reader.problem(table.locate(number, index["field"]), f"{field} is given twice")
         elif (value := _text(cells.get("value"))) is not None:
             doc[field] = value
+            reader.cells["", "", field] = table.locate(number, index["value"])
 
 
 def _column_letter(index: int) -> str:

@@ -147,20 +147,6 @@ class TestXlsxImport:
         assert 'would add event "war"' in result.stdout
         assert not (tmp_path / "new.json").exists()
 
-    def test_earliest_that_disagrees_with_date_is_a_problem(self, run, small_file, tmp_path):
-        """earliest is worked out from date; a hand-edited one is reported, not ignored."""
-        workbook = _export(run, small_file, tmp_path / "events.xlsx")
-        book = openpyxl.load_workbook(workbook)
-        book["events"]["D2"] = dt.datetime(2015, 1, 1)
-        book.save(workbook)
-        result = run("import", str(workbook), "--data", str(tmp_path / "new.json"))
-        assert result.exit_code == 1
-        assert result.stdout == (
-            f'{workbook}: events!D2 (earliest): "2015-01-01" does not match the date '
-            '"2014", whose earliest day is 2014-01-01; earliest is worked out from date: '
-            "change date instead\n"
-        )
-
     def test_library_reports_what_would_change(self, small_file, tmp_path):
         """import_file returns the changes and the new text without writing on dry_run."""
         workbook = tmp_path / "events.xlsx"
@@ -475,3 +461,20 @@ class TestPlaceholderSource:
         assert len(eventline.load(path)) == 3
         result = run("fmt", "--check", str(path))
         assert result.exit_code == 0
+
+
+def test_a_spreadsheet_month_stays_a_month(run, small_file, tmp_path):
+    """A date cell formatted without days (Excel's "Feb-22") is read as that month."""
+    workbook = _broken_workbook(
+        tmp_path, small_file, _edit_cells(events_C4=dt.datetime(2023, 5, 1))
+    )
+    book = openpyxl.load_workbook(workbook)
+    book["events"]["C4"].number_format = "mmm-yy"
+    book["events"]["C5"] = dt.datetime(2025, 2, 12)
+    book.save(workbook)
+    run("import", str(workbook), "--data", str(small_file))
+    timeline = eventline.load(small_file)
+    assert (str(timeline.get("war").date), str(timeline.get("call").date)) == (
+        "2023-05",
+        "2025-02-12",
+    )

@@ -11,8 +11,9 @@ name ids declared in the target data file (or in the workbook's own sheets).
 Header names are matched without regard to case or surrounding spaces. A
 date cell holds the grammar (``2025-02-12``, ``2022-02``) or free text
 (``Feb 14-16, 2025``), read as ``eventline add --date`` reads it, or a real
-spreadsheet date. ``earliest`` and ``latest`` are worked out from ``date``;
-a value there that disagrees is a problem (edit ``date`` instead).
+spreadsheet date (one formatted without days, such as ``Feb-22``, is that
+month). ``earliest`` and ``latest`` are worked out from ``date`` on export, to
+sort and filter on; import ignores them, so edit ``date``.
 
 Every problem names its place: ``events.xlsx: events!C7 (date): ...`` or
 ``sheet.csv: row 7, column "date": ...``.
@@ -20,7 +21,6 @@ Every problem names its place: ``events.xlsx: events!C7 (date): ...`` or
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -236,43 +236,12 @@ def _event(
                 ok = False
                 continue
             record["date"] = str(date)
-            ok = _bounds(reader, table, number, cells, index, date) and ok
         elif name in _LISTS:
             record[name] = _split(_text(value) or "")
         else:
             record[name] = _text(value)
     complete = all(name in cells for name in index if name in ("id", *_NEEDED["events"]))
     return record if ok and complete else None
-
-
-def _bounds(
-    reader: _Reader,
-    table: Table,
-    number: int,
-    cells: dict[str, Any],
-    index: dict[str, int],
-    date: EventDate,
-) -> bool:
-    ok = True
-    for name, bound in (("earliest", date.lower), ("latest", date.upper)):
-        if name not in cells:
-            continue
-        given = cells[name]
-        if isinstance(given, dt.datetime) and given.time() == dt.time(0, 0):
-            given = given.date()
-        if isinstance(given, str):
-            with contextlib.suppress(ValueError):
-                given = dt.date.fromisoformat(given)
-        if given != bound:
-            shown = "empty (an open or unknown end)" if bound is None else bound.isoformat()
-            reader.problem(
-                table.locate(number, index[name]),
-                f"{show_value(_text(given))} does not match the date "
-                f"{show_value(str(date))}, whose {name} day is {shown}; "
-                f"{name} is worked out from date: change date instead",
-            )
-            ok = False
-    return ok
 
 
 def _plain(
@@ -554,7 +523,7 @@ def read_xlsx(path: Path, label: str) -> Any:
                     )
                     values.append(None)
                 else:
-                    values.append(cell.value)
+                    values.append(_as_shown(cell))
             rows.append(tuple(values))
         if not rows:
             if name == "events":
@@ -575,6 +544,21 @@ def read_xlsx(path: Path, label: str) -> Any:
         return Imported(None, tuple(problems))
     result = read_tables(tables, label)
     return attrs.evolve(result, notes=(*notes, *result.notes))
+
+
+def _as_shown(cell: Any) -> Any:
+    """A cell's value, a date kept to the precision its format shows.
+
+    Spreadsheets turn a typed ``2022-02`` into the date 1 February 2022 shown
+    as ``Feb-22``; reading the day would invent a precision the author never
+    gave. A date format without days is read as a month (``2022-02``).
+    """
+    value = cell.value
+    if isinstance(value, dt.datetime) and cell.is_date:
+        shown = str(cell.number_format).lower()
+        if "d" not in shown and "m" in shown and value.day == 1:
+            return f"{value.year:04d}-{value.month:02d}"
+    return value
 
 
 def _xlsx_locator(title: str, header: tuple[Any, ...]) -> Callable[[int, int], str]:

@@ -478,3 +478,27 @@ def test_a_spreadsheet_month_stays_a_month(run, small_file, tmp_path):
         "2023-05",
         "2025-02-12",
     )
+
+
+def test_without_a_data_folder_import_asks_for_data(run, tmp_path, monkeypatch):
+    """With no --data and no ./data folder, import says what to do, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sheet.csv").write_text("id,title\r\nx,X\r\n", encoding="utf-8")
+    result = run("import", "sheet.csv")
+    assert result.exit_code == 2
+    assert "there is no ./data folder here; name the data file with --data" in result.stderr
+
+
+def test_another_reader_is_one_entry_of_the_table(run, small_file, tmp_path, monkeypatch):
+    """A reader returning a plain (document, problems) pair works once it is in READERS."""
+
+    def folder_reader(path, label):
+        doc = json.loads(small_file.read_text("utf-8"))
+        return doc, []
+
+    monkeypatch.setitem(READERS, "parquet", folder_reader)
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    result = run("import", str(folder), "--data", str(tmp_path / "new.json"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new.json").read_bytes() == small_file.read_bytes()

@@ -545,6 +545,11 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
     from eventline.importer import import_file
 
     target = data or Path("data") / "events.json"
+    if data is None and not target.parent.is_dir():
+        raise click.UsageError(
+            "there is no ./data folder here; name the data file with --data, "
+            "or start a project with `eventline init`"
+        )
     try:
         result = import_file(file, target, kind=kind, dry_run=dry_run)
     except InvalidDataError as error:

@@ -82,8 +82,13 @@ class TestXlsxExport:
         cell = book["events"]["B2"]
         assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
 
-    def test_xlsx_to_standard_output_needs_a_file(self, run, small_file):
-        """Without -o the workbook's bytes go to the pipe (never text-decoded)."""
+    def test_timeline_method_gives_the_same_workbook(self, small_file):
+        """tl.to_xlsx() is the export's bytes, for notebooks."""
+        timeline = eventline.load(small_file)
+        assert timeline.to_xlsx() == to_xlsx(timeline)
+
+    def test_xlsx_to_a_pipe_is_the_workbooks_bytes(self, run, small_file):
+        """Without -o (and not on a terminal) the workbook's bytes go to the pipe as they are."""
         result = run("export", "--format", "xlsx", "--data", str(small_file))
         assert result.exit_code == 0
         assert result.stdout_bytes == to_xlsx(eventline.load(small_file))
@@ -502,3 +507,55 @@ def test_another_reader_is_one_entry_of_the_table(run, small_file, tmp_path, mon
     result = run("import", str(folder), "--data", str(tmp_path / "new.json"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new.json").read_bytes() == small_file.read_bytes()
+
+
+BAD_TIMELINEJS = {
+    "duplicate-unique-id.json": (
+        json.dumps(
+            {
+                "events": [
+                    {"start_date": {"year": 2020}, "text": {"headline": "A"}, "unique_id": "a"},
+                    {"start_date": {"year": 2021}, "text": {"headline": "B"}, "unique_id": "a"},
+                ]
+            }
+        ).encode(),
+        ['duplicate-unique-id.json: events[1].unique_id: "a": this id is already used'],
+    ),
+    "not-json.json": (
+        b"Year,Headline\n2020,A\n",
+        ["not-json.json: line 1, column 1: invalid JSON: Expecting value"],
+    ),
+    "not-timelinejs.json": (
+        b'{"title": "x"}',
+        ['not-timelinejs.json: is not TimelineJS JSON: it needs an "events" array of slides'],
+    ),
+    "latin1-sheet.csv": (
+        "Year,Headline\n2020,Caf\u00e9\n".encode("latin-1"),
+        [
+            "latin1-sheet.csv: byte 0xe9 at offset 22 is not UTF-8; save the file as UTF-8",
+        ],
+    ),
+    "bad-day-sheet.csv": (
+        b"Year,Month,Day,Headline\n2021,2,30,Leap\n2021,,5,No month\n",
+        [
+            'bad-day-sheet.csv: row 2, column "Year": "2021-02-30": day is out of range for '
+            "month (February 2021 has 28 days)",
+            'bad-day-sheet.csv: row 3, column "Day": a day without a month; give the month too',
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TIMELINEJS))
+def test_bad_timelinejs_is_located_and_target_untouched(
+    name, run, small_file, tmp_path, monkeypatch
+):
+    """Each bad TimelineJS file gives its exact lines, exit 1, and the target's bytes stay."""
+    content, expected = BAD_TIMELINEJS[name]
+    (tmp_path / name).write_bytes(content)
+    before = small_file.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    result = run("import", name, "--from", "timelinejs", "--data", str(small_file))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == expected
+    assert small_file.read_bytes() == before

@@ -238,6 +238,16 @@ class Timeline:
 
         return to_timelinejs(self)
 
+    def to_xlsx(self) -> bytes:
+        """The bytes of an Excel workbook, one sheet per table; see :mod:`eventline.export.xlsx`.
+
+        Raises:
+            ImportError: openpyxl is not installed (``pip install "eventline[xlsx]"``).
+        """
+        from eventline.export.xlsx import to_xlsx
+
+        return to_xlsx(self)
+
     def to_pandas(self) -> pandas.DataFrame:
         """The events as a pandas DataFrame, one row per event in canonical order.
 

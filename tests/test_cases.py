@@ -27,6 +27,7 @@ NOT_FOR_A_SCHEMA = {
     "missing-trailing-newline",
     "not-canonical-format",
     "not-canonical-order",
+    "placeholder-source",
 }
 NOT_JSON = {"empty", "whitespace-only", "truncated", "not-utf8"}
 

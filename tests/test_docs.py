@@ -10,6 +10,7 @@ import shlex
 import pytest
 
 from eventline.cli import cli
+from eventline.project import init_project
 
 from .conftest import REPO
 
@@ -57,6 +58,13 @@ def test_console_examples_print_what_the_readme_shows(block, run, monkeypatch, t
         monkeypatch.chdir(tmp_path)
         (tmp_path / "data").mkdir()
         (tmp_path / "data" / "events.json").write_bytes((REPO / "data/events.json").read_bytes())
+    elif args[0] in ("init", "import"):
+        # A fresh project, with the sample files the import examples name.
+        monkeypatch.chdir(tmp_path)
+        if args[0] == "import":
+            init_project(tmp_path)
+            for sample in (REPO / "tests/cases/import").iterdir():
+                (tmp_path / sample.name).write_bytes(sample.read_bytes())
     else:
         monkeypatch.chdir(REPO)
     result = run(*args)
@@ -64,10 +72,12 @@ def test_console_examples_print_what_the_readme_shows(block, run, monkeypatch, t
     assert result.output.splitlines() == expected
 
 
-def test_python_example_prints_what_the_readme_shows(monkeypatch):
-    """The API tour runs as written and prints the text shown after it."""
-    python = [body for lang, body in BLOCKS if lang == "python"]
-    (code,) = python
+PYTHON = [body for lang, body in BLOCKS if lang == "python"]
+
+
+@pytest.mark.parametrize("code", PYTHON, ids=lambda b: b.splitlines()[2])
+def test_python_example_prints_what_the_readme_shows(code, monkeypatch):
+    """Each Python example runs as written and prints the text shown after it."""
     after = README.split(code, 1)[1]
     shown = FENCE.search(after)
     assert shown is not None

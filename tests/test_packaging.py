@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from eventline.project import PROJECT_FILES
+
 from .conftest import REPO
 
 
@@ -40,6 +42,8 @@ def test_wheel_contains_data_schema_and_types(wheel):
     """The dataset, its schema and the py.typed marker are inside the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"eventline/data/events.json", "eventline/schema.json", "eventline/py.typed"} <= names
+    templates = {f"eventline/project_template/{n}" for n in PROJECT_FILES.values()}
+    assert templates <= names, "eventline init needs its template files in the wheel"
     shipped = zipfile.ZipFile(wheel).read("eventline/data/events.json")
     assert shipped == (REPO / "data/events.json").read_bytes()
 

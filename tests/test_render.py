@@ -161,10 +161,13 @@ class TestRenderCommand:
 
 
 def test_import_eventline_does_not_import_plotly():
-    """`import eventline` stays light: plotly loads only when rendering."""
-    code = "import sys, eventline; eventline.load(); print('plotly' in sys.modules)"
+    """`import eventline` stays light: plotly, openpyxl and pandas load only when used."""
+    code = (
+        "import sys, eventline; eventline.load(); "
+        "print([m for m in ('plotly', 'openpyxl', 'pandas') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("plotlyjs", ["embed", "cdn"])

@@ -14,6 +14,7 @@ import click
 
 from eventline import io, load
 from eventline.dates import DateError, EventDate
+from eventline.importer import READERS
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem
 from eventline.validate import canonical_form, validate
@@ -377,10 +378,11 @@ def render_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "ics", "timelinejs"]),
+    type=click.Choice(["json", "csv", "ics", "timelinejs", "xlsx"]),
     required=True,
     help="json: the data format, filtered; csv: a spreadsheet; ics: a calendar; "
-    "timelinejs: Knight Lab's TimelineJS.",
+    "timelinejs: Knight Lab's TimelineJS; xlsx: an Excel workbook, one sheet per table "
+    "(needs -o; eventline import reads it back).",
 )
 @_data_option
 @click.option(
@@ -408,6 +410,9 @@ def export_command(
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
     """
+    if fmt in BINARY_EXPORTS:
+        _export_binary(fmt, data, output, start, end, categories, actors, tags)
+        return
     from eventline.export import export_file
 
     try:
@@ -431,6 +436,143 @@ def export_command(
         click.echo(str(error))
         raise SystemExit(1) from None
     click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+
+
+# Formats whose output is bytes, not text: format -> (module, function).
+BINARY_EXPORTS: dict[str, tuple[str, str]] = {"xlsx": ("eventline.export.xlsx", "to_xlsx")}
+
+
+def _export_binary(
+    fmt: str,
+    data: Path | None,
+    output: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: Sequence[str],
+    actors: Sequence[str],
+    tags: Sequence[str],
+) -> None:
+    import importlib
+
+    if output is None and sys.stdout.isatty():
+        raise click.UsageError(
+            f"{fmt} is a binary format; name the file with -o, e.g. -o events.{fmt}"
+        )
+    timeline = _filtered(data, start, end, categories, actors, tags)
+    module, name = BINARY_EXPORTS[fmt]
+    try:
+        payload: bytes = getattr(importlib.import_module(module), name)(timeline)
+    except ImportError as error:
+        raise click.ClickException(str(error)) from None
+    if output is None:
+        click.echo(payload, nl=False)
+        return
+    try:
+        io.atomic_write(output, payload)
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{output}: {len(timeline)} events exported as {fmt}", err=True)
+
+
+@cli.command("init")
+@click.argument(
+    "folder", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]"
+)
+def init_command(folder: Path) -> None:
+    """Start a timeline project of your own in DIR (default: this folder).
+
+    Writes data/events.json (a title, a category, a source and one example
+    event, valid and canonical), .github/workflows/timeline.yml (CI that
+    validates, checks the format and renders), .pre-commit-config.yaml
+    (eventline's hooks) and README.md (the next steps). Refuses, writing
+    nothing, when any of these files exists.
+
+    Example: eventline init my-timeline && cd my-timeline && eventline render
+    """
+    from eventline.project import ProjectExistsError, init_project
+
+    try:
+        written = init_project(folder)
+    except ProjectExistsError as error:
+        for path in error.paths:
+            click.echo(f"{path}: exists already; init writes nothing over an existing file")
+        raise SystemExit(1) from None
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    for path in written:
+        click.echo(f"{path}: written")
+    where = "" if folder == Path() else f"cd {folder}, then "
+    click.echo(
+        f"next: {where}edit data/events.json and run: eventline validate && eventline render"
+    )
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The data file to create or update. Default: ./data/events.json.",
+)
+@click.option(
+    "--from",
+    "kind",
+    type=click.Choice(list(READERS)),
+    default=None,
+    help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS). "
+    "timelinejs reads TimelineJS JSON or its Google Sheets template saved as CSV.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be added and changed; write nothing."
+)
+def import_command(file: Path, data: Path | None, kind: str | None, dry_run: bool) -> None:
+    """Import a spreadsheet or a TimelineJS timeline into a data file.
+
+    Creates the data file, or adds and updates records by id. Reads the
+    workbook `eventline export --format xlsx` writes, an events table alone
+    (.xlsx or .csv) whose category, actors and sources columns name declared
+    ids, and TimelineJS. Date cells take the grammar or free text, as `add
+    --date` does. The whole result is validated before one atomic write; on
+    any problem, each is printed with its place (events.xlsx: events!C7
+    (date): ...) and the data file is left untouched.
+
+    Example: eventline import events.xlsx --data data/events.json --dry-run
+    """
+    from eventline.importer import import_file
+
+    target = data or Path("data") / "events.json"
+    if data is None and not target.parent.is_dir():
+        raise click.UsageError(
+            "there is no ./data folder here; name the data file with --data, "
+            "or start a project with `eventline init`"
+        )
+    try:
+        result = import_file(file, target, kind=kind, dry_run=dry_run)
+    except InvalidDataError as error:
+        _echo_problems(error.problems)
+        raise SystemExit(1) from None
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    for note in result.notes:
+        click.echo(f"{note}", err=True)
+    if dry_run:
+        for change in result.changes:
+            click.echo(f"{target}: would {change}")
+    added = sum(1 for c in result.changes if c.table == "events" and c.action == "add")
+    changed = sum(1 for c in result.changes if c.table == "events" and c.action == "change")
+    tables = len(result.changes) - added - changed
+    summary = (
+        f"{target}: {'would have' if dry_run else 'now has'} {result.events} events "
+        f"({added} added, {changed} changed"
+        + (f"; {tables} categories, actors or sources added or changed" if tables else "")
+        + ")"
+    )
+    click.echo(summary + ("; nothing written (--dry-run)" if dry_run else ""))
 
 
 @cli.command("add")

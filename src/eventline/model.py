@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
 from eventline.dates import EventDate
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["Actor", "ActorKind", "Category", "Citation", "Event", "Source", "Timeline"]
 
@@ -234,6 +237,75 @@ class Timeline:
         from eventline.export.timelinejs import to_timelinejs
 
         return to_timelinejs(self)
+
+    def to_xlsx(self) -> bytes:
+        """The bytes of an Excel workbook, one sheet per table; see :mod:`eventline.export.xlsx`.
+
+        Raises:
+            ImportError: openpyxl is not installed (``pip install "eventline[xlsx]"``).
+        """
+        from eventline.export.xlsx import to_xlsx
+
+        return to_xlsx(self)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The events as a pandas DataFrame, one row per event in canonical order.
+
+        Columns: ``id``, ``title``, ``date`` (the grammar's text), ``earliest``
+        and ``latest`` (``datetime64[s]``, days at midnight; ``NaT`` for an
+        open or unknown end), ``precision``, ``qualifier`` (None when there is
+        none), ``category`` (id), ``category_label``, ``actors`` (a list of
+        ids), ``places``, ``tags``, ``summary`` (None when there is none) and
+        ``sources`` (a list of the cited source ids, each once).
+
+        Seconds, not pandas' default nanoseconds, so that every year of the
+        grammar (0001 to 9999) fits.
+
+        Raises:
+            ImportError: pandas is not installed (``pip install "eventline[pandas]"``).
+        """
+        try:
+            import numpy as np
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError(
+                'to_pandas needs pandas: pip install "eventline[pandas]"', name="pandas"
+            ) from error
+
+        def days(values: Iterable[dt.date | None]) -> Any:
+            stamps = [("NaT" if d is None else d.isoformat()) for d in values]
+            return pd.Series(np.array(stamps, dtype="datetime64[s]"), dtype="datetime64[s]")
+
+        events = self.events
+        return pd.DataFrame(
+            {
+                "id": pd.Series([e.id for e in events], dtype=object),
+                "title": pd.Series([e.title for e in events], dtype=object),
+                "date": pd.Series([str(e.date) for e in events], dtype=object),
+                "earliest": days(e.date.lower for e in events),
+                "latest": days(e.date.upper for e in events),
+                "precision": pd.Series([e.date.precision for e in events], dtype=object),
+                "qualifier": pd.Series([e.date.qualifier for e in events], dtype=object),
+                "category": pd.Series([e.category for e in events], dtype=object),
+                "category_label": pd.Series(
+                    [
+                        self.categories[e.category].label
+                        if e.category in self.categories
+                        else e.category
+                        for e in events
+                    ],
+                    dtype=object,
+                ),
+                "actors": pd.Series([list(e.actors) for e in events], dtype=object),
+                "places": pd.Series([list(e.places) for e in events], dtype=object),
+                "tags": pd.Series([list(e.tags) for e in events], dtype=object),
+                "summary": pd.Series([e.summary for e in events], dtype=object),
+                "sources": pd.Series(
+                    [list(dict.fromkeys(c.source for c in e.citations)) for e in events],
+                    dtype=object,
+                ),
+            }
+        )
 
     def used(self) -> Timeline:
         """The same events with only the categories, actors and sources they use."""

@@ -18,6 +18,7 @@ __all__ = [
     "canonical_form",
     "check_canonical",
     "check_document",
+    "check_placeholders",
     "check_quotes",
     "validate",
     "validate_text",
@@ -413,6 +414,34 @@ def _check_references(out: _Collector, events: list[Any], ids: dict[str, set[str
                 )
 
 
+# The source "eventline import" cites for events whose file named none
+# (TimelineJS has no sources); a file citing it is not done.
+PLACEHOLDER_SOURCE = "source-needed"
+
+
+def check_placeholders(doc: dict[str, Any], file: str) -> list[Problem]:
+    """One problem for each citation of the placeholder source ``source-needed``.
+
+    Call only for a document :func:`check_document` found no problem in. The
+    rule lives apart from :func:`check_document` so that ``fmt``, ``add`` and
+    ``import`` still work on a file that has placeholders left to fill in.
+    """
+    out = _Collector(file)
+    for i, event in enumerate(doc["events"]):
+        for j, citation in enumerate(event["citations"]):
+            if citation["source"] == PLACEHOLDER_SOURCE:
+                out.add(
+                    'cites the placeholder source left by "eventline import"; '
+                    "declare the real source and cite it instead",
+                    f"events[{i}]",
+                    event["id"],
+                    f"citations[{j}].source",
+                    PLACEHOLDER_SOURCE,
+                    show=True,
+                )
+    return out.problems
+
+
 def _undeclared(kind: str, table: str, known: set[str], value: str) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=1)
     hint = f'; did you mean "{close[0]}"?' if close else f'; declare it in "{table}"'
@@ -526,8 +555,9 @@ def validate_text(
     problems = check_document(doc, file)
     if problems:
         return problems
+    problems = check_placeholders(doc, file)
     if source_texts:
-        problems = check_quotes(doc, source_texts, file)
+        problems += check_quotes(doc, source_texts, file)
     return problems + check_canonical(doc, raw, file)
 
 

@@ -1,0 +1,107 @@
+"""`eventline init` starts a project of one's own; `Timeline.to_pandas()` hands events to pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+import eventline
+from eventline.project import PROJECT_FILES
+
+FILES = list(PROJECT_FILES)
+
+
+class TestInit:
+    def test_writes_the_project_files(self, run, tmp_path):
+        """init DIR writes the data file, workflow, pre-commit config and README, naming each."""
+        result = run("init", str(tmp_path / "story"))
+        assert result.exit_code == 0
+        assert result.stdout.splitlines() == [
+            *(f"{tmp_path / 'story' / name}: written" for name in FILES),
+            f"next: cd {tmp_path / 'story'}, then edit data/events.json and run: "
+            "eventline validate && eventline render",
+        ]
+        assert all((tmp_path / "story" / name).is_file() for name in FILES)
+
+    def test_validate_fmt_and_render_succeed_straight_after(self, run, tmp_path, monkeypatch):
+        """Inside the new folder, validate, fmt --check and render all pass at once."""
+        monkeypatch.chdir(tmp_path)
+        assert run("init").exit_code == 0
+        assert run("validate", "data/events.json").exit_code == 0
+        assert run("fmt", "--check", "data/events.json").exit_code == 0
+        result = run("render", "--plotlyjs", "cdn")
+        assert result.stdout == "reports/timeline.html: 1 events drawn\n"
+
+    def test_workflow_installs_this_eventline_and_runs_the_checks(self, run, tmp_path):
+        """CI installs the eventline that made the project and validates, checks and renders."""
+        run("init", str(tmp_path))
+        workflow = (tmp_path / ".github/workflows/timeline.yml").read_text("utf-8")
+        assert f'pip install "eventline=={eventline.__version__}"' in workflow
+        steps = [line.strip() for line in workflow.splitlines() if "- run: eventline" in line]
+        assert steps == [
+            "- run: eventline validate data/events.json",
+            "- run: eventline fmt --check data/events.json",
+            "- run: eventline render",
+        ]
+        hooks = (tmp_path / ".pre-commit-config.yaml").read_text("utf-8")
+        assert "id: eventline-validate" in hooks
+        assert "id: eventline-fmt" in hooks
+
+    def test_refuses_to_overwrite_and_writes_nothing(self, run, tmp_path):
+        """With README.md present, init names it, exits 1, and writes no other file."""
+        (tmp_path / "README.md").write_text("mine\n", encoding="utf-8")
+        result = run("init", str(tmp_path))
+        assert result.exit_code == 1
+        assert result.stdout == (
+            f"{tmp_path / 'README.md'}: exists already; init writes nothing over an existing file\n"
+        )
+        assert (tmp_path / "README.md").read_text("utf-8") == "mine\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+class TestToPandas:
+    def test_one_row_per_event_with_the_documented_columns(self, small_file):
+        """Columns and dtypes are as documented; lists stay lists of ids."""
+        frame = eventline.load(small_file).to_pandas()
+        assert list(frame.columns) == [
+            "id",
+            "title",
+            "date",
+            "earliest",
+            "latest",
+            "precision",
+            "qualifier",
+            "category",
+            "category_label",
+            "actors",
+            "places",
+            "tags",
+            "summary",
+            "sources",
+        ]
+        assert list(frame["id"]) == ["annexation", "invasion", "war", "call", "conference"]
+        assert str(frame["earliest"].dtype) == str(frame["latest"].dtype) == "datetime64[s]"
+        call = frame.set_index("id").loc["call"]
+        assert call["actors"] == ["trump", "putin"]
+        assert call["sources"] == ["article"]
+        assert call["category_label"] == "Diplomacy"
+        assert call["earliest"] == pd.Timestamp(2025, 2, 12)
+
+    def test_open_end_is_nat_and_bounds_follow_precision(self, small_file):
+        """An open end gives NaT; a month spans its first to last day."""
+        frame = eventline.load(small_file).to_pandas().set_index("id")
+        assert pd.isna(frame.loc["war", "latest"])
+        assert frame.loc["invasion", "latest"].date() == dt.date(2022, 2, 28)
+        assert frame.loc["annexation", "precision"] == "year"
+        assert frame.loc["annexation", "qualifier"] is None
+
+    def test_years_outside_pandas_nanosecond_range_fit(self, tmp_path, small_doc):
+        """Year 1 and 9999 are within the grammar, and within the frame."""
+        from .conftest import write_json
+
+        small_doc["events"][0]["date"] = "0001"
+        small_doc["events"][1]["date"] = "9999-12"
+        frame = eventline.load(write_json(tmp_path / "e.json", small_doc)).to_pandas()
+        assert frame["earliest"].iloc[0] == pd.Timestamp("0001-01-01")
+        assert frame["latest"].iloc[-1] == pd.Timestamp("9999-12-31")

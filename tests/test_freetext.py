@@ -92,7 +92,9 @@ def test_the_grammar_is_read_as_the_grammar():
     """Every date of the grammar is itself, and its own errors stay precise."""
     for text in ("2025-02-14/2025-02-16", "2022-02-24/..", "2014%", "2025-02-12~/"):
         assert str(EventDate.from_text(text)) == text
-    with pytest.raises(DateError, match=r"^the interval ends before it starts \(2013 is before 2014\)$"):
+    with pytest.raises(
+        DateError, match=r"^the interval ends before it starts \(2013 is before 2014\)$"
+    ):
         EventDate.from_text("2014/2013")
 
 

@@ -67,6 +67,7 @@ _ERA = {"ad", "a.d", "ce", "c.e"}
 _APPROX = {"about", "around", "circa", "c", "ca", "approximately", "approx", "roughly"}
 _RANGE_WORDS = {"to", "through", "thru", "until", "till"}
 _OPEN_END = {"ongoing", "present", "now", "today"}
+_ONWARDS = {"onwards", "onward"}
 _EXAMPLE = "write e.g. 2025-02-12, 12 February 2025, February 2022 or 2014"
 
 _TOKEN_RE = re.compile(
@@ -337,11 +338,10 @@ def _day_only(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None
         return None
     part = _Part(day=day[0])
     k = day[1]
-    if _kind(t, k) == "comma":
-        year = _year_at(t, k + 1, ctx)
-        if year is not None:
-            part.year = year[0]
-            return part, year[1]
+    year = _year_at(t, k + 1 if _kind(t, k) == "comma" else k, ctx)
+    if year is not None:
+        part.year = year[0]
+        return part, year[1]
     return part, k
 
 
@@ -421,6 +421,14 @@ def _side(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
         return None
     part, k = found
     part.pre = pre
+    if (
+        part.weekday is None
+        and k + 2 < len(t)
+        and t[k].text == "("
+        and _weekday_at(t, k + 1, ctx) is not None
+        and t[k + 2].text == ")"
+    ):
+        part.weekday, k = _weekday_at(t, k + 1, ctx), k + 3  # "24 February 2022 (Thursday)"
     if not ctx.strict:
         if (
             k + 2 < len(t)
@@ -462,6 +470,8 @@ def _expr(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Expr, int] | None:
             return _Expr("range", start, second[0]), second[1]
     if lead in ("from", "between"):
         return None
+    if not ctx.strict and _word(t, k) in _ONWARDS:
+        return _Expr("open", start), k + 1
     return _Expr("single", start), k
 
 
@@ -538,10 +548,12 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
     assert expr.end is not None
     end = expr.end.copy()
     if end.day is not None and end.month is None:
-        # "Feb 14-16, 2025": the end takes the start's month.
-        if start.month is None or start.year is not None:
+        # "Feb 14-16, 2025": the end takes the start's month (and year, if only it has one).
+        if start.month is None:
             raise DateError(f"{ctx.text!r}: the end has a day but no month; {_EXAMPLE}")
         end.month = start.month
+        if end.year is None:
+            end.year = start.year
     if end.year is None:
         if published is None or end.day is None:
             raise DateError(f"{ctx.text!r} has no year; {_EXAMPLE}")
@@ -560,7 +572,8 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
             end.pre = start.pre  # "about 14-16 February 2025": both sides
         if end.post and not start.post:
             start.post = end.post
-        _check(start, ctx)
+        _check(attrs.evolve(start, weekday=None), ctx)
+        _check(attrs.evolve(end, weekday=None), ctx)
         if own_month and _bounds(start)[0] > _bounds(end)[1]:
             start.year = end.year - 1  # "25 Dec - 2 Jan 2016": only the previous year runs forward
     _check(start, ctx)
@@ -607,6 +620,7 @@ _VAGUE_RE = re.compile(
     r"|(?P<m>middle|end|start|beginning)\s+of\s+)(?:the\s+)?",
     re.I,
 )
+_VAGUE_ANYWHERE = re.compile(r"\b(?P<w>early|mid|late)\b", re.I)
 _BC_RE = re.compile(r"\b(?:BCE?|B\.C\.(?:E\.)?)(?![a-z])", re.I)
 _RELATIVE_RE = re.compile(
     r"\b(?:today|yesterday|tomorrow|tonight|now|ago|recently|"
@@ -708,6 +722,31 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
                 f"{text!r}: an open start is not stored; write the span the date falls in "
                 f"as an interval ending there, START/{whole}"
             )
+    if m := re.match(r"(?i)from\s+(?P<rest>.+)$", text):
+        try:
+            whole = str(from_text(m["rest"], dayfirst))
+        except DateError:
+            whole = None
+        if whole is not None:
+            return DateError(
+                f"{text!r} has no end; write the interval ({whole}/END), {whole}/.. if it "
+                f"is still going on, or {whole}/ if its end is not known"
+            )
+    if m := re.match(r"(?i)(?P<rest>.+?)\s*(?:[-–—]|\bto|\buntil|\bthrough)$", text):
+        try:
+            whole = str(from_text(m["rest"], dayfirst))
+        except DateError:
+            whole = None
+        if whole is not None:
+            return DateError(
+                f"{text!r} has no end; write {whole}/.. if it is still going on, "
+                f"or {whole}/ if its end is not known"
+            )
+    if m := _VAGUE_ANYWHERE.search(text):
+        return DateError(
+            f"{text!r}: {m['w'].lower()!r} is vaguer than a date; write the span you mean "
+            "as an interval (START/END, e.g. 2024-09/2025-04)"
+        )
     if _RELATIVE_RE.search(text):
         return DateError(
             f"{text!r} is relative to the day it was written; write the date itself, "
@@ -764,8 +803,10 @@ def _why_not(text: str, tokens: list[Token], reached: int, dayfirst: bool | None
         or _month_at(tokens, k, ctx) is not None
         for k, tok in enumerate(tokens)
     )
-    if not datelike or reached == 0:
+    if not datelike:
         return DateError(f"no date found in {text!r}; {_EXAMPLE}")
+    if reached == 0:
+        return DateError(f"{text!r} could not be read as a date; {_EXAMPLE}")
     bad = text[tokens[reached].start :] if reached < len(tokens) else text
     return DateError(f"{text!r}: could not read {bad!r} as part of a date; {_EXAMPLE}")
 
@@ -773,7 +814,7 @@ def _why_not(text: str, tokens: list[Token], reached: int, dayfirst: bool | None
 _GRAMMAR_LIKE = re.compile(r"[0-9?~%/.\-]+")
 _FREE_NUMERIC = re.compile(
     r"[0-9]{4}-[0-9]{4}|[0-9]{1,4}([/.])[0-9]{1,2}\1[0-9]{1,4}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{2,4}"
-    r"|[0-9]{1,2}[/.][0-9]{4}|[0-9]{1,4}[?]?"
+    r"|[0-9]{1,2}[/.][0-9]{4}|[0-9]{1,4}[?]?|[0-9]{4}-"
 )
 
 
@@ -824,6 +865,11 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
     while kept and (kept[-1].kind == "comma" or kept[-1].text == "."):
         kept.pop()
     ctx = _Ctx(text, strict=False, dayfirst=dayfirst)
+    if times and not kept:
+        raise DateError(
+            f"{text!r} is a time of day with no date; times are not stored, write the day, "
+            "e.g. 2025-02-12"
+        )
     found = _expr(kept, 0, ctx) if kept else None
     if found is None or found[1] != len(kept):
         raise _why_not(text, kept, found[1] if found else 0, dayfirst)

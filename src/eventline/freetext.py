@@ -12,6 +12,11 @@ A time of day is not stored: :func:`read` keeps the day and returns a notice
 saying the time was dropped (the CLI prints it on stderr);
 :func:`from_text` refuses the time unless the caller collects notices.
 
+:meth:`EventDate.display` writes years below 100 with one or two digits
+("24 August 79"); free text refuses those as two-digit years rather than
+guess a century, so such a display does not read back: write ``0079`` or
+``AD 79``. Every other display text reads back as the same date.
+
 The same grammar, in its strict form (four-digit years, capitalised names),
 finds the dates inside prose for :mod:`eventline.extract`.
 """

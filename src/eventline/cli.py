@@ -545,7 +545,8 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
     capitalised month and weekday names; each mention names its rule:
 
     \b
-    absolute-date     a day with its year: "the 24th of February, 2022", "JAN. 27, 2017"
+    absolute-date     a day with its year: "the 24th of February, 2022", "JAN. 27, 2017";
+                      13/02/2025 but not the ambiguous 02/03/2025
     weekday-conflict  such a date whose weekday contradicts it (the date as written)
     absolute-range    "Feb 14-16, 2025", "25 Dec - 2 Jan 2016" (start borrows
                       from the end, a year earlier when only that runs forward),
@@ -554,7 +555,8 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
     month-day         "January 20", "February 14-16": the occurrence nearest --published
     year              a bare year only after in, since, by, until, till, before,
                       after, from, of, during, through, early, mid, late, "the year",
-                      or as pre-2014, post-2022, mid-2014; a number before a
+                      as pre-2014, post-2022, mid-2014, or listed after a mention
+                      ("in 2014, 2015 and 2019"); a number before a
                       counted noun is an amount ("of 2000 troops", "of 1500
                       people", "2000-3000 soldiers"), as are "1500-page" and
                       "ATOL 1010"

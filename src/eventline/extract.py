@@ -12,7 +12,8 @@ The rules, in the order they claim words (an earlier rule wins):
 
 ``absolute-date``
     a day with its year: "March 3, 2025", "the 24th of February, 2022",
-    "JAN. 27, 2017", "2024-11-05", "Wednesday, 12 February 2025".
+    "JAN. 27, 2017", "2024-11-05", "Wednesday, 12 February 2025"; an
+    all-numeric date ("13/02/2025") only when it cannot be read two ways.
 ``weekday-conflict``
     such a date whose weekday contradicts it; the date as written is kept
     and the rule names the conflict so it is not missed.
@@ -29,7 +30,8 @@ The rules, in the order they claim words (an earlier rule wins):
     a bare four-digit year only in a year context: after "in", "since",
     "by", "until", "till", "before", "after", "from", "of", "during",
     "through", "early", "mid", "late", "year" ("the year 2014"), or as
-    "pre-2014", "post-2022", "mid-2014". After "of" or "from", a number
+    "pre-2014", "post-2022", "mid-2014", and years listed after a mention
+    ("in 2014, 2015 and 2019"). After "of" or "from", a number
     followed by a counted noun is an amount ("a force of 2000 troops", "of
     1500 people"), as is a number joined to a word ("1500-page"); so is a
     range of bare numbers followed by one ("2000-3000 soldiers").
@@ -296,8 +298,15 @@ def _amount_follows(tokens: list[Token], j: int) -> bool:
     return (word.endswith("s") and not word.endswith("ss")) or word in _COUNTED
 
 
-def _bare_year_is_a_year(tokens: list[Token], i: int, j: int) -> bool:
-    """A bare four-digit number counts as a year only in a year context."""
+def _bare_year_is_a_year(tokens: list[Token], i: int, j: int, listed: int = -1) -> bool:
+    """A bare four-digit number counts as a year only in a year context.
+
+    ``listed`` is the index just past the previous mention: "in 2014, 2015
+    and 2016" lists years after one.
+    """
+    between = {tok.low or tok.kind for tok in tokens[listed:i]} if listed >= 0 else {"x"}
+    if between and between <= {"comma", "and", "or"} and not _amount_follows(tokens, j):
+        return True
     previous = tokens[i - 1] if i > 0 else None
     if previous is None or previous.kind != "word":
         return False
@@ -312,16 +321,24 @@ def _bare_year_is_a_year(tokens: list[Token], i: int, j: int) -> bool:
 
 
 def _grammar_mention(
-    expr: _Expr, tokens: list[Token], i: int, j: int, ctx: _Ctx, published: dt.date
+    expr: _Expr,
+    tokens: list[Token],
+    span: tuple[int, int, int],
+    ctx: _Ctx,
+    published: dt.date,
 ) -> tuple[str, str] | None:
-    """(rule, date) for a date the grammar read in prose, or None when it is no mention."""
+    """(rule, date) for a date the grammar read in prose, or None when it is no mention.
+
+    ``span`` is (first token, token just past it, token just past the previous mention).
+    """
+    i, j, listed = span
     start, end = expr.start, expr.end
     if expr.kind == "single":
         if start.month is None and start.day is not None:
             return None
         if start.year is None and (start.day is None or start.month is None):
             return None  # a month alone ("in May") is no mention
-        if start.bare and not _bare_year_is_a_year(tokens, i, j):
+        if start.bare and not _bare_year_is_a_year(tokens, i, j, listed):
             return None
     elif end is not None:
         if start.bare and end.bare:
@@ -336,7 +353,8 @@ def _grammar_mention(
         if start.weekday is None:
             return None
         try:
-            date = _resolve(attrs.evolve(expr, start=attrs.evolve(start, weekday=None)), ctx)
+            plain = attrs.evolve(expr, start=attrs.evolve(start, weekday=None))
+            date = _resolve(plain, ctx, published)
         except DateError:
             return None
         return "weekday-conflict", str(date)
@@ -354,15 +372,15 @@ def _grammar_mentions(text: str, published: dt.date) -> list[tuple[int, int, str
     tokens = tokenize(text)
     ctx = _Ctx(text, strict=True)
     found = []
-    i = 0
+    i, listed = 0, -1
     while i < len(tokens):
         parsed = _expr(tokens, i, ctx)
         if parsed is not None:
             expr, j = parsed
-            mention = _grammar_mention(expr, tokens, i, j, ctx, published)
+            mention = _grammar_mention(expr, tokens, (i, j, listed), ctx, published)
             if mention is not None:
                 found.append((tokens[i].start, tokens[j - 1].end, *mention))
-                i = j
+                i = listed = j
                 continue
         i += 1
     return found

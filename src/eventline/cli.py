@@ -570,8 +570,11 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
     weekday           "on Wednesday": the first after --published when will, 'll,
                       shall, is/are due to, set to, set for, expected to,
                       scheduled to/for or this coming comes before it in its
-                      sentence (or anywhere in it when the weekday opens it);
-                      otherwise the latest on or before --published
+                      sentence, or after it in its clause (up to a comma, ;, :,
+                      bracket, that, and, but, which, who, because, after,
+                      before, while, when, as), or anywhere in it when the
+                      weekday opens it; otherwise the latest on or before
+                      --published
 
     Sentences end at . ! ? before a capital, digit or quote, and at line
     breaks; not after an abbreviation (Jan., Sept., Mr., Dr., U.S., an initial).

@@ -51,9 +51,12 @@ The rules, in the order they claim words (an earlier rule wins):
     "on Wednesday", "this Wednesday", "Wednesday": by tense. With "will",
     "'ll", "shall", "is/are due to", "is/are set to", "is/are set for",
     "is/are expected to", "is/are scheduled to/for" or "this coming"
-    earlier in its sentence (or anywhere in it when the weekday opens the
-    sentence), the first such day after publication; otherwise (past
-    tense, no marker) the latest on or before publication.
+    earlier in its sentence, or later in its clause ("Talks on Monday will
+    focus on trade"; a clause ends at a comma, semicolon, colon, bracket,
+    "that", "and", "but", "which", "who", "because", "after", "before",
+    "while", "when" or "as"), or anywhere in the sentence when the weekday
+    opens it: the first such day after publication; otherwise (past tense,
+    no marker) the latest on or before publication.
 
 Sentences end at ".", "!" or "?" followed by a capital, a digit or a quote,
 and at line breaks, but not after an abbreviation ("Jan.", "Sept.", "Mr.",
@@ -145,6 +148,9 @@ _FUTURE = re.compile(
     r"|(?:is|are)\s+(?:set|scheduled)\s+for|this\s+coming)\b|['’]ll\b",
     re.I,
 )
+_CLAUSE_END = re.compile(
+    r"[,;:()]|\b(?:that|and|but|which|who|because|after|before|while|when|as)\b", re.I
+)
 _OPENING = re.compile(r"[\s\"“‘'(]*(?:on\s+|this\s+)?$", re.I)
 
 
@@ -159,7 +165,9 @@ def _weekday(m: re.Match[str], published: dt.date, context: str) -> str:
     if which == "last":
         return _day(published - (back or 7) * _DAY)
     before, after = context.split("\0", 1)
-    future = _FUTURE.search(before) or (_OPENING.fullmatch(before) and _FUTURE.search(after))
+    if not _OPENING.fullmatch(before):
+        after = _CLAUSE_END.split(after, 1)[0]
+    future = _FUTURE.search(before) or _FUTURE.search(after)
     if future:
         return _day(published + ahead * _DAY)
     return _day(published - back * _DAY)

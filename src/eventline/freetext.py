@@ -555,11 +555,18 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
     end = expr.end.copy()
     if end.day is not None and end.month is None:
         # "Feb 14-16, 2025": the end takes the start's month (and year, if only it has one).
-        if start.month is None:
+        if start.month is None and start.day is None and end.year is None:
+            raise DateError(
+                f"{ctx.text!r}: write the year with four digits (e.g. 2022, or 0022 for the "
+                "year 22); two-digit years are not guessed"
+            )
+        if start.month is None or start.day is None:
             raise DateError(f"{ctx.text!r}: the end has a day but no month; {_EXAMPLE}")
         end.month = start.month
         if end.year is None:
             end.year = start.year
+    if end.year is None and start.year is not None and end.month is not None:
+        end.year = start.year  # "14 February 2025 – 16 February"
     if end.year is None:
         if published is None or end.day is None:
             raise DateError(f"{ctx.text!r} has no year; {_EXAMPLE}")
@@ -570,8 +577,8 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
             raise DateError(f"{ctx.text!r}: the start has no year; {_EXAMPLE}")
         own_month = start.month is not None
         if not own_month:
-            if start.day is None:
-                raise DateError(f"{ctx.text!r} could not be read as a date; {_EXAMPLE}")
+            if start.day is None or end.day is None:
+                raise DateError(f"{ctx.text!r}: the start has a day but no month; {_EXAMPLE}")
             start.month = end.month
         start.year = end.year
         if start.pre and not end.pre:

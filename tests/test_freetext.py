@@ -192,3 +192,68 @@ def test_add_refuses_a_contradicting_weekday(run, small_file):
     )
     assert result.exit_code == 2
     assert "12 February 2025 is a Wednesday, not a Thursday" in result.stderr
+
+
+_WORDS = st.sampled_from(
+    [
+        "Feb",
+        "february",
+        "the",
+        "of",
+        "1st",
+        "24th",
+        "2022",
+        "0079",
+        "-",
+        "–",
+        "to",
+        "between",
+        "and",
+        ",",
+        "(",
+        ")",
+        "?",
+        "about",
+        "since",
+        "10:00",
+        "Wednesday",
+        "Thu.",
+        "12",
+        "31",
+        "99",
+        "2/3/2025",
+        "2025-02-12",
+        "from",
+        "onwards",
+        "end",
+        "unknown",
+        "AD",
+        "BC",
+        "1970s",
+        "late",
+        "spring",
+        "Q1",
+        ".",
+        "twenty",
+        "first",
+        "uncertain",
+        "'22",
+        "0",
+        "Sept.",
+        "U.S.",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=8).map(" ".join) | st.text(max_size=20))
+def test_any_text_gives_a_date_or_a_date_error(text):
+    """No input makes from_text fail otherwise, and what it returns is a date of the grammar."""
+    try:
+        date = EventDate.from_text(text, notices=[])
+    except DateError as error:
+        message = str(error)
+    else:
+        message = ""
+        assert EventDate.parse(str(date)) == date
+    assert "Traceback" not in message

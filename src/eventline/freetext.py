@@ -565,9 +565,11 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
         end.month = start.month
         if end.year is None:
             end.year = start.year
-    if end.year is None and start.year is not None and end.month is not None:
+    if end.year is None and start.month is not None and start.year is not None and end.month:
         end.year = start.year  # "14 February 2025 – 16 February"
     if end.year is None:
+        if start.year is not None:
+            raise DateError(f"{ctx.text!r}: the end has no year; {_EXAMPLE}")
         if published is None or end.day is None:
             raise DateError(f"{ctx.text!r} has no year; {_EXAMPLE}")
         _nearest(end, published)

@@ -560,7 +560,7 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
                       counted noun is an amount ("of 2000 troops", "of 1500
                       people", "2000-3000 soldiers"), as are "1500-page" and
                       "ATOL 1010"
-    weekday-of-week   "Tuesday next week", "Friday last week", "Monday this week"
+    weekday-of-week   "Tuesday (of) next week", "Friday last week", "Monday this week"
     relative          yesterday, today, tomorrow, "the day before yesterday",
                       "the day after tomorrow", "two days ago", "a week ago",
                       "three months ago", this/last/next week|month|year,

@@ -36,8 +36,8 @@ The rules, in the order they claim words (an earlier rule wins):
     1500 people"), as is a number joined to a word ("1500-page"); so is a
     range of bare numbers followed by one ("2000-3000 soldiers").
 ``weekday-of-week``
-    "Tuesday next week", "Friday last week", "Monday this week": that day
-    of the week (Monday to Sunday) named.
+    "Tuesday next week", "Tuesday of next week", "Friday last week",
+    "Monday this week": that day of the week (Monday to Sunday) named.
 ``relative``
     "yesterday", "today", "tomorrow", "the day before yesterday", "the day
     after tomorrow", "two days ago", "a week ago", "three months ago",
@@ -234,7 +234,7 @@ def _prefixed_year(m: re.Match[str], _: dt.date, __: str) -> str:
 _RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
     (
         "weekday-of-week",
-        re.compile(rf"\b(?P<w>{_WEEKDAY_RE})\s+(?P<which>next|last|this)\s+week\b", re.I),
+        re.compile(rf"\b(?P<w>{_WEEKDAY_RE})\s+(?:of\s+)?(?P<which>next|last|this)\s+week\b", re.I),
         _weekday_of_week,
     ),
     (

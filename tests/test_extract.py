@@ -14,6 +14,23 @@ PUBLISHED = "2025-02-13"  # a Thursday
 SEED = REPO.parent / "shared" / "seeds" / "article-2025-02-ukraine-peace-talks.txt"
 
 
+def _sentences() -> list[dict]:
+    cases: list[dict] = []
+    path = REPO / "tests" / "cases" / "freetext" / "sentences.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("\t"):
+            cases[-1]["mentions"].append(line[1:].split("\t"))
+        else:
+            published, text = line.split("\t")
+            cases.append({"published": published, "text": text, "mentions": []})
+    return cases
+
+
+SENTENCES = _sentences()
+
+
 def found(text: str, published: str = PUBLISHED) -> list[tuple[str, str, str]]:
     return [(m.text, str(m.date), m.rule) for m in extract(text, published)]
 
@@ -82,6 +99,52 @@ def test_each_rule(text, expected):
 def test_durations_amounts_and_impossible_days_are_not_dates(text):
     """Durations, ages, percentages, amounts and non-existent days give no mention."""
     assert found(text) == []
+
+
+def test_the_sentence_corpus_is_large():
+    """At least 40 sentences, among them ones with no date at all."""
+    assert len(SENTENCES) >= 40
+    assert sum(not case["mentions"] for case in SENTENCES) >= 5
+
+
+@pytest.mark.parametrize("case", SENTENCES, ids=lambda case: case["text"][:50])
+def test_sentence_corpus(case):
+    """Each sentence gives exactly its mentions: phrase, date and rule."""
+    assert [list(m) for m in found(case["text"], case["published"])] == case["mentions"]
+
+
+def test_one_mention_for_a_day_written_with_the_and_of():
+    """ "the 24th of February, 2022" is one mention, 2022-02-24, with no separate year."""
+    assert found("The war began on the 24th of February, 2022.") == [
+        ("the 24th of February, 2022", "2022-02-24", "absolute-date")
+    ]
+
+
+def test_an_abbreviation_does_not_end_the_sentence():
+    """ "Jan." and "U.S." keep their sentence whole."""
+    text = "Talks resumed on JAN. 27, 2017, officials said. The U.S. envoy left on Monday."
+    first, second = extract(text, PUBLISHED)
+    assert first.sentence == "Talks resumed on JAN. 27, 2017, officials said."
+    assert str(first.date) == "2017-01-27"
+    assert second.sentence == "The U.S. envoy left on Monday."
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("He will travel to Riyadh on Wednesday.", "2025-02-19"),
+        ("He'll travel to Riyadh on Wednesday.", "2025-02-19"),
+        ("The talks are set for Wednesday.", "2025-02-19"),
+        ("The talks are due to resume on Thursday.", "2025-02-20"),
+        ("He travelled to Riyadh on Wednesday.", "2025-02-12"),
+        ("The report came out on Thursday.", "2025-02-13"),
+        ("On Friday, he will sign it.", "2025-02-14"),
+    ],
+)
+def test_weekday_tense(text, date):
+    """A future marker picks the first such day after publication; else the latest on or before."""
+    ((_, resolved, _),) = found(text)
+    assert resolved == date
 
 
 def test_offsets_and_sentences(tmp_path):

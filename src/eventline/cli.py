@@ -30,11 +30,15 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, EventDate):
             return value
+        notices: list[str] = []
         try:
-            return EventDate.from_text(value)
+            date = EventDate.from_text(value, notices=notices)
         except DateError as error:
             message = str(error)
             self.fail(message if message.startswith("'") else f"{value!r} {message}", param, ctx)
+        for notice in notices:
+            click.echo(f"notice: {notice}", err=True)
+        return date
 
 
 _PROGRESS_BYTES = 32 * 1024 * 1024
@@ -584,8 +588,9 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
     "date_text",
     required=True,
     metavar="TEXT",
-    help="2025-02-12, 'February 2022', 'Feb 14-16, 2025', 'circa 2014', "
-    "'since February 24, 2022', ... The precision the text gives is kept.",
+    help="2025-02-12, 'February 2022', 'the 1st of March, 2025', 'Feb 14-16, 2025', "
+    "'25 Dec - 2 Jan 2016', 'circa 2014', 'since February 24, 2022', ... The precision "
+    "the text gives is kept; a time of day is dropped with a notice on stderr.",
 )
 @click.option("--category", required=True, help="A declared category id.")
 @click.option("--actor", "actors", multiple=True, help="A declared actor id (repeatable).")
@@ -624,12 +629,15 @@ def add_command(
     """
     from eventline.authoring import add_event
 
+    notices: list[str] = []
     try:
-        date = EventDate.from_text(date_text, dayfirst=dayfirst)
+        date = EventDate.from_text(date_text, dayfirst=dayfirst, notices=notices)
     except DateError as error:
         message = str(error)
         detail = message if message.startswith("'") else f"{date_text!r} {message}"
         raise click.BadParameter(detail, param_hint="--date") from None
+    for notice in notices:
+        click.echo(f"notice: {notice}", err=True)
     target = data or Path("data") / "events.json"
     if data is None and not target.is_file():
         raise click.UsageError("./data/events.json does not exist; name the file with --data")
@@ -675,8 +683,44 @@ def add_command(
 def extract_command(article: Path, published: EventDate, fmt: str) -> None:
     """List every date mentioned in a plain-text article, resolved to the grammar.
 
-    "on Wednesday", "January 20", "later this week" and the like are resolved
-    against --published; durations ("three-year-long") are left out.
+    Dates are read as `add --date` reads them, with four-digit years and
+    capitalised month and weekday names; each mention names its rule:
+
+    \b
+    absolute-date     a day with its year: "the 24th of February, 2022", "JAN. 27, 2017";
+                      13/02/2025 but not the ambiguous 02/03/2025
+    weekday-conflict  such a date whose weekday contradicts it (the date as written)
+    absolute-range    "Feb 14-16, 2025", "25 Dec - 2 Jan 2016" (start borrows
+                      from the end, a year earlier when only that runs forward),
+                      "2014-2022", "between 2014 and 2022", "from 2014 to 2022"
+    month-year        "February 2022", "Sept. 2019"
+    month-day         "January 20", "February 14-16": the occurrence nearest --published
+    year              a bare year only after in, since, by, until, till, before,
+                      after, from, of, during, through, early, mid, late, "the year",
+                      as pre-2014, post-2022, mid-2014, or listed after a mention
+                      ("in 2014, 2015 and 2019"); a number before a
+                      counted noun is an amount ("of 2000 troops", "of 1500
+                      people", "2000-3000 soldiers"), as are "1500-page" and
+                      "ATOL 1010"
+    weekday-of-week   "Tuesday (of) next week", "Friday last week", "Monday this week"
+    relative          yesterday, today, tomorrow, "the day before yesterday",
+                      "the day after tomorrow", "two days ago", "a week ago",
+                      "three months ago", this/last/next week|month|year,
+                      "later this week" (the days after --published up to Sunday)
+    next-weekday      "next Tuesday", "this coming Tuesday": the first after --published
+    last-weekday      "last Friday": the latest before --published
+    weekday           "on Wednesday": the first after --published when will, 'll,
+                      shall, is/are due to, set to, set for, expected to,
+                      scheduled to/for or this coming comes before it in its
+                      sentence, or after it in its clause (up to a comma, ;, :,
+                      bracket, that, and, but, which, who, because, after,
+                      before, while, when, as), or anywhere in it when the
+                      weekday opens it; otherwise the latest on or before
+                      --published
+
+    Sentences end at . ! ? before a capital, digit or quote, and at line
+    breaks; not after an abbreviation (Jan., Sept., Mr., Dr., U.S., an initial).
+    Durations ("three-year-long", "for 20 years") are left out.
 
     Example: eventline extract article.txt --published 2025-02-13 --format json
     """

@@ -176,21 +176,32 @@ class EventDate:
         return date
 
     @classmethod
-    def from_text(cls, text: str, dayfirst: bool | None = None) -> EventDate:
+    def from_text(
+        cls, text: str, dayfirst: bool | None = None, notices: list[str] | None = None
+    ) -> EventDate:
         """A date from the grammar or from free text, keeping the precision the text gave.
 
         ``February 2022`` → ``2022-02``, ``Feb 14-16, 2025`` →
-        ``2025-02-14/2025-02-16``, ``circa 2014`` → ``2014~``, ``since
-        February 24, 2022`` → ``2022-02-24/..``. See :func:`eventline.freetext.from_text`.
+        ``2025-02-14/2025-02-16``, ``25 Dec - 2 Jan 2016`` →
+        ``2015-12-25/2016-01-02``, ``circa 2014`` → ``2014~``, ``since
+        February 24, 2022`` → ``2022-02-24/..``. See :func:`eventline.freetext.read`.
+
+        Args:
+            text: the grammar or free text.
+            dayfirst: how to read an all-numeric date (``02/03/2025``); None
+                refuses an ambiguous one.
+            notices: a list to which what was read but not stored (a time
+                of day) is appended; without it, a time of day is refused.
 
         Raises:
             DateError: the text has no date, names one that does not exist, is
-                an ambiguous numeric date (unless ``dayfirst`` settles it), a
-                weekday alone, or lacks a year; the message says what to type.
+                ambiguous, vaguer than the grammar (a decade, a season), has a
+                weekday its date contradicts, or lacks a year; the message says
+                what to type instead.
         """
         from eventline.freetext import from_text
 
-        return from_text(text, dayfirst)
+        return from_text(text, dayfirst, notices)
 
     @property
     def is_interval(self) -> bool:

@@ -188,7 +188,7 @@ BAD_WORKBOOKS = {
     "bad-date": (
         _edit_cells(events_C2="Febtember 2025"),
         [
-            "events.xlsx: events!C2 (date): no date found in 'Febtember 2025'; write e.g. "
+            "events.xlsx: events!C2 (date): 'Febtember 2025' could not be read as a date; write e.g. "
             "2025-02-12, 12 February 2025, February 2022 or 2014"
         ],
     ),

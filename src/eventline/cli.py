@@ -490,7 +490,7 @@ def init_command(folder: Path) -> None:
 
     Example: eventline init my-timeline && cd my-timeline && eventline render
     """
-    from eventline.project import ProjectExistsError, init_project
+    from eventline.project import ProjectExistsError, init_project, install_requirement
 
     try:
         written = init_project(folder)
@@ -503,6 +503,13 @@ def init_command(folder: Path) -> None:
         raise SystemExit(1) from None
     for path in written:
         click.echo(f"{path}: written")
+    if install_requirement() is None:
+        workflow = folder / ".github" / "workflows" / "timeline.yml"
+        click.echo(
+            f"{workflow}: set the repository variable EVENTLINE to where CI installs "
+            "eventline from (this eventline was installed from a folder; the package named "
+            "eventline on the public package index is another project)"
+        )
     where = "" if folder == Path() else f"cd {folder}, then "
     click.echo(
         f"next: {where}edit data/events.json and run: eventline validate && eventline render"

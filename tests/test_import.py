@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -235,17 +236,26 @@ BAD_WORKBOOKS = {
     "id-not-a-slug": (
         _edit_cells(categories_A2="Diplomacy Desk", events_F5="Diplomacy Desk"),
         [
-            'events.xlsx: categories!A2 (id): "Diplomacy Desk": is not a slug: use lowercase '
-            'letters a-z, digits and single hyphens, e.g. "diplomacy-desk"',
             'events.xlsx: events!F5 (category): "Diplomacy Desk": is not a slug: use lowercase '
             'letters a-z, digits and single hyphens, e.g. "trump-putin-call"',
+            'events.xlsx: categories!A2 (id): "Diplomacy Desk": is not a slug: use lowercase '
+            'letters a-z, digits and single hyphens, e.g. "diplomacy-desk"',
         ],
     ),
-    "blank-title": (
-        _edit_cells(about_B2=" Small"),
+    "empty-id": (
+        _edit_cells(events_A6=None),
         [
-            'events.xlsx: about!B2 (value): " Small": has spaces or line breaks at the start '
-            "or end; remove them"
+            "events.xlsx: events!A6 (id): is empty; every row needs an id",
+            'events.xlsx: citations!A6 (event): "conference": no event has this id in the '
+            "events sheet",
+        ],
+    ),
+    "timelinejs-template-as-xlsx": (
+        _edit_cells(events_A1="Year", events_B1="Month", events_C1="Headline"),
+        [
+            "events.xlsx: events!1: is the TimelineJS template (its header has Year and "
+            "Headline, no id); save it as CSV (Google Sheets: File > Download > "
+            "Comma-separated values) and import that with --from timelinejs"
         ],
     ),
     "unknown-column": (
@@ -297,8 +307,20 @@ class TestBadWorkbooks:
                 "id,title,date,category,sources\ncafe,Caf\u00e9,2025,diplomacy,article\n".encode(
                     "latin-1"
                 ),
-                "latin1.csv: row 2: byte 0xe9 is not UTF-8; this file is in another encoding: "
-                'save it as "CSV UTF-8"',
+                'latin1.csv: row 2: byte 0xe9 (near "cafe,Caf\u00e9,2025,diplomacy,art" if read '
+                'as Windows-1252) is not UTF-8: the file is in another encoding; save it as "CSV '
+                'UTF-8" (in Excel: File > Save As > CSV UTF-8)',
+            ),
+            (
+                "unicode-text.csv",
+                "id,title\ncafe,Caf\u00e9\n".encode("utf-16"),
+                'unicode-text.csv: is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8; save it '
+                'as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8)',
+            ),
+            (
+                "workbook.csv",
+                b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xcd",
+                "workbook.csv: is a ZIP file (an .xlsx workbook?), not text; import it as .xlsx",
             ),
         ],
     )
@@ -366,17 +388,78 @@ class TestCsvImport:
         result = run("import", "sheet.csv", "--data", str(small_file))
         assert result.exit_code == 1
         assert result.stdout.splitlines() == [
-            'sheet.csv: row 4, column "title": is empty; every row needs a title',
-            'sheet.csv: row 3, column "id": "talks": the id is already used in row 2; '
-            "ids must be unique",
             'sheet.csv: row 2, column "date": "2025-02-30": day is out of range for month '
             "(February 2025 has 28 days)",
+            'sheet.csv: row 3, column "id": "talks": the id is already used in row 2; '
+            "ids must be unique",
+            'sheet.csv: row 4, column "title": is empty; every row needs a title',
             'sheet.csv: row 5, column "category": "diplomatic": no category has this id; '
             'did you mean "diplomacy"?',
             'sheet.csv: row 5, column "sources": "articel": no source has this id; '
             'did you mean "article"?',
         ]
         assert small_file.read_bytes() == before
+
+    @pytest.mark.parametrize("delimiter", [";", "\t"])
+    def test_semicolon_and_tab_separated_files_are_read(self, delimiter, run, small_file, tmp_path):
+        """Excel's CSV where the decimal mark is a comma uses ";"; its text export uses tabs."""
+        sheet = tmp_path / "sheet.csv"
+        rows = [
+            ["id", "title", "date", "category", "sources"],
+            ["talks", "Talks, at last", "February 18, 2025", "diplomacy", "article"],
+        ]
+        with sheet.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+        result = run("import", str(sheet), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        talks = eventline.load(small_file).get("talks")
+        assert (talks.title, str(talks.date)) == ("Talks, at last", "2025-02-18")
+
+    def test_spaces_around_a_cells_text_are_dropped(self, run, small_file, tmp_path):
+        """Spaces no one can see in a cell (" talks ", "Talks ") do not fail the import."""
+        sheet = tmp_path / "sheet.csv"
+        sheet.write_text(
+            "id,title,date,category,sources\n talks ,Talks ,2025-02-18 , diplomacy,article \n",
+            encoding="utf-8",
+        )
+        result = run("import", str(sheet), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        talks = eventline.load(small_file).get("talks")
+        assert (talks.title, talks.category, talks.citations[0].source) == (
+            "Talks",
+            "diplomacy",
+            "article",
+        )
+
+    def test_a_new_event_from_a_narrow_table_names_the_missing_columns(
+        self, run, small_file, tmp_path, monkeypatch
+    ):
+        """A new id in a table without category or sources columns says which columns to add."""
+        (tmp_path / "sheet.csv").write_text("id,title,date\ntalks,Talks,2025\n", "utf-8")
+        before = small_file.read_bytes()
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            'sheet.csv: row 2, column "id": the new event "talks" needs a category (a declared '
+            'id), and the table has no "category" column; add the column and fill it in',
+            'sheet.csv: row 2, column "id": the new event "talks" needs a source (a declared '
+            'id), and the table has no "sources" column; add the column and fill it in',
+        ]
+        assert small_file.read_bytes() == before
+
+    def test_a_header_without_id_says_what_it_has(self, run, tmp_path, monkeypatch):
+        """No id column: the problem shows the header as found and the columns expected."""
+        (tmp_path / "sheet.csv").write_text("Title,Date\nTalks,2025\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "new.json")
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'sheet.csv: row 1: no column "id" in the header row (it has: Title, Date); row 1 '
+            "names the columns, such as: id, title, date, earliest, latest, category, summary, "
+            "actors, places, tags\n",
+        )
+        assert not (tmp_path / "new.json").exists()
 
     def test_a_byte_order_mark_is_accepted(self, run, small_file, tmp_path):
         """Excel's "CSV UTF-8" starts with a byte order mark; it is read like any CSV."""
@@ -433,6 +516,59 @@ class TestTimelineJS:
             "tl.json: events[2].start_date.year: is empty; every event needs a start year",
         ]
         assert not (tmp_path / "events.json").exists()
+
+    def test_template_csv_is_recognised_without_from(self, run, tmp_path, monkeypatch):
+        """A .csv whose header is the template's is read as TimelineJS, no --from needed."""
+        monkeypatch.chdir(IMPORT_CASES)
+        out = tmp_path / "events.json"
+        result = run("import", "timelinejs-sheet.csv", "--data", str(out))
+        assert result.exit_code == 0, result.output
+        check_golden("import-timelinejs-sheet.csv.json", out.read_text("utf-8"))
+
+    def test_template_csv_read_as_an_events_table_says_use_from_timelinejs(
+        self, run, tmp_path, monkeypatch
+    ):
+        """--from csv on the template gives one line that names the right option."""
+        monkeypatch.chdir(IMPORT_CASES)
+        result = run(
+            "import", "timelinejs-sheet.csv", "--from", "csv", "--data", str(tmp_path / "e.json")
+        )
+        assert (result.exit_code, result.stdout) == (
+            1,
+            "timelinejs-sheet.csv: row 1: is the TimelineJS template (its header has Year and "
+            "Headline, no id); import it with --from timelinejs\n",
+        )
+
+    def test_a_day_that_does_not_exist_is_reported_in_its_day_cell(
+        self, run, tmp_path, monkeypatch
+    ):
+        """30 February is the Day cell's fault (and End Day's for an end), not the Year's."""
+        (tmp_path / "sheet.csv").write_text(
+            "Year,Month,Day,End Year,End Month,End Day,Headline\n"
+            "2025,2,30,,,,A\n"
+            "2025,2,1,2025,4,31,B\n"
+            "2025,3,1,2025,2,1,C\n",
+            "utf-8",
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            'sheet.csv: row 2, column "Day": "2025-02-30": day is out of range for month '
+            "(February 2025 has 28 days)",
+            'sheet.csv: row 3, column "End Day": "2025-04-31": day is out of range for month '
+            "(April 2025 has 30 days)",
+            'sheet.csv: row 4, column "End Year": "2025-03-01/2025-02-01": the interval ends '
+            "before it starts (2025-02-01 is before 2025-03-01)",
+        ]
+
+    def test_one_imported_event_is_one_event_in_the_note(self, run, tmp_path, monkeypatch):
+        """The placeholder note counts in words a person would write: 1 event cites."""
+        (tmp_path / "sheet.csv").write_text("Year,Headline\n2025,A\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith('sheet.csv: 1 event cites the placeholder source "')
 
     def test_sheet_with_unknown_column_is_refused(self, run, tmp_path, monkeypatch):
         """A CSV that is not the template's layout is refused, naming the template's columns."""
@@ -532,13 +668,15 @@ BAD_TIMELINEJS = {
     "latin1-sheet.csv": (
         "Year,Headline\n2020,Caf\u00e9\n".encode("latin-1"),
         [
-            "latin1-sheet.csv: byte 0xe9 at offset 22 is not UTF-8; save the file as UTF-8",
+            'latin1-sheet.csv: row 2: byte 0xe9 (near "2020,Caf\u00e9" if read as Windows-1252) '
+            'is not UTF-8: the file is in another encoding; save it as "CSV UTF-8" (in Excel: '
+            "File > Save As > CSV UTF-8)",
         ],
     ),
     "bad-day-sheet.csv": (
         b"Year,Month,Day,Headline\n2021,2,30,Leap\n2021,,5,No month\n",
         [
-            'bad-day-sheet.csv: row 2, column "Year": "2021-02-30": day is out of range for '
+            'bad-day-sheet.csv: row 2, column "Day": "2021-02-30": day is out of range for '
             "month (February 2021 has 28 days)",
             'bad-day-sheet.csv: row 3, column "Day": a day without a month; give the month too',
         ],

@@ -116,6 +116,8 @@ def read(
         )
     if not source.exists():
         return Imported(None, (Problem(label, "no such file; check the path"),))
+    if kind is None and chosen == "csv" and sheet.is_timelinejs_csv(source):
+        chosen = "timelinejs"  # the template's header says so; no --from needed
     result = READERS[chosen](source, label)
     if isinstance(result, tuple):
         doc, problems = result
@@ -196,7 +198,7 @@ def _merge(
                 fields = tuple(k for k in {**old, **record} if old.get(k) != record.get(k))
                 changes.append(Change("change", table, rid, fields))
             rows[where[rid]] = record
-        if rows:
+        if rows or table == "events":
             merged[table] = rows
     return merged, changes
 
@@ -222,6 +224,13 @@ def _keep_absent(
 
 
 _INDEXED = re.compile(r"\[\d+\]")
+_MISSING_KEY = re.compile(r'missing required key "([a-z_]+)"')
+_NEEDS = {
+    "title": "a title",
+    "date": "a date",
+    "category": "a category (a declared id)",
+    "citations": "a source (a declared id)",
+}
 
 
 def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
@@ -244,6 +253,22 @@ def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
         or cells.get((table, problem.id, field.split(".", 1)[0].split("[", 1)[0]))
     )
     message = problem.message
+    missing = _MISSING_KEY.fullmatch(message)
+    key = missing.group(1) if missing else problem.field
+    if (
+        problem.location.startswith("events[")
+        and key in imported.absent
+        and (missing or message.startswith("is empty"))
+        and (row := cells.get(("events", problem.id, ""))) is not None
+    ):
+        # A new event from a table without that column: say which column to add.
+        column = "sources" if key == "citations" else key
+        return Problem(
+            label,
+            f"the new event {show_value(problem.id)} needs {_NEEDS.get(key, key)}, and the table "
+            f"has no {show_value(column)} column; add the column and fill it in",
+            row,
+        )
     if place is None:
         place = cells.get((table, problem.id, ""))
         if place is None:
@@ -254,6 +279,30 @@ def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
     elif problem.value is not None:
         message = f"{problem.value}: {message}"
     return Problem(label, message, place)
+
+
+_PLACE = re.compile(r"(?:(?P<sheet>[^!]+)!(?P<letters>[A-Z]*))?(?:row )?(?P<row>\d+)")
+
+
+def _reading_order(label: str) -> Callable[[Problem], tuple[int, int, int, int, str]]:
+    """A sort key that puts the problems of the file read in the order a person
+    reads it: sheet by sheet in the workbook's order, row by row, then column by
+    column (a CSV's stay in the order found within a row); the rest after, as
+    they came.
+    """
+    from eventline.export.xlsx import SHEETS
+
+    order = {name: i for i, name in enumerate(SHEETS)}
+
+    def key(problem: Problem) -> tuple[int, int, int, int, str]:
+        match = _PLACE.match(problem.location) if problem.file == label else None
+        if match is None:
+            return (1, 0, 0, 0, "")
+        sheet = order.get((match["sheet"] or "events").strip().lower(), len(order))
+        letters = match["letters"] or ""
+        return (0, sheet, int(match["row"]), len(letters), letters)
+
+    return key
 
 
 def import_file(
@@ -313,10 +362,13 @@ def _merged(imported: Imported, destination: Path, label: str) -> ImportResult:
     merged, changes = _merge(base, imported.doc, imported.absent)
     # The file's own problems first, then what the merged result breaks (an
     # undeclared category, ...), placed in the file too: all in one run.
-    problems = [
-        *imported.problems,
-        *(_relocate(p, imported, label) for p in check_document(merged, target_label)),
-    ]
+    problems = sorted(
+        [
+            *imported.problems,
+            *(_relocate(p, imported, label) for p in check_document(merged, target_label)),
+        ],
+        key=_reading_order(label),
+    )
     if problems:
         raise InvalidDataError(problems)
     canonical = io.canonical_document(merged)

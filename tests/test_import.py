@@ -83,6 +83,16 @@ class TestXlsxExport:
         cell = book["events"]["B2"]
         assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
 
+    def test_text_wider_than_its_column_wraps(self, tmp_path, small_doc):
+        """A summary longer than the widest column wraps, so all of it can be read."""
+        small_doc["events"][0]["summary"] = ("A long summary. " * 10).strip()
+        path = write_json(tmp_path / "events.json", small_doc)
+        book = openpyxl.load_workbook(io.BytesIO(to_xlsx(eventline.load(path))))
+        sheet = book["events"]
+        assert sheet.column_dimensions["G"].width == 60
+        assert sheet["G2"].alignment.wrap_text is True
+        assert sheet["B2"].alignment.wrap_text is not True  # a short title stays on one line
+
     def test_timeline_method_gives_the_same_workbook(self, small_file):
         """tl.to_xlsx() is the export's bytes, for notebooks."""
         timeline = eventline.load(small_file)
@@ -248,6 +258,21 @@ BAD_WORKBOOKS = {
             "events.xlsx: events!A6 (id): is empty; every row needs an id",
             'events.xlsx: citations!A6 (event): "conference": no event has this id in the '
             "events sheet",
+        ],
+    ),
+    "date-with-a-time": (
+        _edit_cells(events_C3=dt.datetime(2022, 2, 24, 4, 50)),
+        [
+            "events.xlsx: events!C3 (date): 2022-02-24 04:50: has a time of day; times are not "
+            "stored: give the day alone"
+        ],
+    ),
+    "no-events-sheet": (
+        lambda book: setattr(book["events"], "title", "Sheet1"),
+        [
+            'events.xlsx: has no sheet named "events" (its sheets: "Sheet1", "citations", '
+            '"categories", "actors", "sources", "about"); name the sheet that holds the events '
+            '"events"'
         ],
     ),
     "timelinejs-template-as-xlsx": (
@@ -460,6 +485,28 @@ class TestCsvImport:
             "actors, places, tags\n",
         )
         assert not (tmp_path / "new.json").exists()
+
+    def test_a_data_file_in_a_missing_folder_is_refused(self, run, tmp_path, monkeypatch):
+        """--data in a folder that does not exist says so; no folder or lock file is made."""
+        (tmp_path / "sheet.csv").write_text("id,title\nx,X\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "budgte/events.json")
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'budgte/events.json: the folder "budgte" does not exist; create it, or name '
+            "another --data file\n",
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.csv"]
+
+    def test_one_event_is_counted_as_one_event(self, run, tmp_path, monkeypatch):
+        """The summary line reads "now has 1 event", not "1 events"."""
+        (tmp_path / "sheet.csv").write_text("Year,Headline\n2025,A\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.stdout.endswith(
+            "events.json: now has 1 event (1 added, 0 changed; 2 categories, actors or "
+            "sources added or changed)\n"
+        )
 
     def test_a_byte_order_mark_is_accepted(self, run, small_file, tmp_path):
         """Excel's "CSV UTF-8" starts with a byte order mark; it is read like any CSV."""

@@ -90,6 +90,24 @@ class TestInit:
         """A VCS or archive URL is reinstallable elsewhere; a local folder or file is not."""
         assert requirement_from_direct_url(direct_url, extras) == expected
 
+    def test_the_lock_file_import_leaves_is_git_ignored(self, run, tmp_path):
+        """data/.gitignore ignores the data file's lock file, which add and import leave."""
+        import shutil
+        import subprocess
+
+        git = shutil.which("git")
+        if git is None:
+            pytest.skip("git is not installed")
+        run("init", str(tmp_path))
+        subprocess.run([git, "init", "-q", str(tmp_path)], check=True)
+        (tmp_path / "data/events.json.lock").touch()
+        ignored = subprocess.run(
+            [git, "-C", str(tmp_path), "check-ignore", "data/events.json.lock", "data/events.json"],
+            capture_output=True,
+            text=True,
+        )
+        assert ignored.stdout == "data/events.json.lock\n"
+
     def test_refuses_to_overwrite_and_writes_nothing(self, run, tmp_path):
         """With README.md present, init names it, exits 1, and writes no other file."""
         (tmp_path / "README.md").write_text("mine\n", encoding="utf-8")

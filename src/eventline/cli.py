@@ -483,7 +483,8 @@ def init_command(folder: Path) -> None:
     """Start a timeline project of your own in DIR (default: this folder).
 
     Writes data/events.json (a title, a category, a source and one example
-    event, valid and canonical), .github/workflows/timeline.yml (CI that
+    event, valid and canonical), data/.gitignore (for the lock file that add
+    and import leave), .github/workflows/timeline.yml (CI that
     validates, checks the format and renders), .pre-commit-config.yaml
     (eventline's hooks) and README.md (the next steps). Refuses, writing
     nothing, when any of these files exists.
@@ -574,7 +575,8 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
     changed = sum(1 for c in result.changes if c.table == "events" and c.action == "change")
     tables = len(result.changes) - added - changed
     summary = (
-        f"{target}: {'would have' if dry_run else 'now has'} {result.events} events "
+        f"{target}: {'would have' if dry_run else 'now has'} {result.events} "
+        f"{'event' if result.events == 1 else 'events'} "
         f"({added} added, {changed} changed"
         + (f"; {tables} categories, actors or sources added or changed" if tables else "")
         + ")"

@@ -29,6 +29,7 @@ __all__ = [
 # that every build tool packages them.
 PROJECT_FILES: dict[str, str] = {
     "data/events.json": "events.json",
+    "data/.gitignore": "data-gitignore",
     ".github/workflows/timeline.yml": "timeline.yml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     "README.md": "README.md",

@@ -341,6 +341,19 @@ def import_file(
     if imported.doc is None:
         raise InvalidDataError(imported.problems)
     destination = Path(target)
+    folder = destination.parent
+    if not folder.is_dir():
+        # The file is created, its folder is not: a mistyped path should not
+        # leave new folders behind.
+        raise InvalidDataError(
+            [
+                Problem(
+                    str(destination),
+                    f"the folder {show_value(str(folder))} does not exist; create it, "
+                    "or name another --data file",
+                )
+            ]
+        )
     if dry_run:
         return _merged(imported, destination, label)
     with io.locked(destination):

@@ -120,7 +120,10 @@ def _text(value: Any) -> str | None:
 def _date(value: Any) -> EventDate:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0):
-            raise DateError("has a time of day; times are not stored: give the day alone")
+            raise DateError(
+                f"{value:%Y-%m-%d %H:%M}: has a time of day; times are not stored: "
+                "give the day alone"
+            )
         value = value.date()
     if isinstance(value, dt.date):
         return EventDate.parse(value.isoformat())
@@ -582,7 +585,14 @@ def read_xlsx(path: Path, label: str) -> Any:
     if "events" not in names:
         shown = ", ".join(show_value(s.title) for s in book.worksheets)
         return Imported(
-            None, (Problem(label, f'has no sheet named "events" (its sheets: {shown})'),)
+            None,
+            (
+                Problem(
+                    label,
+                    f'has no sheet named "events" (its sheets: {shown}); name the sheet that '
+                    'holds the events "events"',
+                ),
+            ),
         )
     first = next(names["events"].iter_rows(max_row=1, values_only=True), ())
     if looks_like_timelinejs(first):

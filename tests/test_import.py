@@ -130,6 +130,21 @@ class TestRoundTrip:
 
 
 class TestXlsxImport:
+    def test_an_edited_earliest_cell_is_noted_not_lost_silently(self, run, small_file, tmp_path):
+        """earliest and latest follow date; an edit to them alone is named in a note."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["events"]["D2"] = dt.datetime(2014, 3, 1)
+        book.save(workbook)
+        before = small_file.read_bytes()
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.exit_code == 0
+        assert result.stderr == (
+            f"{workbook}: events!D2 (earliest): 2014-03-01 was not read: earliest is worked "
+            "out from date (2014, earliest 2014-01-01); to change it, edit date\n"
+        )
+        assert small_file.read_bytes() == before
+
     def test_edits_update_events_by_id_and_free_text_dates_are_read(
         self, run, small_file, tmp_path
     ):
@@ -258,6 +273,15 @@ BAD_WORKBOOKS = {
             "events.xlsx: events!A6 (id): is empty; every row needs an id",
             'events.xlsx: citations!A6 (event): "conference": no event has this id in the '
             "events sheet",
+        ],
+    ),
+    "event-without-a-citation-row": (
+        lambda book: book["events"].append(
+            ["talks", "Talks", "2025-02-18", None, None, "diplomacy"]
+        ),
+        [
+            'events.xlsx: events!A7 (id): the event "talks" cites no source; add a row for it '
+            "to the citations sheet (event, source, quote)"
         ],
     ),
     "date-with-a-time": (
@@ -485,6 +509,19 @@ class TestCsvImport:
             "actors, places, tags\n",
         )
         assert not (tmp_path / "new.json").exists()
+
+    def test_an_empty_sources_cell_is_named(self, run, small_file, tmp_path, monkeypatch):
+        """An event whose sources cell is empty is told to name a source in that cell."""
+        (tmp_path / "sheet.csv").write_text(
+            "id,title,date,category,sources\ntalks,Talks,2025,diplomacy,\n", "utf-8"
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'sheet.csv: row 2, column "sources": the event "talks" cites no source; name a '
+            "declared source in this cell\n",
+        )
 
     def test_a_data_file_in_a_missing_folder_is_refused(self, run, tmp_path, monkeypatch):
         """--data in a folder that does not exist says so; no folder or lock file is made."""

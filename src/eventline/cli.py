@@ -531,7 +531,8 @@ def init_command(folder: Path) -> None:
     "kind",
     type=click.Choice(list(READERS)),
     default=None,
-    help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS). "
+    help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS), "
+    "and a .csv whose header is the TimelineJS template's is TimelineJS. "
     "timelinejs reads TimelineJS JSON or its Google Sheets template saved as CSV.",
 )
 @click.option(

@@ -253,6 +253,22 @@ def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
         or cells.get((table, problem.id, field.split(".", 1)[0].split("[", 1)[0]))
     )
     message = problem.message
+    if (
+        problem.field == "citations"
+        and message.startswith("is empty")
+        and "citations" not in (imported.absent)
+    ):
+        sources_cell = cells.get(("events", problem.id, "sources"))
+        row = sources_cell or cells.get(("events", problem.id, ""))
+        if row is not None:
+            where = (
+                "name a declared source in this cell"
+                if sources_cell is not None
+                else "add a row for it to the citations sheet (event, source, quote)"
+            )
+            return Problem(
+                label, f"the event {show_value(problem.id)} cites no source; {where}", row
+            )
     missing = _MISSING_KEY.fullmatch(message)
     key = missing.group(1) if missing else problem.field
     if (

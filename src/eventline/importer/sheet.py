@@ -93,6 +93,7 @@ class _Reader:
     def __init__(self, label: str) -> None:
         self.label = label
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
         self.cells: dict[tuple[str, str, str], str] = {}
 
     def problem(self, place: str, message: str) -> None:
@@ -260,12 +261,46 @@ def _event(
                 ok = False
                 continue
             record["date"] = str(date)
+            _check_bounds(reader, table, number, cells, index, date)
         elif name in _LISTS:
             record[name] = _split(_text(value) or "")
         else:
             record[name] = _text(value)
     complete = all(name in cells for name in index if name in ("id", *_NEEDED["events"]))
     return record if ok and complete else None
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value) or "")
+    except ValueError:
+        return None
+
+
+def _check_bounds(
+    reader: _Reader,
+    table: Table,
+    number: int,
+    cells: dict[str, Any],
+    index: dict[str, int],
+    date: EventDate,
+) -> None:
+    """A note for an ``earliest`` or ``latest`` cell edited to disagree with ``date``:
+    they are worked out from ``date``, so an edit there alone would be lost unsaid."""
+    for name, bound in (("earliest", date.lower), ("latest", date.upper)):
+        if name not in cells or _day(cells[name]) == bound:
+            continue
+        day = _day(cells[name])
+        shown = day.isoformat() if day is not None else _text(cells[name])
+        reader.notes.append(
+            f"{reader.label}: {table.locate(number, index[name])}: {shown} was not read: "
+            f"{name} is worked out from date ({date}, {name} "
+            f"{bound.isoformat() if bound else 'open'}); to change it, edit date"
+        )
 
 
 def _plain(
@@ -337,7 +372,13 @@ def read_tables(tables: Iterable[Table], label: str) -> Any:
         absent |= {"citations"}
     if "quote" not in header and "citations" not in by_name:
         absent |= {"quote"}
-    return Imported(doc, tuple(reader.problems), cells=dict(reader.cells), absent=absent)
+    return Imported(
+        doc,
+        tuple(reader.problems),
+        tuple(reader.notes),
+        cells=dict(reader.cells),
+        absent=absent,
+    )
 
 
 _EVENT_ORDER = ("id", "title", "date", "category", "summary", "actors", "places", "tags")

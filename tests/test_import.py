@@ -170,6 +170,19 @@ class TestXlsxImport:
         assert timeline.get("talks").citations[0].quote == "talks in Riyadh"
         assert eventline.validate(small_file) == []
 
+    def test_a_new_title_in_the_about_sheet_is_listed(self, run, small_file, tmp_path):
+        """Changing the timeline's title in the workbook is said, with or without --dry-run."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["about"]["B2"] = "Bigger"
+        book.save(workbook)
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.stdout.splitlines() == [
+            f"{small_file}: change the timeline's title",
+            f"{small_file}: now has 5 events (0 added, 0 changed)",
+        ]
+        assert json.loads(small_file.read_text("utf-8"))["title"] == "Bigger"
+
     def test_dry_run_writes_nothing(self, run, small_file, tmp_path):
         """--dry-run leaves the target's bytes as they were, and creates no file."""
         workbook = _export(run, small_file, tmp_path / "events.xlsx")
@@ -600,6 +613,35 @@ class TestTimelineJS:
             "tl.json: events[2].start_date.year: is empty; every event needs a start year",
         ]
         assert not (tmp_path / "events.json").exists()
+
+    def test_importing_into_a_timeline_keeps_its_categories_and_title(
+        self, run, small_file, tmp_path, monkeypatch
+    ):
+        """A group named like a category adds nothing and keeps its colour; the title stays."""
+        (tmp_path / "sheet.csv").write_text(
+            "Year,Headline,Text,Type,Group\n"
+            ",Other title,Other description,title,\n"
+            "2025,Talks,,,Diplomacy\n",
+            "utf-8",
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file), "--dry-run")
+        assert result.stdout.splitlines() == [
+            f'{small_file}: would add source "source-needed"',
+            f'{small_file}: would add event "talks"',
+            f"{small_file}: would have 6 events (1 added, 0 changed; 1 categories, actors or "
+            "sources added or changed); nothing written (--dry-run)",
+        ]
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert result.stderr.splitlines()[:2] == [
+            'sheet.csv: title "Other title" was not carried over (the data file keeps its own)',
+            'sheet.csv: description "Other description" was not carried over (the data file '
+            "keeps its own)",
+        ]
+        doc = json.loads(small_file.read_text("utf-8"))
+        assert doc["title"] == "Small"
+        assert "description" not in doc
+        assert doc["categories"][0] == {"id": "diplomacy", "label": "Diplomacy", "color": "#1f77b4"}
 
     def test_template_csv_is_recognised_without_from(self, run, tmp_path, monkeypatch):
         """A .csv whose header is the template's is read as TimelineJS, no --from needed."""

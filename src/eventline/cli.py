@@ -569,12 +569,12 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
         raise SystemExit(1) from None
     for note in result.notes:
         click.echo(f"{note}", err=True)
-    if dry_run:
-        for change in result.changes:
-            click.echo(f"{target}: would {change}")
+    for change in result.changes:
+        if dry_run or change.table == "timeline":
+            click.echo(f"{target}: {'would ' if dry_run else ''}{change}")
     added = sum(1 for c in result.changes if c.table == "events" and c.action == "add")
     changed = sum(1 for c in result.changes if c.table == "events" and c.action == "change")
-    tables = len(result.changes) - added - changed
+    tables = sum(1 for c in result.changes if c.table in ("categories", "actors", "sources"))
     summary = (
         f"{target}: {'would have' if dry_run else 'now has'} {result.events} "
         f"{'event' if result.events == 1 else 'events'} "

@@ -52,6 +52,12 @@ class Imported:
             timeline's own fields are ``("", "", "title")`` and so on.
         absent: event fields the file has no column for; an event that
             exists already keeps its own values of these.
+        add_only: tables (``categories``, ...) and timeline fields
+            (``title``, ...) the file only suggests: a table's records the
+            target has already are kept, and only the ones it lacks added;
+            the fields are used only for a new data file. TimelineJS's
+            groups and title slide are such; an eventline workbook's sheets
+            are not (they are the whole record).
     """
 
     doc: dict[str, Any] | None
@@ -59,6 +65,7 @@ class Imported:
     notes: tuple[str, ...] = ()
     cells: Mapping[tuple[str, str, str], str] = attrs.field(factory=dict)
     absent: frozenset[str] = frozenset()
+    add_only: frozenset[str] = frozenset()
 
 
 # A reader takes the file and how problems name it, and returns an Imported
@@ -131,8 +138,10 @@ class Change:
 
     Attributes:
         action: ``"add"`` or ``"change"``.
-        table: ``"events"``, ``"categories"``, ``"actors"`` or ``"sources"``.
-        id: the record's id.
+        table: ``"events"``, ``"categories"``, ``"actors"`` or ``"sources"``;
+            ``"timeline"`` for the timeline's own ``title``, ``description``
+            or ``$schema``.
+        id: the record's id (for ``"timeline"``, the field).
         fields: for a change, the fields whose values differ.
     """
 
@@ -142,6 +151,8 @@ class Change:
     fields: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        if self.table == "timeline":
+            return f"{self.action} the timeline's {self.id}"
         kind = {"events": "event", "categories": "category", "actors": "actor"}.get(
             self.table, "source"
         )
@@ -172,13 +183,19 @@ _TABLES = ("categories", "actors", "sources")
 
 
 def _merge(
-    base: dict[str, Any] | None, new: dict[str, Any], absent: frozenset[str]
+    base: dict[str, Any] | None,
+    new: dict[str, Any],
+    absent: frozenset[str],
+    add_only: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], list[Change]]:
     merged: dict[str, Any] = dict(base or {})
     changes: list[Change] = []
     for key in ("$schema", "title", "description"):
-        if key in new:
-            merged[key] = new[key]
+        if key not in new or (key in add_only and base is not None):
+            continue  # a suggested title (and its description) only names a new file
+        if base is not None and merged.get(key) != new[key]:
+            changes.append(Change("add" if key not in merged else "change", "timeline", key))
+        merged[key] = new[key]
     if "title" not in merged:
         merged["title"] = "Imported timeline"
     for table in (*_TABLES, "events"):
@@ -192,6 +209,8 @@ def _merge(
                 changes.append(Change("add", table, rid))
                 continue
             old = rows[where[rid]]
+            if table in add_only:
+                continue  # the target's record stands; the file only suggested one
             if table == "events":
                 record = _keep_absent(old, record, absent)
             if record != old:
@@ -388,7 +407,15 @@ def _merged(imported: Imported, destination: Path, label: str) -> ImportResult:
             problems = check_document(base, target_label)
         if problems:
             raise InvalidDataError(problems)
-    merged, changes = _merge(base, imported.doc, imported.absent)
+    merged, changes = _merge(base, imported.doc, imported.absent, imported.add_only)
+    notes: list[str] = []  # before the file's own notes: the title slide comes first
+    for key in ("title", "description"):
+        value = imported.doc.get(key)
+        if key in imported.add_only and base is not None and value not in (None, base.get(key)):
+            notes.append(
+                f"{label}: {key} {show_value(value)} was not carried over "
+                f"(the data file keeps its own)"
+            )
     # The file's own problems first, then what the merged result breaks (an
     # undeclared category, ...), placed in the file too: all in one run.
     problems = sorted(
@@ -402,10 +429,10 @@ def _merged(imported: Imported, destination: Path, label: str) -> ImportResult:
         raise InvalidDataError(problems)
     canonical = io.canonical_document(merged)
     text = io.canonical_bytes(canonical).decode("utf-8")
-    order = {t: i for i, t in enumerate((*_TABLES, "events"))}
+    order = {t: i for i, t in enumerate(("timeline", *_TABLES, "events"))}
     return ImportResult(
         changes=tuple(sorted(changes, key=lambda c: order[c.table])),
-        notes=imported.notes,
+        notes=(*notes, *imported.notes),
         created=base is None,
         events=len(canonical["events"]),
         text=text,

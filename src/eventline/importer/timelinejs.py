@@ -251,6 +251,9 @@ class _Slides:
             tuple(self.problems),
             tuple(self.notes),
             cells=dict(self.cells),
+            # A group is a label, a title slide a suggestion: neither replaces
+            # a category or title the target has already (its colour, say).
+            add_only=frozenset({"categories", "sources", "title", "description"}),
         )
 
 

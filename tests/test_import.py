@@ -170,6 +170,22 @@ class TestXlsxImport:
         assert timeline.get("talks").citations[0].quote == "talks in Riyadh"
         assert eventline.validate(small_file) == []
 
+    def test_a_row_deleted_in_the_workbook_is_kept_and_said(self, run, small_file, tmp_path):
+        """Import never deletes: an event missing from a whole workbook stays, with a note."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["events"].delete_rows(3)
+        book["citations"].delete_rows(3)
+        book.save(workbook)
+        before = small_file.read_bytes()
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            f'{workbook}: 1 event of {small_file} not in this file ("invasion") kept: import '
+            "adds and updates, it never deletes; remove it from the data file itself\n"
+        )
+        assert small_file.read_bytes() == before
+
     def test_a_new_title_in_the_about_sheet_is_listed(self, run, small_file, tmp_path):
         """Changing the timeline's title in the workbook is said, with or without --dry-run."""
         workbook = _export(run, small_file, tmp_path / "events.xlsx")

@@ -58,6 +58,9 @@ class Imported:
             the fields are used only for a new data file. TimelineJS's
             groups and title slide are such; an eventline workbook's sheets
             are not (they are the whole record).
+        whole: the file is a whole timeline (an eventline workbook), so an
+            event of the target missing from it was likely deleted there;
+            import keeps it, and says so.
     """
 
     doc: dict[str, Any] | None
@@ -66,6 +69,7 @@ class Imported:
     cells: Mapping[tuple[str, str, str], str] = attrs.field(factory=dict)
     absent: frozenset[str] = frozenset()
     add_only: frozenset[str] = frozenset()
+    whole: bool = False
 
 
 # A reader takes the file and how problems name it, and returns an Imported
@@ -409,6 +413,19 @@ def _merged(imported: Imported, destination: Path, label: str) -> ImportResult:
             raise InvalidDataError(problems)
     merged, changes = _merge(base, imported.doc, imported.absent, imported.add_only)
     notes: list[str] = []  # before the file's own notes: the title slide comes first
+    if imported.whole and base is not None:
+        read_ids = {e.get("id") for e in imported.doc.get("events", [])}
+        kept = [e.get("id") for e in base.get("events", []) if e.get("id") not in read_ids]
+        if kept:
+            shown = ", ".join(show_value(str(i)) for i in kept[:3]) + (
+                ", ..." if len(kept) > 3 else ""
+            )
+            notes.append(
+                f"{label}: {len(kept)} {'event' if len(kept) == 1 else 'events'} of "
+                f"{destination} not in this file ({shown}) kept: import adds and updates, "
+                f"it never deletes; remove {'it' if len(kept) == 1 else 'them'} from the data "
+                "file itself"
+            )
     for key in ("title", "description"):
         value = imported.doc.get(key)
         if key in imported.add_only and base is not None and value not in (None, base.get(key)):

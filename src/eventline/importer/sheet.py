@@ -378,6 +378,7 @@ def read_tables(tables: Iterable[Table], label: str) -> Any:
         tuple(reader.notes),
         cells=dict(reader.cells),
         absent=absent,
+        whole="citations" in by_name,
     )
 
 

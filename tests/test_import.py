@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -82,6 +83,16 @@ class TestXlsxExport:
         cell = book["events"]["B2"]
         assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
 
+    def test_text_wider_than_its_column_wraps(self, tmp_path, small_doc):
+        """A summary longer than the widest column wraps, so all of it can be read."""
+        small_doc["events"][0]["summary"] = ("A long summary. " * 10).strip()
+        path = write_json(tmp_path / "events.json", small_doc)
+        book = openpyxl.load_workbook(io.BytesIO(to_xlsx(eventline.load(path))))
+        sheet = book["events"]
+        assert sheet.column_dimensions["G"].width == 60
+        assert sheet["G2"].alignment.wrap_text is True
+        assert sheet["B2"].alignment.wrap_text is not True  # a short title stays on one line
+
     def test_timeline_method_gives_the_same_workbook(self, small_file):
         """tl.to_xlsx() is the export's bytes, for notebooks."""
         timeline = eventline.load(small_file)
@@ -119,6 +130,21 @@ class TestRoundTrip:
 
 
 class TestXlsxImport:
+    def test_an_edited_earliest_cell_is_noted_not_lost_silently(self, run, small_file, tmp_path):
+        """earliest and latest follow date; an edit to them alone is named in a note."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["events"]["D2"] = dt.datetime(2014, 3, 1)
+        book.save(workbook)
+        before = small_file.read_bytes()
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.exit_code == 0
+        assert result.stderr == (
+            f"{workbook}: events!D2 (earliest): 2014-03-01 was not read: earliest is worked "
+            "out from date (2014, earliest 2014-01-01); to change it, edit date\n"
+        )
+        assert small_file.read_bytes() == before
+
     def test_edits_update_events_by_id_and_free_text_dates_are_read(
         self, run, small_file, tmp_path
     ):
@@ -143,6 +169,35 @@ class TestXlsxImport:
         assert str(timeline.get("talks").date) == "2025-02-18"
         assert timeline.get("talks").citations[0].quote == "talks in Riyadh"
         assert eventline.validate(small_file) == []
+
+    def test_a_row_deleted_in_the_workbook_is_kept_and_said(self, run, small_file, tmp_path):
+        """Import never deletes: an event missing from a whole workbook stays, with a note."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["events"].delete_rows(3)
+        book["citations"].delete_rows(3)
+        book.save(workbook)
+        before = small_file.read_bytes()
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            f'{workbook}: 1 event of {small_file} not in this file ("invasion") kept: import '
+            "adds and updates, it never deletes; remove it from the data file itself\n"
+        )
+        assert small_file.read_bytes() == before
+
+    def test_a_new_title_in_the_about_sheet_is_listed(self, run, small_file, tmp_path):
+        """Changing the timeline's title in the workbook is said, with or without --dry-run."""
+        workbook = _export(run, small_file, tmp_path / "events.xlsx")
+        book = openpyxl.load_workbook(workbook)
+        book["about"]["B2"] = "Bigger"
+        book.save(workbook)
+        result = run("import", str(workbook), "--data", str(small_file))
+        assert result.stdout.splitlines() == [
+            f"{small_file}: change the timeline's title",
+            f"{small_file}: now has 5 events (0 added, 0 changed)",
+        ]
+        assert json.loads(small_file.read_text("utf-8"))["title"] == "Bigger"
 
     def test_dry_run_writes_nothing(self, run, small_file, tmp_path):
         """--dry-run leaves the target's bytes as they were, and creates no file."""
@@ -235,17 +290,50 @@ BAD_WORKBOOKS = {
     "id-not-a-slug": (
         _edit_cells(categories_A2="Diplomacy Desk", events_F5="Diplomacy Desk"),
         [
-            'events.xlsx: categories!A2 (id): "Diplomacy Desk": is not a slug: use lowercase '
-            'letters a-z, digits and single hyphens, e.g. "diplomacy-desk"',
             'events.xlsx: events!F5 (category): "Diplomacy Desk": is not a slug: use lowercase '
             'letters a-z, digits and single hyphens, e.g. "trump-putin-call"',
+            'events.xlsx: categories!A2 (id): "Diplomacy Desk": is not a slug: use lowercase '
+            'letters a-z, digits and single hyphens, e.g. "diplomacy-desk"',
         ],
     ),
-    "blank-title": (
-        _edit_cells(about_B2=" Small"),
+    "empty-id": (
+        _edit_cells(events_A6=None),
         [
-            'events.xlsx: about!B2 (value): " Small": has spaces or line breaks at the start '
-            "or end; remove them"
+            "events.xlsx: events!A6 (id): is empty; every row needs an id",
+            'events.xlsx: citations!A6 (event): "conference": no event has this id in the '
+            "events sheet",
+        ],
+    ),
+    "event-without-a-citation-row": (
+        lambda book: book["events"].append(
+            ["talks", "Talks", "2025-02-18", None, None, "diplomacy"]
+        ),
+        [
+            'events.xlsx: events!A7 (id): the event "talks" cites no source; add a row for it '
+            "to the citations sheet (event, source, quote)"
+        ],
+    ),
+    "date-with-a-time": (
+        _edit_cells(events_C3=dt.datetime(2022, 2, 24, 4, 50)),
+        [
+            "events.xlsx: events!C3 (date): 2022-02-24 04:50: has a time of day; times are not "
+            "stored: give the day alone"
+        ],
+    ),
+    "no-events-sheet": (
+        lambda book: setattr(book["events"], "title", "Sheet1"),
+        [
+            'events.xlsx: has no sheet named "events" (its sheets: "Sheet1", "citations", '
+            '"categories", "actors", "sources", "about"); name the sheet that holds the events '
+            '"events"'
+        ],
+    ),
+    "timelinejs-template-as-xlsx": (
+        _edit_cells(events_A1="Year", events_B1="Month", events_C1="Headline"),
+        [
+            "events.xlsx: events!1: is the TimelineJS template (its header has Year and "
+            "Headline, no id); save it as CSV (Google Sheets: File > Download > "
+            "Comma-separated values) and import that with --from timelinejs"
         ],
     ),
     "unknown-column": (
@@ -297,8 +385,20 @@ class TestBadWorkbooks:
                 "id,title,date,category,sources\ncafe,Caf\u00e9,2025,diplomacy,article\n".encode(
                     "latin-1"
                 ),
-                "latin1.csv: row 2: byte 0xe9 is not UTF-8; this file is in another encoding: "
-                'save it as "CSV UTF-8"',
+                'latin1.csv: row 2: byte 0xe9 (near "cafe,Caf\u00e9,2025,diplomacy,art" if read '
+                'as Windows-1252) is not UTF-8: the file is in another encoding; save it as "CSV '
+                'UTF-8" (in Excel: File > Save As > CSV UTF-8)',
+            ),
+            (
+                "unicode-text.csv",
+                "id,title\ncafe,Caf\u00e9\n".encode("utf-16"),
+                'unicode-text.csv: is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8; save it '
+                'as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8)',
+            ),
+            (
+                "workbook.csv",
+                b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xcd",
+                "workbook.csv: is a ZIP file (an .xlsx workbook?), not text; import it as .xlsx",
             ),
         ],
     )
@@ -366,17 +466,113 @@ class TestCsvImport:
         result = run("import", "sheet.csv", "--data", str(small_file))
         assert result.exit_code == 1
         assert result.stdout.splitlines() == [
-            'sheet.csv: row 4, column "title": is empty; every row needs a title',
-            'sheet.csv: row 3, column "id": "talks": the id is already used in row 2; '
-            "ids must be unique",
             'sheet.csv: row 2, column "date": "2025-02-30": day is out of range for month '
             "(February 2025 has 28 days)",
+            'sheet.csv: row 3, column "id": "talks": the id is already used in row 2; '
+            "ids must be unique",
+            'sheet.csv: row 4, column "title": is empty; every row needs a title',
             'sheet.csv: row 5, column "category": "diplomatic": no category has this id; '
             'did you mean "diplomacy"?',
             'sheet.csv: row 5, column "sources": "articel": no source has this id; '
             'did you mean "article"?',
         ]
         assert small_file.read_bytes() == before
+
+    @pytest.mark.parametrize("delimiter", [";", "\t"])
+    def test_semicolon_and_tab_separated_files_are_read(self, delimiter, run, small_file, tmp_path):
+        """Excel's CSV where the decimal mark is a comma uses ";"; its text export uses tabs."""
+        sheet = tmp_path / "sheet.csv"
+        rows = [
+            ["id", "title", "date", "category", "sources"],
+            ["talks", "Talks, at last", "February 18, 2025", "diplomacy", "article"],
+        ]
+        with sheet.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+        result = run("import", str(sheet), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        talks = eventline.load(small_file).get("talks")
+        assert (talks.title, str(talks.date)) == ("Talks, at last", "2025-02-18")
+
+    def test_spaces_around_a_cells_text_are_dropped(self, run, small_file, tmp_path):
+        """Spaces no one can see in a cell (" talks ", "Talks ") do not fail the import."""
+        sheet = tmp_path / "sheet.csv"
+        sheet.write_text(
+            "id,title,date,category,sources\n talks ,Talks ,2025-02-18 , diplomacy,article \n",
+            encoding="utf-8",
+        )
+        result = run("import", str(sheet), "--data", str(small_file))
+        assert result.exit_code == 0, result.output
+        talks = eventline.load(small_file).get("talks")
+        assert (talks.title, talks.category, talks.citations[0].source) == (
+            "Talks",
+            "diplomacy",
+            "article",
+        )
+
+    def test_a_new_event_from_a_narrow_table_names_the_missing_columns(
+        self, run, small_file, tmp_path, monkeypatch
+    ):
+        """A new id in a table without category or sources columns says which columns to add."""
+        (tmp_path / "sheet.csv").write_text("id,title,date\ntalks,Talks,2025\n", "utf-8")
+        before = small_file.read_bytes()
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            'sheet.csv: row 2, column "id": the new event "talks" needs a category (a declared '
+            'id), and the table has no "category" column; add the column and fill it in',
+            'sheet.csv: row 2, column "id": the new event "talks" needs a source (a declared '
+            'id), and the table has no "sources" column; add the column and fill it in',
+        ]
+        assert small_file.read_bytes() == before
+
+    def test_a_header_without_id_says_what_it_has(self, run, tmp_path, monkeypatch):
+        """No id column: the problem shows the header as found and the columns expected."""
+        (tmp_path / "sheet.csv").write_text("Title,Date\nTalks,2025\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "new.json")
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'sheet.csv: row 1: no column "id" in the header row (it has: Title, Date); row 1 '
+            "names the columns, such as: id, title, date, earliest, latest, category, summary, "
+            "actors, places, tags\n",
+        )
+        assert not (tmp_path / "new.json").exists()
+
+    def test_an_empty_sources_cell_is_named(self, run, small_file, tmp_path, monkeypatch):
+        """An event whose sources cell is empty is told to name a source in that cell."""
+        (tmp_path / "sheet.csv").write_text(
+            "id,title,date,category,sources\ntalks,Talks,2025,diplomacy,\n", "utf-8"
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'sheet.csv: row 2, column "sources": the event "talks" cites no source; name a '
+            "declared source in this cell\n",
+        )
+
+    def test_a_data_file_in_a_missing_folder_is_refused(self, run, tmp_path, monkeypatch):
+        """--data in a folder that does not exist says so; no folder or lock file is made."""
+        (tmp_path / "sheet.csv").write_text("id,title\nx,X\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "budgte/events.json")
+        assert (result.exit_code, result.stdout) == (
+            1,
+            'budgte/events.json: the folder "budgte" does not exist; create it, or name '
+            "another --data file\n",
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.csv"]
+
+    def test_one_event_is_counted_as_one_event(self, run, tmp_path, monkeypatch):
+        """The summary line reads "now has 1 event", not "1 events"."""
+        (tmp_path / "sheet.csv").write_text("Year,Headline\n2025,A\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.stdout.endswith(
+            "events.json: now has 1 event (1 added, 0 changed; 2 categories, actors or "
+            "sources added or changed)\n"
+        )
 
     def test_a_byte_order_mark_is_accepted(self, run, small_file, tmp_path):
         """Excel's "CSV UTF-8" starts with a byte order mark; it is read like any CSV."""
@@ -433,6 +629,88 @@ class TestTimelineJS:
             "tl.json: events[2].start_date.year: is empty; every event needs a start year",
         ]
         assert not (tmp_path / "events.json").exists()
+
+    def test_importing_into_a_timeline_keeps_its_categories_and_title(
+        self, run, small_file, tmp_path, monkeypatch
+    ):
+        """A group named like a category adds nothing and keeps its colour; the title stays."""
+        (tmp_path / "sheet.csv").write_text(
+            "Year,Headline,Text,Type,Group\n"
+            ",Other title,Other description,title,\n"
+            "2025,Talks,,,Diplomacy\n",
+            "utf-8",
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", str(small_file), "--dry-run")
+        assert result.stdout.splitlines() == [
+            f'{small_file}: would add source "source-needed"',
+            f'{small_file}: would add event "talks"',
+            f"{small_file}: would have 6 events (1 added, 0 changed; 1 categories, actors or "
+            "sources added or changed); nothing written (--dry-run)",
+        ]
+        result = run("import", "sheet.csv", "--data", str(small_file))
+        assert result.stderr.splitlines()[:2] == [
+            'sheet.csv: title "Other title" was not carried over (the data file keeps its own)',
+            'sheet.csv: description "Other description" was not carried over (the data file '
+            "keeps its own)",
+        ]
+        doc = json.loads(small_file.read_text("utf-8"))
+        assert doc["title"] == "Small"
+        assert "description" not in doc
+        assert doc["categories"][0] == {"id": "diplomacy", "label": "Diplomacy", "color": "#1f77b4"}
+
+    def test_template_csv_is_recognised_without_from(self, run, tmp_path, monkeypatch):
+        """A .csv whose header is the template's is read as TimelineJS, no --from needed."""
+        monkeypatch.chdir(IMPORT_CASES)
+        out = tmp_path / "events.json"
+        result = run("import", "timelinejs-sheet.csv", "--data", str(out))
+        assert result.exit_code == 0, result.output
+        check_golden("import-timelinejs-sheet.csv.json", out.read_text("utf-8"))
+
+    def test_template_csv_read_as_an_events_table_says_use_from_timelinejs(
+        self, run, tmp_path, monkeypatch
+    ):
+        """--from csv on the template gives one line that names the right option."""
+        monkeypatch.chdir(IMPORT_CASES)
+        result = run(
+            "import", "timelinejs-sheet.csv", "--from", "csv", "--data", str(tmp_path / "e.json")
+        )
+        assert (result.exit_code, result.stdout) == (
+            1,
+            "timelinejs-sheet.csv: row 1: is the TimelineJS template (its header has Year and "
+            "Headline, no id); import it with --from timelinejs\n",
+        )
+
+    def test_a_day_that_does_not_exist_is_reported_in_its_day_cell(
+        self, run, tmp_path, monkeypatch
+    ):
+        """30 February is the Day cell's fault (and End Day's for an end), not the Year's."""
+        (tmp_path / "sheet.csv").write_text(
+            "Year,Month,Day,End Year,End Month,End Day,Headline\n"
+            "2025,2,30,,,,A\n"
+            "2025,2,1,2025,4,31,B\n"
+            "2025,3,1,2025,2,1,C\n",
+            "utf-8",
+        )
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            'sheet.csv: row 2, column "Day": "2025-02-30": day is out of range for month '
+            "(February 2025 has 28 days)",
+            'sheet.csv: row 3, column "End Day": "2025-04-31": day is out of range for month '
+            "(April 2025 has 30 days)",
+            'sheet.csv: row 4, column "End Year": "2025-03-01/2025-02-01": the interval ends '
+            "before it starts (2025-02-01 is before 2025-03-01)",
+        ]
+
+    def test_one_imported_event_is_one_event_in_the_note(self, run, tmp_path, monkeypatch):
+        """The placeholder note counts in words a person would write: 1 event cites."""
+        (tmp_path / "sheet.csv").write_text("Year,Headline\n2025,A\n", "utf-8")
+        monkeypatch.chdir(tmp_path)
+        result = run("import", "sheet.csv", "--data", "events.json")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith('sheet.csv: 1 event cites the placeholder source "')
 
     def test_sheet_with_unknown_column_is_refused(self, run, tmp_path, monkeypatch):
         """A CSV that is not the template's layout is refused, naming the template's columns."""
@@ -532,13 +810,15 @@ BAD_TIMELINEJS = {
     "latin1-sheet.csv": (
         "Year,Headline\n2020,Caf\u00e9\n".encode("latin-1"),
         [
-            "latin1-sheet.csv: byte 0xe9 at offset 22 is not UTF-8; save the file as UTF-8",
+            'latin1-sheet.csv: row 2: byte 0xe9 (near "2020,Caf\u00e9" if read as Windows-1252) '
+            'is not UTF-8: the file is in another encoding; save it as "CSV UTF-8" (in Excel: '
+            "File > Save As > CSV UTF-8)",
         ],
     ),
     "bad-day-sheet.csv": (
         b"Year,Month,Day,Headline\n2021,2,30,Leap\n2021,,5,No month\n",
         [
-            'bad-day-sheet.csv: row 2, column "Year": "2021-02-30": day is out of range for '
+            'bad-day-sheet.csv: row 2, column "Day": "2021-02-30": day is out of range for '
             "month (February 2021 has 28 days)",
             'bad-day-sheet.csv: row 3, column "Day": a day without a month; give the month too',
         ],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
+import pytest
 
 import eventline
-from eventline.project import PROJECT_FILES
+from eventline.project import PROJECT_FILES, requirement_from_direct_url
 
 FILES = list(PROJECT_FILES)
 
@@ -19,6 +21,10 @@ class TestInit:
         assert result.exit_code == 0
         assert result.stdout.splitlines() == [
             *(f"{tmp_path / 'story' / name}: written" for name in FILES),
+            f"{tmp_path / 'story' / '.github/workflows/timeline.yml'}: set the repository "
+            "variable EVENTLINE to where CI installs eventline from (this eventline was "
+            "installed from a folder; the package named eventline on the public package "
+            "index is another project)",
             f"next: cd {tmp_path / 'story'}, then edit data/events.json and run: "
             "eventline validate && eventline render",
         ]
@@ -33,11 +39,12 @@ class TestInit:
         result = run("render", "--plotlyjs", "cdn")
         assert result.stdout == "reports/timeline.html: 1 events drawn\n"
 
-    def test_workflow_installs_this_eventline_and_runs_the_checks(self, run, tmp_path):
-        """CI installs the eventline that made the project and validates, checks and renders."""
+    def test_workflow_runs_the_checks_with_eventline_from_where_it_came(self, run, tmp_path):
+        """CI installs eventline from the repository variable when init ran from a folder."""
         run("init", str(tmp_path))
         workflow = (tmp_path / ".github/workflows/timeline.yml").read_text("utf-8")
-        assert f'pip install "eventline=={eventline.__version__}"' in workflow
+        assert 'EVENTLINE: "${{ vars.EVENTLINE }}"' in workflow
+        assert 'pip install "$EVENTLINE"' in workflow
         steps = [line.strip() for line in workflow.splitlines() if "- run: eventline" in line]
         assert steps == [
             "- run: eventline validate data/events.json",
@@ -47,6 +54,59 @@ class TestInit:
         hooks = (tmp_path / ".pre-commit-config.yaml").read_text("utf-8")
         assert "id: eventline-validate" in hooks
         assert "id: eventline-fmt" in hooks
+
+    def test_no_file_installs_the_other_project_named_eventline(self, run, tmp_path):
+        """No written file tells pip to install the bare name: on the index it is another project."""
+        run("init", str(tmp_path))
+        for name in FILES:
+            text = (tmp_path / name).read_text("utf-8")
+            assert re.search(r"pip install \"?eventline(==[^\s\"]*)?\"?(\s|`|$)", text) is None, (
+                name
+            )
+            assert re.search(r"\$(version|install|requirement|origin)\b", text) is None, name
+
+    @pytest.mark.parametrize(
+        ("direct_url", "extras", "expected"),
+        [
+            (
+                '{"url": "https://github.com/org/eventline", "vcs_info": '
+                '{"vcs": "git", "commit_id": "1f2e3d", "requested_revision": "v0.1.0"}}',
+                "",
+                "eventline @ git+https://github.com/org/eventline@1f2e3d",
+            ),
+            (
+                '{"url": "https://example.org/eventline-0.1.0-py3-none-any.whl", '
+                '"archive_info": {}}',
+                "[xlsx]",
+                "eventline[xlsx] @ https://example.org/eventline-0.1.0-py3-none-any.whl",
+            ),
+            ('{"url": "file:///home/me/eventline", "dir_info": {"editable": true}}', "", None),
+            ('{"url": "file:///tmp/eventline-0.1.0.whl", "archive_info": {}}', "", None),
+            (None, "", None),
+            ("not json", "", None),
+        ],
+    )
+    def test_requirement_comes_from_pep_610_direct_url(self, direct_url, extras, expected):
+        """A VCS or archive URL is reinstallable elsewhere; a local folder or file is not."""
+        assert requirement_from_direct_url(direct_url, extras) == expected
+
+    def test_the_lock_file_import_leaves_is_git_ignored(self, run, tmp_path):
+        """data/.gitignore ignores the data file's lock file, which add and import leave."""
+        import shutil
+        import subprocess
+
+        git = shutil.which("git")
+        if git is None:
+            pytest.skip("git is not installed")
+        run("init", str(tmp_path))
+        subprocess.run([git, "init", "-q", str(tmp_path)], check=True)
+        (tmp_path / "data/events.json.lock").touch()
+        ignored = subprocess.run(
+            [git, "-C", str(tmp_path), "check-ignore", "data/events.json.lock", "data/events.json"],
+            capture_output=True,
+            text=True,
+        )
+        assert ignored.stdout == "data/events.json.lock\n"
 
     def test_refuses_to_overwrite_and_writes_nothing(self, run, tmp_path):
         """With README.md present, init names it, exits 1, and writes no other file."""

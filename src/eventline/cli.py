@@ -487,14 +487,15 @@ def init_command(folder: Path) -> None:
     """Start a timeline project of your own in DIR (default: this folder).
 
     Writes data/events.json (a title, a category, a source and one example
-    event, valid and canonical), .github/workflows/timeline.yml (CI that
+    event, valid and canonical), data/.gitignore (for the lock file that add
+    and import leave), .github/workflows/timeline.yml (CI that
     validates, checks the format and renders), .pre-commit-config.yaml
     (eventline's hooks) and README.md (the next steps). Refuses, writing
     nothing, when any of these files exists.
 
     Example: eventline init my-timeline && cd my-timeline && eventline render
     """
-    from eventline.project import ProjectExistsError, init_project
+    from eventline.project import ProjectExistsError, init_project, install_requirement
 
     try:
         written = init_project(folder)
@@ -507,6 +508,13 @@ def init_command(folder: Path) -> None:
         raise SystemExit(1) from None
     for path in written:
         click.echo(f"{path}: written")
+    if install_requirement() is None:
+        workflow = folder / ".github" / "workflows" / "timeline.yml"
+        click.echo(
+            f"{workflow}: set the repository variable EVENTLINE to where CI installs "
+            "eventline from (this eventline was installed from a folder; the package named "
+            "eventline on the public package index is another project)"
+        )
     where = "" if folder == Path() else f"cd {folder}, then "
     click.echo(
         f"next: {where}edit data/events.json and run: eventline validate && eventline render"
@@ -527,7 +535,8 @@ def init_command(folder: Path) -> None:
     "kind",
     type=click.Choice(list(READERS)),
     default=None,
-    help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS). "
+    help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS), "
+    "and a .csv whose header is the TimelineJS template's is TimelineJS. "
     "timelinejs reads TimelineJS JSON or its Google Sheets template saved as CSV.",
 )
 @click.option(
@@ -564,14 +573,15 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
         raise SystemExit(1) from None
     for note in result.notes:
         click.echo(f"{note}", err=True)
-    if dry_run:
-        for change in result.changes:
-            click.echo(f"{target}: would {change}")
+    for change in result.changes:
+        if dry_run or change.table == "timeline":
+            click.echo(f"{target}: {'would ' if dry_run else ''}{change}")
     added = sum(1 for c in result.changes if c.table == "events" and c.action == "add")
     changed = sum(1 for c in result.changes if c.table == "events" and c.action == "change")
-    tables = len(result.changes) - added - changed
+    tables = sum(1 for c in result.changes if c.table in ("categories", "actors", "sources"))
     summary = (
-        f"{target}: {'would have' if dry_run else 'now has'} {result.events} events "
+        f"{target}: {'would have' if dry_run else 'now has'} {result.events} "
+        f"{'event' if result.events == 1 else 'events'} "
         f"({added} added, {changed} changed"
         + (f"; {tables} categories, actors or sources added or changed" if tables else "")
         + ")"

@@ -7,21 +7,29 @@ configuration using eventline's hooks, and a README with the next steps.
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 from string import Template
 
 from eventline import io
 
-__all__ = ["PROJECT_FILES", "ProjectExistsError", "init_project"]
+__all__ = [
+    "PROJECT_FILES",
+    "ProjectExistsError",
+    "init_project",
+    "install_requirement",
+    "requirement_from_direct_url",
+]
 
 # Where each file of the project goes (relative to the project folder) and
 # which template it comes from; the templates' names carry no leading dot so
 # that every build tool packages them.
 PROJECT_FILES: dict[str, str] = {
     "data/events.json": "events.json",
+    "data/.gitignore": "data-gitignore",
     ".github/workflows/timeline.yml": "timeline.yml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     "README.md": "README.md",
@@ -36,12 +44,70 @@ class ProjectExistsError(FileExistsError):
         super().__init__(", ".join(str(p) for p in paths))
 
 
+def requirement_from_direct_url(direct_url: str | None, extras: str = "") -> str | None:
+    """The pip requirement that installs the same eventline on another machine.
+
+    Args:
+        direct_url: the text of the installed distribution's ``direct_url.json``
+            (PEP 610, "Recording the Direct URL Origin of installed
+            distributions"), or None when there is none (installed from an index).
+        extras: extras to ask for, such as ``"[xlsx]"``.
+
+    Returns:
+        ``eventline @ git+https://...@COMMIT`` for an install from a version
+        control URL, ``eventline @ https://.../eventline-0.1.0.whl`` for one
+        from an archive's URL; None for one from a local folder or file (no other
+        machine can reach it) or from an index: the package named
+        ``eventline`` on the public package index is another project, so
+        a bare ``eventline`` is never the answer.
+    """
+    if not direct_url:
+        return None
+    try:
+        info = json.loads(direct_url)
+    except ValueError:
+        return None
+    url = info.get("url") if isinstance(info, dict) else None
+    vcs = info.get("vcs_info") if isinstance(info, dict) else None
+    if not isinstance(url, str) or url.startswith("file:"):
+        return None
+    if not isinstance(vcs, dict):
+        # An archive (a wheel or sdist) at a URL other machines can fetch too.
+        return f"eventline{extras} @ {url}" if "archive_info" in info else None
+    commit = vcs.get("commit_id")
+    return f"eventline{extras} @ {vcs.get('vcs', 'git')}+{url}" + (f"@{commit}" if commit else "")
+
+
+def install_requirement(extras: str = "") -> str | None:
+    """:func:`requirement_from_direct_url` for the eventline running now."""
+    try:
+        direct_url = distribution("eventline").read_text("direct_url.json")
+    except PackageNotFoundError:
+        return None
+    return requirement_from_direct_url(direct_url, extras)
+
+
 def _template(name: str) -> str:
     text = (
         resources.files("eventline").joinpath("project_template").joinpath(name).read_text("utf-8")
     )
-    # The workflow installs the eventline that made the project.
-    return Template(text).safe_substitute(version=version("eventline"))
+    here = version("eventline")
+    requirement = install_requirement()
+    install = install_requirement("[xlsx]") or (
+        f"eventline[xlsx] @ git+URL-OF-EVENTLINE'S-REPOSITORY@v{here}"
+    )
+    # The workflow installs the eventline that made the project when another
+    # machine can reach it; else it reads a repository variable and says so.
+    return Template(text).safe_substitute(
+        version=here,
+        requirement=requirement or "${{ vars.EVENTLINE }}",
+        origin=(
+            'This is the eventline that ran "eventline init".'
+            if requirement
+            else '"eventline init" ran from a local install: set the repository variable EVENTLINE.'
+        ),
+        install=install,
+    )
 
 
 def init_project(folder: str | os.PathLike[str] = ".") -> list[Path]:

@@ -5,7 +5,9 @@ Sheets, in order: ``events``, ``citations``, ``categories``, ``actors``,
 Each has a frozen header row and column widths that fit its text. An event's
 ``date`` is the grammar's text; ``earliest`` and ``latest`` are its bounds as
 real spreadsheet dates (empty for an open or unknown end), to sort and filter
-on. Lists (actors, places, tags) are one item per line of the cell.
+on. Lists (actors, places, tags) are one item per line of the cell; a cell
+with several lines, or text wider than its column (at most 60 characters),
+wraps.
 
 Every text cell is stored as text, never as a formula, whatever it starts
 with. The same timeline always gives the same bytes: the workbook's
@@ -140,19 +142,22 @@ def to_xlsx(timeline: Timeline) -> bytes:
             cell.font = bold
         for values in rows:
             sheet.append(values)
+        widths = [_width([column, *(row[i] for row in rows)]) for i, column in enumerate(columns)]
         for row in sheet.iter_rows(min_row=2):
-            for cell in row:
+            for cell, width in zip(row, widths, strict=False):
                 if isinstance(cell.value, str):
                     # Text stays text: "=..." would otherwise be stored as a formula.
                     cell.data_type = "s"
-                    cell.alignment = wrap if "\n" in cell.value else top
+                    # Wrapped when it has lines or is wider than its column
+                    # (a summary), so that all of it can be read in the cell.
+                    long = "\n" in cell.value or len(cell.value) + 2 > width
+                    cell.alignment = wrap if long else top
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = _DATE_FORMAT
                     cell.alignment = top
         sheet.freeze_panes = "A2"
-        for i, column in enumerate(columns):
-            values = [column, *(row[i] for row in rows)]
-            sheet.column_dimensions[get_column_letter(i + 1)].width = _width(values)
+        for i, width in enumerate(widths):
+            sheet.column_dimensions[get_column_letter(i + 1)].width = width
     raw = io.BytesIO()
     book.save(raw)
     return _fixed_times(raw.getvalue())

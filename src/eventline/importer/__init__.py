@@ -52,6 +52,15 @@ class Imported:
             timeline's own fields are ``("", "", "title")`` and so on.
         absent: event fields the file has no column for; an event that
             exists already keeps its own values of these.
+        add_only: tables (``categories``, ...) and timeline fields
+            (``title``, ...) the file only suggests: a table's records the
+            target has already are kept, and only the ones it lacks added;
+            the fields are used only for a new data file. TimelineJS's
+            groups and title slide are such; an eventline workbook's sheets
+            are not (they are the whole record).
+        whole: the file is a whole timeline (an eventline workbook), so an
+            event of the target missing from it was likely deleted there;
+            import keeps it, and says so.
     """
 
     doc: dict[str, Any] | None
@@ -59,6 +68,8 @@ class Imported:
     notes: tuple[str, ...] = ()
     cells: Mapping[tuple[str, str, str], str] = attrs.field(factory=dict)
     absent: frozenset[str] = frozenset()
+    add_only: frozenset[str] = frozenset()
+    whole: bool = False
 
 
 # A reader takes the file and how problems name it, and returns an Imported
@@ -116,6 +127,8 @@ def read(
         )
     if not source.exists():
         return Imported(None, (Problem(label, "no such file; check the path"),))
+    if kind is None and chosen == "csv" and sheet.is_timelinejs_csv(source):
+        chosen = "timelinejs"  # the template's header says so; no --from needed
     result = READERS[chosen](source, label)
     if isinstance(result, tuple):
         doc, problems = result
@@ -129,8 +142,10 @@ class Change:
 
     Attributes:
         action: ``"add"`` or ``"change"``.
-        table: ``"events"``, ``"categories"``, ``"actors"`` or ``"sources"``.
-        id: the record's id.
+        table: ``"events"``, ``"categories"``, ``"actors"`` or ``"sources"``;
+            ``"timeline"`` for the timeline's own ``title``, ``description``
+            or ``$schema``.
+        id: the record's id (for ``"timeline"``, the field).
         fields: for a change, the fields whose values differ.
     """
 
@@ -140,6 +155,8 @@ class Change:
     fields: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        if self.table == "timeline":
+            return f"{self.action} the timeline's {self.id}"
         kind = {"events": "event", "categories": "category", "actors": "actor"}.get(
             self.table, "source"
         )
@@ -170,13 +187,19 @@ _TABLES = ("categories", "actors", "sources")
 
 
 def _merge(
-    base: dict[str, Any] | None, new: dict[str, Any], absent: frozenset[str]
+    base: dict[str, Any] | None,
+    new: dict[str, Any],
+    absent: frozenset[str],
+    add_only: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], list[Change]]:
     merged: dict[str, Any] = dict(base or {})
     changes: list[Change] = []
     for key in ("$schema", "title", "description"):
-        if key in new:
-            merged[key] = new[key]
+        if key not in new or (key in add_only and base is not None):
+            continue  # a suggested title (and its description) only names a new file
+        if base is not None and merged.get(key) != new[key]:
+            changes.append(Change("add" if key not in merged else "change", "timeline", key))
+        merged[key] = new[key]
     if "title" not in merged:
         merged["title"] = "Imported timeline"
     for table in (*_TABLES, "events"):
@@ -190,13 +213,15 @@ def _merge(
                 changes.append(Change("add", table, rid))
                 continue
             old = rows[where[rid]]
+            if table in add_only:
+                continue  # the target's record stands; the file only suggested one
             if table == "events":
                 record = _keep_absent(old, record, absent)
             if record != old:
                 fields = tuple(k for k in {**old, **record} if old.get(k) != record.get(k))
                 changes.append(Change("change", table, rid, fields))
             rows[where[rid]] = record
-        if rows:
+        if rows or table == "events":
             merged[table] = rows
     return merged, changes
 
@@ -222,6 +247,13 @@ def _keep_absent(
 
 
 _INDEXED = re.compile(r"\[\d+\]")
+_MISSING_KEY = re.compile(r'missing required key "([a-z_]+)"')
+_NEEDS = {
+    "title": "a title",
+    "date": "a date",
+    "category": "a category (a declared id)",
+    "citations": "a source (a declared id)",
+}
 
 
 def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
@@ -244,6 +276,38 @@ def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
         or cells.get((table, problem.id, field.split(".", 1)[0].split("[", 1)[0]))
     )
     message = problem.message
+    if (
+        problem.field == "citations"
+        and message.startswith("is empty")
+        and "citations" not in (imported.absent)
+    ):
+        sources_cell = cells.get(("events", problem.id, "sources"))
+        row = sources_cell or cells.get(("events", problem.id, ""))
+        if row is not None:
+            where = (
+                "name a declared source in this cell"
+                if sources_cell is not None
+                else "add a row for it to the citations sheet (event, source, quote)"
+            )
+            return Problem(
+                label, f"the event {show_value(problem.id)} cites no source; {where}", row
+            )
+    missing = _MISSING_KEY.fullmatch(message)
+    key = missing.group(1) if missing else problem.field
+    if (
+        problem.location.startswith("events[")
+        and key in imported.absent
+        and (missing or message.startswith("is empty"))
+        and (row := cells.get(("events", problem.id, ""))) is not None
+    ):
+        # A new event from a table without that column: say which column to add.
+        column = "sources" if key == "citations" else key
+        return Problem(
+            label,
+            f"the new event {show_value(problem.id)} needs {_NEEDS.get(key, key)}, and the table "
+            f"has no {show_value(column)} column; add the column and fill it in",
+            row,
+        )
     if place is None:
         place = cells.get((table, problem.id, ""))
         if place is None:
@@ -254,6 +318,30 @@ def _relocate(problem: Problem, imported: Imported, label: str) -> Problem:
     elif problem.value is not None:
         message = f"{problem.value}: {message}"
     return Problem(label, message, place)
+
+
+_PLACE = re.compile(r"(?:(?P<sheet>[^!]+)!(?P<letters>[A-Z]*))?(?:row )?(?P<row>\d+)")
+
+
+def _reading_order(label: str) -> Callable[[Problem], tuple[int, int, int, int, str]]:
+    """A sort key that puts the problems of the file read in the order a person
+    reads it: sheet by sheet in the workbook's order, row by row, then column by
+    column (a CSV's stay in the order found within a row); the rest after, as
+    they came.
+    """
+    from eventline.export.xlsx import SHEETS
+
+    order = {name: i for i, name in enumerate(SHEETS)}
+
+    def key(problem: Problem) -> tuple[int, int, int, int, str]:
+        match = _PLACE.match(problem.location) if problem.file == label else None
+        if match is None:
+            return (1, 0, 0, 0, "")
+        sheet = order.get((match["sheet"] or "events").strip().lower(), len(order))
+        letters = match["letters"] or ""
+        return (0, sheet, int(match["row"]), len(letters), letters)
+
+    return key
 
 
 def import_file(
@@ -292,6 +380,19 @@ def import_file(
     if imported.doc is None:
         raise InvalidDataError(imported.problems)
     destination = Path(target)
+    folder = destination.parent
+    if not folder.is_dir():
+        # The file is created, its folder is not: a mistyped path should not
+        # leave new folders behind.
+        raise InvalidDataError(
+            [
+                Problem(
+                    str(destination),
+                    f"the folder {show_value(str(folder))} does not exist; create it, "
+                    "or name another --data file",
+                )
+            ]
+        )
     if dry_run:
         return _merged(imported, destination, label)
     with io.locked(destination):
@@ -310,21 +411,45 @@ def _merged(imported: Imported, destination: Path, label: str) -> ImportResult:
             problems = check_document(base, target_label)
         if problems:
             raise InvalidDataError(problems)
-    merged, changes = _merge(base, imported.doc, imported.absent)
+    merged, changes = _merge(base, imported.doc, imported.absent, imported.add_only)
+    notes: list[str] = []  # before the file's own notes: the title slide comes first
+    if imported.whole and base is not None:
+        read_ids = {e.get("id") for e in imported.doc.get("events", [])}
+        kept = [e.get("id") for e in base.get("events", []) if e.get("id") not in read_ids]
+        if kept:
+            shown = ", ".join(show_value(str(i)) for i in kept[:3]) + (
+                ", ..." if len(kept) > 3 else ""
+            )
+            notes.append(
+                f"{label}: {len(kept)} {'event' if len(kept) == 1 else 'events'} of "
+                f"{destination} not in this file ({shown}) kept: import adds and updates, "
+                f"it never deletes; remove {'it' if len(kept) == 1 else 'them'} from the data "
+                "file itself"
+            )
+    for key in ("title", "description"):
+        value = imported.doc.get(key)
+        if key in imported.add_only and base is not None and value not in (None, base.get(key)):
+            notes.append(
+                f"{label}: {key} {show_value(value)} was not carried over "
+                f"(the data file keeps its own)"
+            )
     # The file's own problems first, then what the merged result breaks (an
     # undeclared category, ...), placed in the file too: all in one run.
-    problems = [
-        *imported.problems,
-        *(_relocate(p, imported, label) for p in check_document(merged, target_label)),
-    ]
+    problems = sorted(
+        [
+            *imported.problems,
+            *(_relocate(p, imported, label) for p in check_document(merged, target_label)),
+        ],
+        key=_reading_order(label),
+    )
     if problems:
         raise InvalidDataError(problems)
     canonical = io.canonical_document(merged)
     text = io.canonical_bytes(canonical).decode("utf-8")
-    order = {t: i for i, t in enumerate((*_TABLES, "events"))}
+    order = {t: i for i, t in enumerate(("timeline", *_TABLES, "events"))}
     return ImportResult(
         changes=tuple(sorted(changes, key=lambda c: order[c.table])),
-        notes=imported.notes,
+        notes=(*notes, *imported.notes),
         created=base is None,
         events=len(canonical["events"]),
         text=text,

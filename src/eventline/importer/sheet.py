@@ -34,10 +34,19 @@ import attrs
 from eventline.authoring import slugify
 from eventline.dates import DateError, EventDate
 from eventline.export.xlsx import SHEETS
+from eventline.importer.timelinejs import SHEET_COLUMNS
 from eventline.problems import Problem, show_value
 from eventline.validate import ID_RE
 
-__all__ = ["read_csv", "read_tables", "read_xlsx"]
+__all__ = [
+    "decode_text",
+    "delimiter",
+    "is_timelinejs_csv",
+    "looks_like_timelinejs",
+    "read_csv",
+    "read_tables",
+    "read_xlsx",
+]
 
 # Columns an events table may have besides the exported ones: citations given inline.
 _INLINE = ("sources", "quote")
@@ -84,6 +93,7 @@ class _Reader:
     def __init__(self, label: str) -> None:
         self.label = label
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
         self.cells: dict[tuple[str, str, str], str] = {}
 
     def problem(self, place: str, message: str) -> None:
@@ -91,7 +101,11 @@ class _Reader:
 
 
 def _text(value: Any) -> str | None:
-    """A cell as text; None when empty. Whole numbers lose their ``.0``."""
+    """A cell as text, without spaces or line breaks around it; None when empty.
+
+    Whole numbers lose their ``.0``. Spaces around a cell's text cannot be
+    seen in a spreadsheet and have no place in the data format, so they go.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
@@ -100,14 +114,17 @@ def _text(value: Any) -> str | None:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = str(value)
+    text = str(value).strip()
     return text if text != "" else None
 
 
 def _date(value: Any) -> EventDate:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0):
-            raise DateError("has a time of day; times are not stored: give the day alone")
+            raise DateError(
+                f"{value:%Y-%m-%d %H:%M}: has a time of day; times are not stored: "
+                "give the day alone"
+            )
         value = value.date()
     if isinstance(value, dt.date):
         return EventDate.parse(value.isoformat())
@@ -131,7 +148,8 @@ def _index(table: Table) -> dict[str, int]:
 
 def _columns(reader: _Reader, table: Table) -> dict[str, int] | None:
     """Column name → index for the columns the table knows; problems for the rest."""
-    known = (*SHEETS[table.name], *(_INLINE + _DERIVED if table.name == "events" else ()))
+    extra = _INLINE + _DERIVED if table.name == "events" else ()
+    known = tuple(dict.fromkeys((*SHEETS[table.name], *extra)))
     index: dict[str, int] = {}
     for i, raw in enumerate(table.columns):
         name = (_text(raw) or "").strip().lower()
@@ -151,13 +169,20 @@ def _columns(reader: _Reader, table: Table) -> dict[str, int] | None:
     missing = [c for c in _REQUIRED[table.name] if c not in index]
     if missing:
         names = ", ".join(show_value(c) for c in missing)
+        found = [n for n in ((_text(c) or "").strip() for c in table.columns) if n]
         reader.problem(
             table.header,
-            f"no column {names} in the header row; the columns are: "
+            f"no column {names} in the header row (it has: "
+            + (", ".join(found) or "nothing")
+            + "); row 1 names the columns, such as: "
             + ", ".join(SHEETS[table.name]),
         )
         return None
     return index
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _records(reader: _Reader, table: Table) -> list[tuple[int, dict[str, Any]]]:
@@ -178,7 +203,7 @@ def _records(reader: _Reader, table: Table) -> list[tuple[int, dict[str, Any]]]:
             if name in index and name not in cells:
                 reader.problem(
                     table.locate(number, index[name]),
-                    f"is empty; every row needs a {name}",
+                    f"is empty; every row needs {_article(name)} {name}",
                 )
         out.append((number, cells))
     return out
@@ -236,12 +261,46 @@ def _event(
                 ok = False
                 continue
             record["date"] = str(date)
+            _check_bounds(reader, table, number, cells, index, date)
         elif name in _LISTS:
             record[name] = _split(_text(value) or "")
         else:
             record[name] = _text(value)
     complete = all(name in cells for name in index if name in ("id", *_NEEDED["events"]))
     return record if ok and complete else None
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value) or "")
+    except ValueError:
+        return None
+
+
+def _check_bounds(
+    reader: _Reader,
+    table: Table,
+    number: int,
+    cells: dict[str, Any],
+    index: dict[str, int],
+    date: EventDate,
+) -> None:
+    """A note for an ``earliest`` or ``latest`` cell edited to disagree with ``date``:
+    they are worked out from ``date``, so an edit there alone would be lost unsaid."""
+    for name, bound in (("earliest", date.lower), ("latest", date.upper)):
+        if name not in cells or _day(cells[name]) == bound:
+            continue
+        day = _day(cells[name])
+        shown = day.isoformat() if day is not None else _text(cells[name])
+        reader.notes.append(
+            f"{reader.label}: {table.locate(number, index[name])}: {shown} was not read: "
+            f"{name} is worked out from date ({date}, {name} "
+            f"{bound.isoformat() if bound else 'open'}); to change it, edit date"
+        )
 
 
 def _plain(
@@ -313,7 +372,14 @@ def read_tables(tables: Iterable[Table], label: str) -> Any:
         absent |= {"citations"}
     if "quote" not in header and "citations" not in by_name:
         absent |= {"quote"}
-    return Imported(doc, tuple(reader.problems), cells=dict(reader.cells), absent=absent)
+    return Imported(
+        doc,
+        tuple(reader.problems),
+        tuple(reader.notes),
+        cells=dict(reader.cells),
+        absent=absent,
+        whole="citations" in by_name,
+    )
 
 
 _EVENT_ORDER = ("id", "title", "date", "category", "summary", "actors", "places", "tags")
@@ -392,8 +458,82 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def decode_text(raw: bytes, label: str) -> str | Problem:
+    """A text file's bytes as text (UTF-8, with or without a byte order mark).
+
+    Returns:
+        The text, or a problem that names the row of the first byte that is
+        not UTF-8, shows the text around it, and says how to save the file.
+    """
+    save = 'save it as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8)'
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(label, f'is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8; {save}')
+    if raw.startswith(b"PK\x03\x04"):
+        return Problem(label, "is a ZIP file (an .xlsx workbook?), not text; import it as .xlsx")
+    if b"\x00" in raw[:4096]:
+        return Problem(label, "is not a text file (it has NUL bytes); " + save)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = raw.count(b"\n", 0, error.start) + 1
+        start = raw.rfind(b"\n", 0, error.start) + 1
+        near = raw[max(start, error.start - 20) : error.start + 20].split(b"\n")[0]
+        shown = near.decode("cp1252", errors="replace").strip()
+        return Problem(
+            label,
+            f"byte 0x{raw[error.start]:02x} (near {show_value(shown)} if read as Windows-1252) "
+            f"is not UTF-8: the file is in another encoding; {save}",
+            f"row {row}",
+        )
+    return text
+
+
+def looks_like_timelinejs(header: Iterable[Any]) -> bool:
+    """True when a header row is the TimelineJS template's (Year, Headline, no id)."""
+    names = {(_text(name) or "").lower() for name in header}
+    return {"year", "headline"} <= names and "id" not in names
+
+
+# Every column name an import knows, to tell which delimiter a CSV file uses.
+_KNOWN = {
+    *(c for columns in SHEETS.values() for c in columns),
+    *_INLINE,
+    *_DERIVED,
+    *(c.lower() for c in SHEET_COLUMNS),
+}
+
+
+def delimiter(text: str) -> str:
+    """The delimiter of a CSV text: ``,``, or ``;`` or a tab when its header row says so.
+
+    Excel saves "CSV" with ``;`` where the decimal mark is a comma (most of
+    Europe), and "Text (Tab delimited)" with tabs; the header row tells which,
+    by which split gives the most known column names.
+    """
+    first = text.split("\n", 1)[0]
+    best, score = ",", 0
+    for candidate in (",", ";", "\t"):
+        names = next(csv.reader([first], delimiter=candidate), [])
+        found = sum(1 for name in names if name.strip().lower() in _KNOWN)
+        if found > score:
+            best, score = candidate, found
+    return best
+
+
+def is_timelinejs_csv(path: Path) -> bool:
+    """True when ``path`` is a readable CSV file whose header is the TimelineJS template's."""
+    text = decode_text(path.read_bytes(), str(path))
+    if isinstance(text, Problem):
+        return False
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)), [])
+    return looks_like_timelinejs(header)
+
+
 def read_csv(path: Path, label: str) -> Any:
     """An events table from a CSV file (UTF-8, with or without a byte order mark).
+
+    The delimiter is ``,``, or ``;`` or a tab when the header row uses it
+    (see :func:`delimiter`).
 
     Returns:
         An :class:`eventline.importer.Imported`; a file that is not UTF-8
@@ -401,27 +541,24 @@ def read_csv(path: Path, label: str) -> Any:
     """
     from eventline.importer import Imported
 
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = raw.count(b"\n", 0, error.start) + 1
+    text = decode_text(path.read_bytes(), label)
+    if isinstance(text, Problem):
+        return Imported(None, (text,))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
+    if not rows:
+        return Imported(None, (Problem(label, "is empty; the first row names the columns"),))
+    if looks_like_timelinejs(rows[0]):
         return Imported(
             None,
             (
                 Problem(
                     label,
-                    f"byte 0x{raw[error.start]:02x} is not UTF-8; this file is in another "
-                    'encoding: save it as "CSV UTF-8"',
-                    f"row {row}",
+                    "is the TimelineJS template (its header has Year and Headline, no id); "
+                    "import it with --from timelinejs",
+                    "row 1",
                 ),
             ),
         )
-    if "\x00" in text:
-        return Imported(None, (Problem(label, "is not a CSV text file (it has NUL bytes)"),))
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        return Imported(None, (Problem(label, "is empty; the first row names the columns"),))
     table = Table(
         "events",
         tuple(rows[0]),
@@ -490,7 +627,28 @@ def read_xlsx(path: Path, label: str) -> Any:
     if "events" not in names:
         shown = ", ".join(show_value(s.title) for s in book.worksheets)
         return Imported(
-            None, (Problem(label, f'has no sheet named "events" (its sheets: {shown})'),)
+            None,
+            (
+                Problem(
+                    label,
+                    f'has no sheet named "events" (its sheets: {shown}); name the sheet that '
+                    'holds the events "events"',
+                ),
+            ),
+        )
+    first = next(names["events"].iter_rows(max_row=1, values_only=True), ())
+    if looks_like_timelinejs(first):
+        return Imported(
+            None,
+            (
+                Problem(
+                    label,
+                    "is the TimelineJS template (its header has Year and Headline, no id); "
+                    "save it as CSV (Google Sheets: File > Download > Comma-separated values) "
+                    "and import that with --from timelinejs",
+                    f"{names['events'].title}!1",
+                ),
+            ),
         )
     for title in [s.title for s in book.worksheets]:
         if title.strip().lower() not in SHEETS and book[title] not in names.values():

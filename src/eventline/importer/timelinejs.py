@@ -169,15 +169,27 @@ class _Slides:
             return
         first = self.point(start, where)
         last = None
+        end_where = {k: where["end " + k] for k in ("year", "month", "day")}
         if end is not None and end.get("year") not in (None, ""):
-            last = self.point(end, {k: where["end " + k] for k in ("year", "month", "day")})
+            last = self.point(end, end_where)
         if first is None or (end is not None and end.get("year") not in (None, "") and not last):
             return
+        # Each side on its own first, so that a day that does not exist is
+        # reported in its Day cell, not the Year's.
+        for point, places in ((first, where), (last, end_where)):
+            if point is None:
+                continue
+            try:
+                EventDate.parse(point)
+            except DateError as error:
+                part = ("year", "month", "day")[point.count("-")]
+                self.problem(places[part], f"{show_value(point)}: {error}")
+                return
         date_text = first if last is None else f"{first}/{last}"
         try:
             date = EventDate.parse(date_text)
         except DateError as error:
-            self.problem(where["year"], f"{show_value(date_text)}: {error}")
+            self.problem(end_where["year"], f"{show_value(date_text)}: {error}")
             return
         if not title:
             return
@@ -227,8 +239,10 @@ class _Slides:
         doc["sources"] = [dict(PLACEHOLDER_SOURCE)]
         doc["events"] = self.events
         if self.events:
+            count = len(self.events)
             self.notes.append(
-                f"{self.label}: {len(self.events)} events cite the placeholder source "
+                f"{self.label}: {count} {'event cites' if count == 1 else 'events cite'} "
+                "the placeholder source "
                 f'"{PLACEHOLDER_SOURCE["id"]}"; declare the real sources and cite them '
                 '("eventline validate" lists each citation to replace)'
             )
@@ -237,6 +251,9 @@ class _Slides:
             tuple(self.problems),
             tuple(self.notes),
             cells=dict(self.cells),
+            # A group is a label, a title slide a suggestion: neither replaces
+            # a category or title the target has already (its colour, say).
+            add_only=frozenset({"categories", "sources", "title", "description"}),
         )
 
 
@@ -247,21 +264,11 @@ def read(path: Path, label: str) -> Any:
         An :class:`eventline.importer.Imported` whose notes list what was not carried over.
     """
     from eventline.importer import Imported
+    from eventline.importer.sheet import decode_text
 
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return Imported(
-            None,
-            (
-                Problem(
-                    label,
-                    f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8; "
-                    "save the file as UTF-8",
-                ),
-            ),
-        )
+    text = decode_text(path.read_bytes(), label)
+    if isinstance(text, Problem):
+        return Imported(None, (text,))
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return _read_json(text, label)
     return _read_sheet(text, label)
@@ -336,8 +343,9 @@ def _read_json(text: str, label: str) -> Any:
 
 def _read_sheet(text: str, label: str) -> Any:
     from eventline.importer import Imported
+    from eventline.importer.sheet import delimiter
 
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
     if not rows:
         return Imported(None, (Problem(label, "is empty; row 1 names the template's columns"),))
     header = [c.strip() for c in rows[0]]

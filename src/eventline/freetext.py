@@ -432,6 +432,8 @@ def _point(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
         for begin in (k, k + 1) if _word(t, k) == "the" else (k,):
             for alternative in _ALTERNATIVES:
                 found = alternative(t, begin, ctx)
+                if found is not None and ctx.strict and begin > k and found[0].day is None:
+                    continue  # in prose "the" belongs to a day ("the 3rd of"), not "the Jan. 2025"
                 if found is not None and (best is None or found[1] > best[1]):
                     found[0].weekday = wd
                     found[0].begin = i

@@ -540,9 +540,35 @@ def _check(part: _Part, ctx: _Ctx) -> None:
         real = dt.date(part.year, part.month, part.day).weekday()
         if real != part.weekday:
             day = f"{part.day} {MONTHS[part.month - 1]} {part.year}"
+            julian = _from_julian(part.year, part.month, part.day)
+            if julian is not None and julian.weekday() == part.weekday:
+                # "Saturday 14 October 1066": right in the Julian calendar of the source.
+                raise DateError(
+                    f"{ctx.text!r}: {day} is a {WEEKDAYS[real]} in the Gregorian calendar "
+                    f"that dates are stored in; it is a {WEEKDAYS[part.weekday]} in the "
+                    f"Julian calendar, whose {day} is "
+                    f"{julian.day} {MONTHS[julian.month - 1]} {julian.year} Gregorian: "
+                    f"write {julian.isoformat()}, or leave out the weekday"
+                )
             raise DateError(
                 f"{ctx.text!r}: {day} is a {WEEKDAYS[real]}, not a {WEEKDAYS[part.weekday]}"
             )
+
+
+def _from_julian(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian day of a Julian-calendar date before the reform of 15 October 1582.
+
+    None from the reform on, or when the day falls outside Python's dates.
+    Source: the Julian Day Number formula of the Explanatory Supplement to
+    the Astronomical Almanac (1992), section 12.92.
+    """
+    if (year, month, day) >= (1582, 10, 15):
+        return None
+    a = (14 - month) // 12
+    y, m = year + 4800 - a, month + 12 * a - 3
+    jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    ordinal = jdn - 1721425  # JDN of 0001-01-01 (proleptic Gregorian) is 1721426
+    return dt.date.fromordinal(ordinal) if 1 <= ordinal <= dt.date.max.toordinal() else None
 
 
 def _nearest(part: _Part, published: dt.date) -> None:
@@ -690,8 +716,35 @@ _ORDINAL_CENTURY = {
 }  # fmt: skip
 
 
+_HOLIDAY_RE = re.compile(
+    r"\b(?P<h>christmas(?:\s+(?:day|eve))?|new\s+year['’]?s?(?:\s+(?:day|eve))?|boxing\s+day"
+    r"|hallowe['’]?en|valentine['’]?s(?:\s+day)?|easter(?:\s+(?:sunday|monday))?|good\s+friday"
+    r"|thanksgiving|ramadan|eid(?:\s+al-\w+)?|passover|hanukkah|diwali|independence\s+day"
+    r"|victory\s+day|labou?r\s+day|may\s+day|bastille\s+day)\b",
+    re.I,
+)
+_FIXED_HOLIDAYS = {
+    "christmas": "12-25", "christmas day": "12-25", "christmas eve": "12-24",
+    "new year's day": "01-01", "new years day": "01-01", "new year's eve": "12-31",
+    "new years eve": "12-31", "boxing day": "12-26", "halloween": "10-31",
+    "hallowe'en": "10-31", "valentine's day": "02-14", "valentines day": "02-14",
+    "bastille day": "07-14", "may day": "05-01",
+}  # fmt: skip
+
+
 def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
     """The precise reason ``text`` is refused, for the forms people write that are no date."""
+    if m := _HOLIDAY_RE.search(text):
+        name = " ".join(m["h"].lower().replace("’", "'").split())
+        years = _YEAR_IN_TEXT.findall(text)
+        fixed = _FIXED_HOLIDAYS.get(name)
+        if fixed:
+            year = years[-1] if years else "YYYY"
+            return DateError(f"{text!r} names a holiday; write its date, e.g. {year}-{fixed}")
+        return DateError(
+            f"{text!r} names a holiday, whose date depends on the year, the calendar or "
+            "the country; write the date itself, e.g. 2025-02-12"
+        )
     if _BC_RE.search(text):
         return DateError(f"{text!r}: years before AD 1 are not supported; years run from 1 to 9999")
     if m := _CENTURY_RE.search(text):

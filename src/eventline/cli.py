@@ -707,21 +707,23 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
     relative          yesterday, today, tomorrow, "the day before yesterday",
                       "the day after tomorrow", "two days ago", "a week ago",
                       "three months ago", "two days from now", "in three
-                      weeks' time", this/last/next week|month|year,
+                      weeks' time", this/last weekend, this/last/next
+                      week|month|year,
                       "later this week" (the days after --published up to Sunday)
     next-weekday      "next Tuesday", "this coming Tuesday": the first after --published
     last-weekday      "last Friday": the latest before --published
     weekday           "on Wednesday": the first after --published when will, 'll,
-                      shall, is/are to, is/are due/set/expected/scheduled/
-                      planned to, set/scheduled/planned for or this coming
+                      shall, is/are to, is/are (not) due/set/expected/
+                      scheduled/planned (to, for, in ...) or this coming
                       comes before it in its sentence, or after it in its
                       clause (up to a comma, ;, :, bracket, that, and, but,
                       which, who, because, after, before, while, when, as), or
                       anywhere in it when the weekday opens it; otherwise the
                       latest on or before --published. A past-tense verb
                       (said, was, met ...) in its own clause after any such
-                      marker makes it past. "a Saturday", "every Friday" are
-                      no dates.
+                      marker, or after it with none, makes it past; "this
+                      Friday" otherwise is the one of --published's week.
+                      "a Saturday", "every Friday" are no dates.
 
     Sentences end at . ! ? (with a closing quote or bracket) before a capital,
     digit or quote, and at line breaks; not after an abbreviation (Jan.,

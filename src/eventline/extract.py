@@ -42,7 +42,8 @@ The rules, in the order they claim words (an earlier rule wins):
 ``relative``
     "yesterday", "today", "tomorrow", "the day before yesterday", "the day
     after tomorrow", "two days ago", "a week ago", "three months ago",
-    "two days from now", "in three weeks' time",
+    "two days from now", "in three weeks' time", "this/last weekend"
+    (Saturday and Sunday),
     "this/last/next week, month or year", "later this week" (the days
     after publication up to Sunday).
 ``next-weekday``
@@ -51,8 +52,8 @@ The rules, in the order they claim words (an earlier rule wins):
     "last Friday": the latest Friday before publication.
 ``weekday``
     "on Wednesday", "this Wednesday", "Wednesday": by tense. With "will",
-    "'ll", "shall", "is/are to", "is/are due/set/expected/scheduled/planned
-    to", "is/are set/scheduled/planned for" or "this coming" earlier in its
+    "'ll", "shall", "is/are to", "is/are (not) due/set/expected/scheduled/
+    planned" (to, for, in, back ...) or "this coming" earlier in its
     sentence, or later in its clause ("Talks on Monday will focus on trade";
     a clause ends at a comma, semicolon, colon, bracket, "that", "and",
     "but", "which", "who", "because", "after", "before", "while", "when" or
@@ -61,7 +62,10 @@ The rules, in the order they claim words (an earlier rule wins):
     on or before publication. A past-tense verb ("said", "was", "met" ...,
     not after "be"/"been") in the weekday's own clause after any future
     marker there makes it past: "X will meet Y on Wednesday, the Kremlin
-    said on Tuesday". "a Saturday", "every Friday" are kinds of day, not dates.
+    said on Tuesday"; so does one later in its clause with no marker
+    ("..., the report published on Monday said"). "this Friday" with no
+    marker is the Friday of publication's week (Monday to Sunday). "a
+    Saturday", "every Friday" are kinds of day, not dates.
 
 Sentences end at ".", "!" or "?" (with any closing quote or bracket)
 followed by a capital, a digit or a quote, and at line breaks, but not after
@@ -152,7 +156,7 @@ Resolver = Callable[[re.Match[str], dt.date, str], str | None]
 
 _FUTURE = re.compile(
     r"\b(?:will|shall|won['’]t"
-    r"|(?:is|are)\s+(?:(?:due|set|expected|scheduled|planned|slated|poised)\s+to|to(?=\s+[a-z]))"
+    r"|(?:is|are)\s+(?:not\s+)?(?:due|set|expected|scheduled|planned|slated|poised|to(?=\s+[a-z]))"
     r"|(?:is|are)\s+(?:set|scheduled|planned|slated)\s+for|this\s+coming)\b|['’]ll\b",
     re.I,
 )
@@ -162,7 +166,8 @@ _PAST = re.compile(
     r"(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bget\s)"
     r"\b(?:said|told|was|were|had|did|announced|added|reported|confirmed|denied|met|spoke"
     r"|held|began|ended|agreed|signed|arrived|left|visited|travell?ed|returned|called"
-    r"|claimed|warned|wrote|posted|tweeted|launched|struck|killed|died|took|came|went)\b",
+    r"|claimed|warned|wrote|posted|tweeted|launched|struck|killed|died|took|came|went"
+    r"|published|issued|released)\b",
     re.I,
 )
 # "a Saturday", "every Friday": a kind of day, not a date.
@@ -184,16 +189,22 @@ def _weekday(m: re.Match[str], published: dt.date, context: str) -> str:
     if which == "last":
         return _day(published - (back or 7) * _DAY)
     before, after = context.split("\0", 1)
+    own_after = _CLAUSE_END.split(after, 1)[0]
     if not _OPENING.fullmatch(before):
-        after = _CLAUSE_END.split(after, 1)[0]
+        after = own_after
     own = _CLAUSE_END.split(before)[-1]
     past = [m.end() for m in _PAST.finditer(own)]
     future_here = [m.end() for m in _FUTURE.finditer(own)]
     if past and (not future_here or past[-1] > future_here[-1]):
         return _day(published - back * _DAY)
+    if not future_here and _PAST.search(own_after) and not _FUTURE.search(own_after):
+        return _day(published - back * _DAY)  # "..., the report published on Monday said."
     future = _FUTURE.search(before) or _FUTURE.search(after)
     if future:
         return _day(published + ahead * _DAY)
+    if which == "this":
+        # "this Friday" is never a Friday of an earlier week: the one of publication's week.
+        return _day(_monday(published) + target * _DAY)
     return _day(published - back * _DAY)
 
 
@@ -247,6 +258,10 @@ def _relative(m: re.Match[str], published: dt.date, _: str) -> str | None:
         return _day(published + days[phrase] * _DAY)
     if phrase == "later this week":
         return None if published == sunday else _days(published + _DAY, sunday)
+    weekends = {"last weekend": -7, "this weekend": 0}
+    if phrase in weekends:
+        saturday = monday + (5 + weekends[phrase]) * _DAY
+        return _days(saturday, saturday + _DAY)
     weeks = {"last week": -7, "this week": 0, "next week": 7}
     if phrase in weeks:
         return _days(monday + weeks[phrase] * _DAY, sunday + weeks[phrase] * _DAY)
@@ -293,7 +308,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
         "relative",
         re.compile(
             r"\b(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|later\s+this\s+week"
-            r"|(?:this|last|next)\s+(?:week|month|year)|yesterday|today|tomorrow)\b",
+            r"|(?:this|last)\s+weekend|(?:this|last|next)\s+(?:week|month|year)"
+            r"|yesterday|today|tomorrow)\b",
             re.I,
         ),
         _relative,

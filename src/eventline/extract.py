@@ -93,6 +93,7 @@ from eventline.freetext import (
     _Expr,
     _expr,
     _resolve,
+    ascii_digits,
     tokenize,
 )
 
@@ -493,6 +494,7 @@ def extract(text: str, published: EventDate | dt.date | str) -> list[Mention]:
         DateError: ``published`` is not a single day.
     """
     day = _publication_day(published)
+    original, text = text, ascii_digits(text)  # "٢٠٢٥" is read as 2025; offsets are unchanged
     sentences = _sentences(text)
 
     def sentence_of(offset: int) -> tuple[int, int]:
@@ -517,11 +519,11 @@ def extract(text: str, published: EventDate | dt.date | str) -> list[Mention]:
         s_start, s_end = sentence_of(start)
         mentions.append(
             Mention(
-                text=text[start:end],
+                text=original[start:end],
                 date=EventDate.parse(resolved),
                 start=start,
                 end=end,
-                sentence=" ".join(text[s_start:s_end].split()),
+                sentence=" ".join(original[s_start:s_end].split()),
                 rule=rule,
             )
         )

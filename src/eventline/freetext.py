@@ -40,6 +40,7 @@ __all__ = [
     "WEEKDAY_NAMES",
     "Reading",
     "Token",
+    "ascii_digits",
     "from_text",
     "month_number",
     "read",

@@ -471,6 +471,14 @@ def _side(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
             and t[k + 2].text == ")"
         ):
             part.post, k = "?", k + 3
+        elif (
+            part.pre is None
+            and k + 2 < len(t)
+            and t[k].text == "("
+            and _word(t, k + 1) in ("approximate", "approx", "circa", "approximately")
+            and t[k + 2].text == ")"
+        ):
+            part.pre, k = "~", k + 3  # "2014 (approximate)"
         elif k < len(t) and t[k].text == "?":
             part.post, k = "?", k + 1
     part.begin = i
@@ -499,9 +507,13 @@ def _expr(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Expr, int] | None:
             return _Expr("open", start), after + 1
         if not ctx.strict and _word(t, after) == "end" and _word(t, after + 1) == "unknown":
             return _Expr("unknown", start), after + 2
+        if not ctx.strict and after == len(t) - 1 and t[after].text == "?":
+            return _Expr("unknown", start), after + 1  # "24 Feb 2022 – ?"
         second = _side(t, after, ctx)
         if second is not None:
             return _Expr("range", start, second[0]), second[1]
+    if not ctx.strict and lead == "from" and _word(t, k) in _ONWARDS:
+        return _Expr("open", start), k + 1  # "from February 24, 2022 onward"
     if lead in ("from", "between"):
         return None
     if not ctx.strict and _word(t, k) in _ONWARDS:
@@ -833,7 +845,7 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
             whole = str(from_text(m["rest"], dayfirst))
         except DateError:
             whole = None
-        if whole is not None:
+        if whole is not None and "/" not in whole:
             return DateError(
                 f"{text!r} has no end; write the interval ({whole}/END), {whole}/.. if it "
                 f"is still going on, or {whole}/ if its end is not known"

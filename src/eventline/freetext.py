@@ -5,12 +5,18 @@ any letter case, and keep exactly the fields the text gave: nothing is ever
 filled in from today, from a default day or month, or from a two-digit-year
 pivot. A year is kept as written (``0079`` is the year 79). What cannot be
 stored is refused with the reason and what to write instead (decades,
-centuries, seasons, quarters, "early/mid/late", relative days, two-digit
-years, ambiguous numeric dates, a weekday that contradicts its date).
+centuries, seasons, quarters, holidays, "early/mid/late", relative days,
+two-digit years, ambiguous numeric dates, several dates joined by and/or, a
+weekday that contradicts its date: before 15 October 1582 a weekday that
+fits the Julian calendar gets the Gregorian date to write). Any decimal
+digits are read ("١٢" is 12), and one pair of quotes or brackets around the
+whole text is not part of it.
 
-A time of day is not stored: :func:`read` keeps the day and returns a notice
-saying the time was dropped (the CLI prints it on stderr);
-:func:`from_text` refuses the time unless the caller collects notices.
+A time of day ("15:00", "3 p.m.", "10.30", "1500 GMT", "evening of") is not
+stored: :func:`read` keeps the day and returns a notice saying the time was
+dropped (the CLI prints it on stderr); :func:`from_text` refuses the time
+unless the caller collects notices. A clock time no day has ("25:00") is
+refused.
 
 :meth:`EventDate.display` writes years below 100 with one or two digits
 ("24 August 79"); free text refuses those as two-digit years rather than

@@ -1065,6 +1065,11 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
         kept.append(tok)
     while kept and (kept[0].kind == "comma" or kept[0].low in ("on", "in", "at")):
         kept.pop(0)
+    lead = 2 if [tok.low for tok in kept[:2]] == ["the", "year"] else int(_word(kept, 0) == "year")
+    if lead and _kind(kept, lead) == "num" and not kept[lead].suffix:
+        # "the year 2024"; "the year 79" names the year 79 outright, as "AD 79" does.
+        era = Token("word", "AD", kept[lead].start, kept[lead].start)
+        kept[:lead] = [era] if len(kept[lead].text) < 4 else []
     while kept and (kept[-1].kind == "comma" or kept[-1].text == "."):
         kept.pop()
     ctx = _Ctx(text, strict=False, dayfirst=dayfirst)

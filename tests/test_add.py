@@ -116,7 +116,7 @@ def test_default_id_is_made_unique(run, small_file):
     [
         (["--date", "02/03/2025"], 2, "'02/03/2025' is ambiguous (day first or month first?)"),
         (["--date", "February 30, 2025"], 2, "'February 30, 2025' does not exist"),
-        (["--date", "no date here"], 2, "no date found in 'no date here'"),
+        (["--date", "no date here"], 2, "'no date here': no date found"),
         (["--date", "Wednesday"], 2, "'Wednesday' names a weekday, not a date"),
         (
             ["--date", "2025-02-12", "--category", "nope"],

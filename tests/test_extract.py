@@ -129,6 +129,13 @@ def test_an_abbreviation_does_not_end_the_sentence():
     assert second.sentence == "The U.S. envoy left on Monday."
 
 
+def test_a_closing_quote_stays_with_its_sentence():
+    """'He said "talks end Friday."' keeps its closing quote; the next sentence starts after it."""
+    first, second = extract('He said "talks end Friday." Then he left on Saturday.', PUBLISHED)
+    assert first.sentence == 'He said "talks end Friday."'
+    assert second.sentence == "Then he left on Saturday."
+
+
 @pytest.mark.parametrize(
     ("text", "date"),
     [

@@ -115,7 +115,11 @@ def test_any_bytes_give_problems_or_success(raw):
 
 slugs = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
 lines = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs"),
+        # The bidirectional controls that validate rejects (Trojan Source).
+        blacklist_characters="".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])),
+    ),
     min_size=1,
     max_size=30,
 )

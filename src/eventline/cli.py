@@ -712,24 +712,33 @@ def extract_command(article: Path, published: EventDate, fmt: str) -> None:
                       counted noun is an amount ("of 2000 troops", "of 1500
                       people", "2000-3000 soldiers"), as are "1500-page" and
                       "ATOL 1010"
-    weekday-of-week   "Tuesday (of) next week", "Friday last week", "Monday this week"
+    weekday-of-week   "Tuesday (of) next week", "Friday last week", "Monday this week",
+                      "next week on Tuesday", "last week, on Friday"
     relative          yesterday, today, tomorrow, "the day before yesterday",
                       "the day after tomorrow", "two days ago", "a week ago",
-                      "three months ago", this/last/next week|month|year,
+                      "three months ago", "two days from now", "in three
+                      weeks' time", this/last weekend, this/last/next
+                      week|month|year,
                       "later this week" (the days after --published up to Sunday)
     next-weekday      "next Tuesday", "this coming Tuesday": the first after --published
     last-weekday      "last Friday": the latest before --published
     weekday           "on Wednesday": the first after --published when will, 'll,
-                      shall, is/are due to, set to, set for, expected to,
-                      scheduled to/for or this coming comes before it in its
-                      sentence, or after it in its clause (up to a comma, ;, :,
-                      bracket, that, and, but, which, who, because, after,
-                      before, while, when, as), or anywhere in it when the
-                      weekday opens it; otherwise the latest on or before
-                      --published
+                      shall, is/are to, is/are (not) due/set/expected/
+                      scheduled/planned (to, for, in ...) or this coming
+                      comes before it in its sentence, or after it in its
+                      clause (up to a comma, ;, :, bracket, that, and, but,
+                      which, who, because, after, before, while, when, as), or
+                      anywhere in it when the weekday opens it; otherwise the
+                      latest on or before --published. A past-tense verb
+                      (said, was, met ...) in its own clause after any such
+                      marker, or after it with none, makes it past; "this
+                      Friday" otherwise is the one of --published's week.
+                      "a Saturday", "every Friday" are no dates.
 
-    Sentences end at . ! ? before a capital, digit or quote, and at line
-    breaks; not after an abbreviation (Jan., Sept., Mr., Dr., U.S., an initial).
+    Sentences end at . ! ? (with a closing quote or bracket) before a capital,
+    digit or quote, and at line breaks; not after an abbreviation (Jan.,
+    Sept., Mr., Dr., U.S., an initial). "the" joins a mention only before a
+    day ("the 3rd of March").
     Durations ("three-year-long", "for 20 years") are left out.
 
     Example: eventline extract article.txt --published 2025-02-13 --format json

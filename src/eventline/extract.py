@@ -37,10 +37,13 @@ The rules, in the order they claim words (an earlier rule wins):
     range of bare numbers followed by one ("2000-3000 soldiers").
 ``weekday-of-week``
     "Tuesday next week", "Tuesday of next week", "Friday last week",
-    "Monday this week": that day of the week (Monday to Sunday) named.
+    "Monday this week", "next week on Tuesday", "last week, on Friday":
+    that day of the week (Monday to Sunday) named.
 ``relative``
     "yesterday", "today", "tomorrow", "the day before yesterday", "the day
     after tomorrow", "two days ago", "a week ago", "three months ago",
+    "two days from now", "in three weeks' time", "this/last weekend"
+    (Saturday and Sunday),
     "this/last/next week, month or year", "later this week" (the days
     after publication up to Sunday).
 ``next-weekday``
@@ -49,18 +52,26 @@ The rules, in the order they claim words (an earlier rule wins):
     "last Friday": the latest Friday before publication.
 ``weekday``
     "on Wednesday", "this Wednesday", "Wednesday": by tense. With "will",
-    "'ll", "shall", "is/are due to", "is/are set to", "is/are set for",
-    "is/are expected to", "is/are scheduled to/for" or "this coming"
-    earlier in its sentence, or later in its clause ("Talks on Monday will
-    focus on trade"; a clause ends at a comma, semicolon, colon, bracket,
-    "that", "and", "but", "which", "who", "because", "after", "before",
-    "while", "when" or "as"), or anywhere in the sentence when the weekday
-    opens it: the first such day after publication; otherwise (past tense,
-    no marker) the latest on or before publication.
+    "'ll", "shall", "is/are to", "is/are (not) due/set/expected/scheduled/
+    planned" (to, for, in, back ...) or "this coming" earlier in its
+    sentence, or later in its clause ("Talks on Monday will focus on trade";
+    a clause ends at a comma, semicolon, colon, bracket, "that", "and",
+    "but", "which", "who", "because", "after", "before", "while", "when" or
+    "as"), or anywhere in the sentence when the weekday opens it: the first
+    such day after publication; otherwise (past tense, no marker) the latest
+    on or before publication. A past-tense verb ("said", "was", "met" ...,
+    not after "be"/"been") in the weekday's own clause after any future
+    marker there makes it past: "X will meet Y on Wednesday, the Kremlin
+    said on Tuesday"; so does one later in its clause with no marker
+    ("..., the report published on Monday said"). "this Friday" with no
+    marker is the Friday of publication's week (Monday to Sunday). "a
+    Saturday", "every Friday" are kinds of day, not dates.
 
-Sentences end at ".", "!" or "?" followed by a capital, a digit or a quote,
-and at line breaks, but not after an abbreviation ("Jan.", "Sept.", "Mr.",
-"Dr.", "U.S.", "e.g.", an initial).
+Sentences end at ".", "!" or "?" (with any closing quote or bracket)
+followed by a capital, a digit or a quote, and at line breaks, but not after
+an abbreviation ("Jan.", "Sept.", "Mr.", "Dr.", "U.S.", "e.g.", an initial).
+In prose "the" belongs to a mention only before a day ("the 3rd of March"),
+not before a month or year ("the Jan. 2025 talks" gives "Jan. 2025").
 """
 
 from __future__ import annotations
@@ -82,6 +93,7 @@ from eventline.freetext import (
     _Expr,
     _expr,
     _resolve,
+    ascii_digits,
     tokenize,
 )
 
@@ -144,10 +156,23 @@ def _monday(value: dt.date) -> dt.date:
 Resolver = Callable[[re.Match[str], dt.date, str], str | None]
 
 _FUTURE = re.compile(
-    r"\b(?:will|shall|won['’]t|(?:is|are)\s+(?:due|set|expected|scheduled)\s+to"
-    r"|(?:is|are)\s+(?:set|scheduled)\s+for|this\s+coming)\b|['’]ll\b",
+    r"\b(?:will|shall|won['’]t"
+    r"|(?:is|are)\s+(?:not\s+)?(?:due|set|expected|scheduled|planned|slated|poised|to(?=\s+[a-z]))"
+    r"|(?:is|are)\s+(?:set|scheduled|planned|slated)\s+for|this\s+coming)\b|['’]ll\b",
     re.I,
 )
+# Past tense in the weekday's own clause, after any future marker there, wins:
+# "Trump said Putin will meet him on Wednesday, the Kremlin said on Tuesday."
+_PAST = re.compile(
+    r"(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)(?<!\bget\s)"
+    r"\b(?:said|told|was|were|had|did|announced|added|reported|confirmed|denied|met|spoke"
+    r"|held|began|ended|agreed|signed|arrived|left|visited|travell?ed|returned|called"
+    r"|claimed|warned|wrote|posted|tweeted|launched|struck|killed|died|took|came|went"
+    r"|published|issued|released)\b",
+    re.I,
+)
+# "a Saturday", "every Friday": a kind of day, not a date.
+_NOT_A_DAY = re.compile(r"\b(?:a|an|every|each|any|one|another|some|most|other)\s+$", re.I)
 _CLAUSE_END = re.compile(
     r"[,;:()]|\b(?:that|and|but|which|who|because|after|before|while|when|as)\b", re.I
 )
@@ -165,12 +190,30 @@ def _weekday(m: re.Match[str], published: dt.date, context: str) -> str:
     if which == "last":
         return _day(published - (back or 7) * _DAY)
     before, after = context.split("\0", 1)
+    own_after = _CLAUSE_END.split(after, 1)[0]
     if not _OPENING.fullmatch(before):
-        after = _CLAUSE_END.split(after, 1)[0]
+        after = own_after
+    own = _CLAUSE_END.split(before)[-1]
+    past = [m.end() for m in _PAST.finditer(own)]
+    future_here = [m.end() for m in _FUTURE.finditer(own)]
+    if past and (not future_here or past[-1] > future_here[-1]):
+        return _day(published - back * _DAY)
+    if not future_here and _PAST.search(own_after) and not _FUTURE.search(own_after):
+        return _day(published - back * _DAY)  # "..., the report published on Monday said."
     future = _FUTURE.search(before) or _FUTURE.search(after)
     if future:
         return _day(published + ahead * _DAY)
+    if which == "this":
+        # "this Friday" is never a Friday of an earlier week: the one of publication's week.
+        return _day(_monday(published) + target * _DAY)
     return _day(published - back * _DAY)
+
+
+def _plain_weekday(m: re.Match[str], published: dt.date, context: str) -> str | None:
+    """A weekday by tense (see :func:`_weekday`); None for "a Saturday", "every Friday"."""
+    if not m["which"] and _NOT_A_DAY.search(context.split("\0", 1)[0]):
+        return None
+    return _weekday(m, published, context)
 
 
 def _weekday_of_week(m: re.Match[str], published: dt.date, _: str) -> str:
@@ -188,6 +231,8 @@ _NUMBERS = {
 def _ago(m: re.Match[str], published: dt.date, _: str) -> str | None:
     count = m["n"].lower()
     n = int(count) if count.isdigit() else _NUMBERS[count]
+    if m["ahead"]:
+        n = -n  # "two days from now", "in three weeks' time"
     unit = m["unit"].lower().rstrip("s")
     if unit == "day":
         return _day(published - n * _DAY)
@@ -214,6 +259,10 @@ def _relative(m: re.Match[str], published: dt.date, _: str) -> str | None:
         return _day(published + days[phrase] * _DAY)
     if phrase == "later this week":
         return None if published == sunday else _days(published + _DAY, sunday)
+    weekends = {"last weekend": -7, "this weekend": 0}
+    if phrase in weekends:
+        saturday = monday + (5 + weekends[phrase]) * _DAY
+        return _days(saturday, saturday + _DAY)
     weeks = {"last week": -7, "this week": 0, "next week": 7}
     if phrase in weeks:
         return _days(monday + weeks[phrase] * _DAY, sunday + weeks[phrase] * _DAY)
@@ -237,11 +286,21 @@ _RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
         re.compile(rf"\b(?P<w>{_WEEKDAY_RE})\s+(?:of\s+)?(?P<which>next|last|this)\s+week\b", re.I),
         _weekday_of_week,
     ),
+    # "next week on Tuesday", "last week, on Friday": the same, week first.
+    (
+        "weekday-of-week",
+        re.compile(
+            rf"\b(?P<which>next|last|this)\s+week,?\s+(?:on\s+)?(?P<w>{_WEEKDAY_RE})\b", re.I
+        ),
+        _weekday_of_week,
+    ),
     (
         "relative",
         re.compile(
-            r"\b(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-            r"|twelve)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
+            r"\b(?:in\s+(?=[^.]*?['’]\s+time))?"
+            r"(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+            r"|twelve)\s+(?P<unit>days?|weeks?|months?|years?)"
+            r"(?:\s+ago\b|(?P<ahead>\s+from\s+(?:now|today)\b|['’]\s+time\b))",
             re.I,
         ),
         _ago,
@@ -250,7 +309,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
         "relative",
         re.compile(
             r"\b(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|later\s+this\s+week"
-            r"|(?:this|last|next)\s+(?:week|month|year)|yesterday|today|tomorrow)\b",
+            r"|(?:this|last)\s+weekend|(?:this|last|next)\s+(?:week|month|year)"
+            r"|yesterday|today|tomorrow)\b",
             re.I,
         ),
         _relative,
@@ -264,7 +324,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
     (
         "weekday",
         re.compile(rf"\b(?:(?P<which>this|on)\s+)?(?P<w>{_WEEKDAY_RE})\b", re.I),
-        _weekday,
+        _plain_weekday,
     ),
     # "pre-2014", "post-2022", "mid-2014": the year is the date mentioned.
     (
@@ -416,7 +476,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
                 r"(?:[A-Za-z]\.)*[A-Za-z]", before
             ):
                 continue
-        spans.append((start, match.start() + (1 if text[match.start()] in ".!?" else 0)))
+        # The sentence keeps its closing quote or bracket: 'He said "talks end Friday."'
+        closing = re.match(r"[.!?]+[\"”’)]*", text[match.start() : match.end()])
+        spans.append((start, match.start() + (closing.end() if closing else 0)))
         start = match.end()
     spans.append((start, len(text)))
     return spans
@@ -432,6 +494,7 @@ def extract(text: str, published: EventDate | dt.date | str) -> list[Mention]:
         DateError: ``published`` is not a single day.
     """
     day = _publication_day(published)
+    original, text = text, ascii_digits(text)  # "٢٠٢٥" is read as 2025; offsets are unchanged
     sentences = _sentences(text)
 
     def sentence_of(offset: int) -> tuple[int, int]:
@@ -456,11 +519,11 @@ def extract(text: str, published: EventDate | dt.date | str) -> list[Mention]:
         s_start, s_end = sentence_of(start)
         mentions.append(
             Mention(
-                text=text[start:end],
+                text=original[start:end],
                 date=EventDate.parse(resolved),
                 start=start,
                 end=end,
-                sentence=" ".join(text[s_start:s_end].split()),
+                sentence=" ".join(original[s_start:s_end].split()),
                 rule=rule,
             )
         )

@@ -5,12 +5,18 @@ any letter case, and keep exactly the fields the text gave: nothing is ever
 filled in from today, from a default day or month, or from a two-digit-year
 pivot. A year is kept as written (``0079`` is the year 79). What cannot be
 stored is refused with the reason and what to write instead (decades,
-centuries, seasons, quarters, "early/mid/late", relative days, two-digit
-years, ambiguous numeric dates, a weekday that contradicts its date).
+centuries, seasons, quarters, holidays, "early/mid/late", relative days,
+two-digit years, ambiguous numeric dates, several dates joined by and/or, a
+weekday that contradicts its date: before 15 October 1582 a weekday that
+fits the Julian calendar gets the Gregorian date to write). Any decimal
+digits are read ("١٢" is 12), and one pair of quotes or brackets around the
+whole text is not part of it.
 
-A time of day is not stored: :func:`read` keeps the day and returns a notice
-saying the time was dropped (the CLI prints it on stderr);
-:func:`from_text` refuses the time unless the caller collects notices.
+A time of day ("15:00", "3 p.m.", "10.30", "1500 GMT", "evening of") is not
+stored: :func:`read` keeps the day and returns a notice saying the time was
+dropped (the CLI prints it on stderr); :func:`from_text` refuses the time
+unless the caller collects notices. A clock time no day has ("25:00") is
+refused.
 
 :meth:`EventDate.display` writes years below 100 with one or two digits
 ("24 August 79"); free text refuses those as two-digit years rather than
@@ -26,6 +32,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import attrs
@@ -39,6 +46,7 @@ __all__ = [
     "WEEKDAY_NAMES",
     "Reading",
     "Token",
+    "ascii_digits",
     "from_text",
     "month_number",
     "read",
@@ -84,8 +92,13 @@ _TOKEN_RE = re.compile(
     |(?P<time>(?:(?<=[0-9])T)?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?
         (?:\s*[ap]\.?m\.?(?![a-z]))?(?:\s*(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[CEW]ES?T|[ECMP][SD]T|BST|IST|MSK|JST|KST)
         (?![a-z]))?
-      |(?<![0-9])[0-9]{1,2}\s*[ap]\.?m\.?(?![a-z])
-      |\b(?:noon|midnight)\b)
+      |(?<![0-9])[0-9]{1,2}(?:\.[0-9]{2})?\s*[ap]\.?m\.?(?![a-z])
+      |(?:(?<=\bat\s)|(?<=[0-9]{4}\s)|(?<=[0-9]{4},\s))[0-9]{1,2}\.[0-9]{2}(?![0-9.])
+      |(?<![0-9])[0-9]{4}\s*(?:GMT|UTC|Z|hours|hrs|h)(?![a-z])
+      |\b(?:noon|midnight|midday)\b
+      |\b(?:in\s+the\s+|on\s+the\s+|the\s+)?(?:early\s+|late\s+)?
+        (?:morning|afternoon|evening|night|overnight)(?:\s+of)?\b)
+      (?:\s+local\s+time\b)?
     |(?P<num>(?<![0-9])[0-9]+)(?P<suffix>(?:st|nd|rd|th)(?![a-z])|'?s(?![a-z]))?
     |(?P<apos>['’][0-9]{2}s?(?![0-9a-z]))
     |(?P<word>(?:[a-z]\.){2,}|[^\W\d_]+\.?)
@@ -390,7 +403,26 @@ def _numeric(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
     return _Part(year=int(year), month=month, day=day), i + 1
 
 
-_ALTERNATIVES = (_numeric, _dmy, _mdy, _my, _year_only, _day_only)
+def _ymd(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
+    """Year first with a month name: "2025 February 12", "2025, Feb 12", "2025 Feb"."""
+    if ctx.strict:
+        return None
+    year = _year_at(t, i, ctx)
+    if year is None or len(t[i].text) != 4:
+        return None
+    k = year[1] + (1 if _kind(t, year[1]) == "comma" else 0)
+    month = _month_at(t, k, ctx)
+    if month is None:
+        return None
+    part = _Part(year=year[0], month=month)
+    day = _day_at(t, k + 1, 99)
+    if day is None:
+        return part, k + 1
+    part.day = day[0]
+    return part, day[1]
+
+
+_ALTERNATIVES = (_numeric, _dmy, _mdy, _my, _ymd, _year_only, _day_only)
 
 
 def _point(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
@@ -407,6 +439,8 @@ def _point(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
         for begin in (k, k + 1) if _word(t, k) == "the" else (k,):
             for alternative in _ALTERNATIVES:
                 found = alternative(t, begin, ctx)
+                if found is not None and ctx.strict and begin > k and found[0].day is None:
+                    continue  # in prose "the" belongs to a day ("the 3rd of"), not "the Jan. 2025"
                 if found is not None and (best is None or found[1] > best[1]):
                     found[0].weekday = wd
                     found[0].begin = i
@@ -443,6 +477,14 @@ def _side(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:
             and t[k + 2].text == ")"
         ):
             part.post, k = "?", k + 3
+        elif (
+            part.pre is None
+            and k + 2 < len(t)
+            and t[k].text == "("
+            and _word(t, k + 1) in ("approximate", "approx", "circa", "approximately")
+            and t[k + 2].text == ")"
+        ):
+            part.pre, k = "~", k + 3  # "2014 (approximate)"
         elif k < len(t) and t[k].text == "?":
             part.post, k = "?", k + 1
     part.begin = i
@@ -471,9 +513,13 @@ def _expr(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Expr, int] | None:
             return _Expr("open", start), after + 1
         if not ctx.strict and _word(t, after) == "end" and _word(t, after + 1) == "unknown":
             return _Expr("unknown", start), after + 2
+        if not ctx.strict and after == len(t) - 1 and t[after].text == "?":
+            return _Expr("unknown", start), after + 1  # "24 Feb 2022 – ?"
         second = _side(t, after, ctx)
         if second is not None:
             return _Expr("range", start, second[0]), second[1]
+    if not ctx.strict and lead == "from" and _word(t, k) in _ONWARDS:
+        return _Expr("open", start), k + 1  # "from February 24, 2022 onward"
     if lead in ("from", "between"):
         return None
     if not ctx.strict and _word(t, k) in _ONWARDS:
@@ -513,9 +559,35 @@ def _check(part: _Part, ctx: _Ctx) -> None:
         real = dt.date(part.year, part.month, part.day).weekday()
         if real != part.weekday:
             day = f"{part.day} {MONTHS[part.month - 1]} {part.year}"
+            julian = _from_julian(part.year, part.month, part.day)
+            if julian is not None and julian.weekday() == part.weekday:
+                # "Saturday 14 October 1066": right in the Julian calendar of the source.
+                raise DateError(
+                    f"{ctx.text!r}: {day} is a {WEEKDAYS[real]} in the Gregorian calendar "
+                    f"that dates are stored in; it is a {WEEKDAYS[part.weekday]} in the "
+                    f"Julian calendar, whose {day} is "
+                    f"{julian.day} {MONTHS[julian.month - 1]} {julian.year} Gregorian: "
+                    f"write {julian.isoformat()}, or leave out the weekday"
+                )
             raise DateError(
                 f"{ctx.text!r}: {day} is a {WEEKDAYS[real]}, not a {WEEKDAYS[part.weekday]}"
             )
+
+
+def _from_julian(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian day of a Julian-calendar date before the reform of 15 October 1582.
+
+    None from the reform on, or when the day falls outside Python's dates.
+    Source: the Julian Day Number formula of the Explanatory Supplement to
+    the Astronomical Almanac (1992), section 12.92.
+    """
+    if (year, month, day) >= (1582, 10, 15):
+        return None
+    a = (14 - month) // 12
+    y, m = year + 4800 - a, month + 12 * a - 3
+    jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    ordinal = jdn - 1721425  # JDN of 0001-01-01 (proleptic Gregorian) is 1721426
+    return dt.date.fromordinal(ordinal) if 1 <= ordinal <= dt.date.max.toordinal() else None
 
 
 def _nearest(part: _Part, published: dt.date) -> None:
@@ -556,6 +628,13 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
     if end.day is not None and end.month is None:
         # "Feb 14-16, 2025": the end takes the start's month (and year, if only it has one).
         if start.month is None and start.day is None and end.year is None:
+            if start.year is not None and start.year >= 1000 and end.day is not None:
+                later = int(f"{start.year:04d}"[:2] + f"{end.day:02d}")
+                example = f"{start.year:04d}/{later:04d}" if later > start.year else "START/END"
+                raise DateError(
+                    f"{ctx.text!r}: write the end year with four digits too, e.g. {example}; "
+                    "two-digit years are not guessed"
+                )
             raise DateError(
                 f"{ctx.text!r}: write the year with four digits (e.g. 2022, or 0022 for the "
                 "year 22); two-digit years are not guessed"
@@ -589,8 +668,11 @@ def _resolve(expr: _Expr, ctx: _Ctx, published: dt.date | None = None) -> EventD
             start.post = end.post
         _check(attrs.evolve(start, weekday=None), ctx)
         _check(attrs.evolve(end, weekday=None), ctx)
-        if own_month and _bounds(start)[0] > _bounds(end)[1]:
-            start.year = end.year - 1  # "25 Dec - 2 Jan 2016": only the previous year runs forward
+        if start.month is not None and start.month > (end.month or 12):
+            # "25 Dec - 2 Jan 2016": the range crosses New Year, so only the previous
+            # year runs forward. "16 Feb - 14 Feb 2025" stays reversed (and is refused)
+            # rather than turned into a year-long range.
+            start.year = end.year - 1
     _check(start, ctx)
     _check(end, ctx)
     return _grammar(f"{_canonical(start)}/{_canonical(end)}", ctx)
@@ -653,8 +735,35 @@ _ORDINAL_CENTURY = {
 }  # fmt: skip
 
 
+_HOLIDAY_RE = re.compile(
+    r"\b(?P<h>christmas(?:\s+(?:day|eve))?|new\s+year['’]?s?(?:\s+(?:day|eve))?|boxing\s+day"
+    r"|hallowe['’]?en|valentine['’]?s(?:\s+day)?|easter(?:\s+(?:sunday|monday))?|good\s+friday"
+    r"|thanksgiving|ramadan|eid(?:\s+al-\w+)?|passover|hanukkah|diwali|independence\s+day"
+    r"|victory\s+day|labou?r\s+day|may\s+day|bastille\s+day)\b",
+    re.I,
+)
+_FIXED_HOLIDAYS = {
+    "christmas": "12-25", "christmas day": "12-25", "christmas eve": "12-24",
+    "new year's day": "01-01", "new years day": "01-01", "new year's eve": "12-31",
+    "new years eve": "12-31", "boxing day": "12-26", "halloween": "10-31",
+    "hallowe'en": "10-31", "valentine's day": "02-14", "valentines day": "02-14",
+    "bastille day": "07-14", "may day": "05-01",
+}  # fmt: skip
+
+
 def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
     """The precise reason ``text`` is refused, for the forms people write that are no date."""
+    if m := _HOLIDAY_RE.search(text):
+        name = " ".join(m["h"].lower().replace("’", "'").split())
+        years = _YEAR_IN_TEXT.findall(text)
+        fixed = _FIXED_HOLIDAYS.get(name)
+        if fixed:
+            year = years[-1] if years else "YYYY"
+            return DateError(f"{text!r} names a holiday; write its date, e.g. {year}-{fixed}")
+        return DateError(
+            f"{text!r} names a holiday, whose date depends on the year, the calendar or "
+            "the country; write the date itself, e.g. 2025-02-12"
+        )
     if _BC_RE.search(text):
         return DateError(f"{text!r}: years before AD 1 are not supported; years run from 1 to 9999")
     if m := _CENTURY_RE.search(text):
@@ -742,7 +851,7 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
             whole = str(from_text(m["rest"], dayfirst))
         except DateError:
             whole = None
-        if whole is not None:
+        if whole is not None and "/" not in whole:
             return DateError(
                 f"{text!r} has no end; write the interval ({whole}/END), {whole}/.. if it "
                 f"is still going on, or {whole}/ if its end is not known"
@@ -791,6 +900,13 @@ def _vague_example(whole: str, word: str) -> str:
     return whole
 
 
+_SHORT_END_RE = re.compile(
+    r"(?i)(?:from\s+|between\s+)?(?P<a>[0-9]{4})\s*(?:[-–—/]|to|till|until|through|and)\s*"
+    r"(?P<b>[0-9]{2})"
+)
+_SEVERAL_RE = re.compile(r"(?i)\s(?:and|or|&)\s")
+
+
 def _why_not(text: str, tokens: list[Token], reached: int, dayfirst: bool | None) -> DateError:
     refusal = _refusal(text, dayfirst)
     if refusal is not None:
@@ -801,12 +917,28 @@ def _why_not(text: str, tokens: list[Token], reached: int, dayfirst: bool | None
         return DateError(
             f"{text!r} names a weekday, not a date; give the date, e.g. 12 February 2025"
         )
-    rest = tokens[reached:] if reached < len(tokens) else []
-    short = [
-        tok
-        for tok in rest
-        if tok.kind == "apos" or (tok.kind == "num" and not tok.suffix and len(tok.text) <= 2)
-    ]
+    if m := _SHORT_END_RE.fullmatch(text):
+        end = int(m["a"][:2] + m["b"])
+        example = f"{m['a']}/{end:04d}" if end > int(m["a"]) else "START/END"
+        return DateError(
+            f"{text!r}: write the end year with four digits too, e.g. {example}; "
+            "two-digit years are not guessed"
+        )
+    joined = _SEVERAL_RE.search(text)
+    if joined and not re.match(r"(?i)between\b", text):
+        try:
+            span = f"START/{from_text(text[joined.end() :], dayfirst)}"
+        except DateError:
+            span = "START/END"
+        return DateError(
+            f"{text!r} names more than one date; add an event for each, or write the span "
+            f"they fall in as an interval, {span}"
+        )
+    # A two-digit number where the year goes: at the end, after a month or a day.
+    last = tokens[-1] if tokens else None
+    short = last is not None and (
+        last.kind == "apos" or (last.kind == "num" and not last.suffix and len(last.text) <= 2)
+    )
     has_month = any(_month_at(tokens, k, ctx) is not None for k in range(len(tokens)))
     if short and (has_month or len(tokens) == 1):
         return DateError(
@@ -819,11 +951,56 @@ def _why_not(text: str, tokens: list[Token], reached: int, dayfirst: bool | None
         for k, tok in enumerate(tokens)
     )
     if not datelike:
-        return DateError(f"no date found in {text!r}; {_EXAMPLE}")
+        return DateError(f"{text!r}: no date found; {_EXAMPLE}")
     if reached == 0:
         return DateError(f"{text!r} could not be read as a date; {_EXAMPLE}")
     bad = text[tokens[reached].start :] if reached < len(tokens) else text
     return DateError(f"{text!r}: could not read {bad!r} as part of a date; {_EXAMPLE}")
+
+
+_DIGITS = {
+    ord(c): str(unicodedata.digit(c))
+    for c in map(chr, range(0x80, 0x110000))
+    if unicodedata.category(c) == "Nd"
+}
+_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "(": ")", "[": "]"}
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit ("٢٠٢٥", "２０２５", "२०२५") as 0-9, one for one."""
+    return text.translate(_DIGITS) if not text.isascii() else text
+
+
+def _unwrap(text: str) -> str:
+    """The text inside one pair of quotes or brackets around all of it."""
+    while len(text) > 2 and _PAIRS.get(text[0]) == text[-1]:
+        inner = text[1:-1].strip()
+        if any(c in inner for c in (text[0], text[-1])):
+            break
+        text = inner
+    return text
+
+
+_CLOCK_RE = re.compile(
+    r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?)?"
+    r"(?:.*?(?P<ampm>[ap])\.?m)?",
+    re.I,
+)
+
+
+def _is_time_of_day(said: str) -> bool:
+    """False for a clock time that no day has ("25:00", "3:75", "13 p.m.")."""
+    if (m := re.match(r"([0-9]{2})([0-9]{2})\s*[a-z]", said, re.I)) is not None:
+        return int(m[1]) <= 23 and int(m[2]) <= 59  # "1500 GMT", "0930 hours"
+    m = _CLOCK_RE.match(said)
+    if m is None:
+        return True  # noon, midnight, morning ...
+    hour, minute, second = int(m["h"]), int(m["m"] or 0), int(m["s"] or 0)
+    if minute > 59 or second > 59:
+        return False
+    if m["ampm"]:
+        return 1 <= hour <= 12
+    return hour <= 23 or (hour == 24 and minute == second == 0)
 
 
 _GRAMMAR_LIKE = re.compile(r"[0-9?~%/.\-]+")
@@ -850,7 +1027,7 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
     Raises:
         DateError: the message says why and what to write instead.
     """
-    text = " ".join(text.split())
+    text = _unwrap(" ".join(ascii_digits(text).split()))
     if not text:
         raise DateError(f"is empty; {_EXAMPLE}")
     try:
@@ -863,9 +1040,20 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
             end = int(m[1][:2] + m[2])
             hint = f"; for two years write {m[1]}/{end:04d}" if end > int(m[1]) else ""
             raise DateError(f"{text!r}: month {m[2]} does not exist{hint}") from None
+        m = re.fullmatch(r"([0-9]{4})([0-9]{2})([0-9]{2})", text)
+        if m:
+            raise DateError(
+                f"{text!r}: write the date with hyphens, {m[1]}-{m[2]}-{m[3]} (year, month, day)"
+            ) from None
         raise grammar_error from None  # the grammar's own message is the most precise
     tokens = tokenize(text)
     times = [tok.text.lstrip("T") for tok in tokens if tok.kind == "time"]
+    for said in times:
+        if not _is_time_of_day(said):
+            raise DateError(
+                f"{text!r}: {said!r} is no time of day; write the day alone (times are not "
+                "stored), e.g. 2025-02-12"
+            )
     kept: list[Token] = []
     for tok in tokens:
         if tok.kind == "time":
@@ -877,6 +1065,11 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
         kept.append(tok)
     while kept and (kept[0].kind == "comma" or kept[0].low in ("on", "in", "at")):
         kept.pop(0)
+    lead = 2 if [tok.low for tok in kept[:2]] == ["the", "year"] else int(_word(kept, 0) == "year")
+    if lead and _kind(kept, lead) == "num" and not kept[lead].suffix:
+        # "the year 2024"; "the year 79" names the year 79 outright, as "AD 79" does.
+        era = Token("word", "AD", kept[lead].start, kept[lead].start)
+        kept[:lead] = [era] if len(kept[lead].text) < 4 else []
     while kept and (kept[-1].kind == "comma" or kept[-1].text == "."):
         kept.pop()
     ctx = _Ctx(text, strict=False, dayfirst=dayfirst)
@@ -891,7 +1084,7 @@ def read(text: str, dayfirst: bool | None = None) -> Reading:
     date = _resolve(found[0], ctx)
     notices: tuple[str, ...] = ()
     if times:
-        said = ", ".join(times)
+        said = ", ".join(re.sub(r"^(?:(?:in|on)\s+)?(?:the\s+)?|\s+of$", "", t) for t in times)
         notices = (f"{text!r}: the time of day ({said}) was dropped; dates are stored as days",)
     return Reading(date, notices)
 

@@ -114,7 +114,12 @@ def test_default_id_is_made_unique(run, small_file):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--date", "02/03/2025"], 2, "'02/03/2025' is ambiguous (day first or month first?)"),
+        (
+            ["--date", "02/03/2025"],
+            2,
+            "'02/03/2025' is ambiguous (day first or month first?); write 2025-03-02 or "
+            "2025-02-03, or say which with --dayfirst or --monthfirst",
+        ),
         (["--date", "February 30, 2025"], 2, "'February 30, 2025' does not exist"),
         (["--date", "no date here"], 2, "'no date here': no date found"),
         (["--date", "Wednesday"], 2, "'Wednesday' names a weekday, not a date"),

@@ -267,3 +267,13 @@ def test_no_traceback_for_any_case_file(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_an_ambiguous_date_in_a_filter_names_no_option_the_command_lacks(run):
+    """`--from 02/03/2025` says how to write it; only `add` has --dayfirst/--monthfirst."""
+    result = run("list", "--from", "02/03/2025")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--from': '02/03/2025' is ambiguous (day first or month "
+        "first?); write 2025-03-02 or 2025-02-03\n"
+    )

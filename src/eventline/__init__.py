@@ -12,13 +12,14 @@ import os
 from importlib.metadata import version as _version
 
 from eventline import io
-from eventline.dates import DateError, DatePoint, EventDate
+from eventline.dates import AmbiguousDateError, DateError, DatePoint, EventDate
 from eventline.model import Actor, Category, Citation, Event, Source, Timeline
 from eventline.problems import InvalidDataError, Problem
 from eventline.validate import check_document, validate
 
 __all__ = [
     "Actor",
+    "AmbiguousDateError",
     "Category",
     "Citation",
     "DateError",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from eventline import io, load
-from eventline.dates import DateError, EventDate
+from eventline.dates import AmbiguousDateError, DateError, EventDate
 from eventline.importer import READERS
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem
@@ -645,6 +645,8 @@ def add_command(
     except DateError as error:
         message = str(error)
         detail = message if message.startswith("'") else f"{date_text!r} {message}"
+        if isinstance(error, AmbiguousDateError):
+            detail += ", or say which with --dayfirst or --monthfirst"
         raise click.BadParameter(detail, param_hint="--date") from None
     for notice in notices:
         click.echo(f"notice: {notice}", err=True)

@@ -15,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-__all__ = ["DateError", "DatePoint", "EventDate", "Precision", "Qualifier"]
+__all__ = ["AmbiguousDateError", "DateError", "DatePoint", "EventDate", "Precision", "Qualifier"]
 
 Precision = Literal["year", "month", "day"]
 Qualifier = Literal["?", "~", "%"]
@@ -48,6 +48,11 @@ _UNSPECIFIED_RE = re.compile(r"[0-9]*[Xu]")
 
 class DateError(ValueError):
     """A string is not a date of the grammar; ``str(error)`` says why."""
+
+
+class AmbiguousDateError(DateError):
+    """An all-numeric free-text date (``02/03/2025``) that reads both day first and
+    month first; pass ``dayfirst=True`` or ``False`` to settle it."""
 
 
 @attrs.frozen(order=False)
@@ -88,6 +93,14 @@ class DatePoint:
         month = self.month or 12
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
+    def display_without_year(self) -> str:
+        """``24 February`` for a day, ``February`` for a month, ``""`` for a year."""
+        if self.month is None:
+            return ""
+        if self.day is None:
+            return _MONTHS[self.month - 1]
+        return f"{self.day} {_MONTHS[self.month - 1]}"
+
     def __str__(self) -> str:
         text = f"{self.year:04d}"
         if self.month is not None:
@@ -97,13 +110,14 @@ class DatePoint:
         return text + (self.qualifier or "")
 
     def display(self, *, with_qualifier: bool = True) -> str:
-        """The point as people read it: ``24 February 2022``, ``February 2022``, ``2014``."""
-        if self.day is not None and self.month is not None:
-            text = f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
-        elif self.month is not None:
-            text = f"{_MONTHS[self.month - 1]} {self.year}"
-        else:
-            text = str(self.year)
+        """The point as people read it: ``24 February 2022``, ``February 2022``, ``2014``.
+
+        Years below 100 carry the era, ``24 August AD 79``: a bare ``79`` would
+        read as a two-digit year, which free text refuses to guess.
+        """
+        head = self.display_without_year()
+        year = f"AD {self.year}" if self.year < 100 else str(self.year)
+        text = f"{head} {year}" if head else year
         return _qualify(text, self.qualifier) if with_qualifier else text
 
 
@@ -284,8 +298,7 @@ class EventDate:
                 text = f"{start.day}–{end.display(with_qualifier=False)}"
                 return _qualify(text, start.qualifier)
             if start.precision in ("day", "month"):
-                head = start.display(with_qualifier=False).rsplit(" ", 1)[0]
-                text = f"{head} – {end.display(with_qualifier=False)}"
+                text = f"{start.display_without_year()} – {end.display(with_qualifier=False)}"
                 return _qualify(text, start.qualifier)
         return f"{start.display()} – {end.display()}"
 

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from eventline.dates import DateError, EventDate
+from eventline.dates import AmbiguousDateError, DateError, EventDate
 
 __all__ = [
     "MONTHS",
@@ -366,10 +366,7 @@ def _day_only(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None
 
 def _ambiguous(text: str, a: int, b: int, year: str) -> DateError:
     both = f"{year}-{b:02d}-{a:02d} or {year}-{a:02d}-{b:02d}"
-    return DateError(
-        f"{text!r} is ambiguous (day first or month first?); "
-        f"write {both}, or say which with --dayfirst or --monthfirst"
-    )
+    return AmbiguousDateError(f"{text!r} is ambiguous (day first or month first?); write {both}")
 
 
 def _numeric(t: Sequence[Token], i: int, ctx: _Ctx) -> tuple[_Part, int] | None:

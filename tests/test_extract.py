@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from eventline.dates import EventDate
 from eventline.extract import extract
 
 from .conftest import REPO
@@ -220,3 +221,24 @@ def test_every_mention_of_the_seed_article_is_found_and_resolved():
         ("on Wednesday", "2025-02-12", "weekday"),
         ("later this week", "2025-02-14/2025-02-16", "relative"),
     ]
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_mentions_beyond_the_calendar_are_left_out_not_a_crash(published):
+    """Relative to a day at the calendar's edge, a day outside years 1-9999 is no mention."""
+    text = (
+        "He will come on Wednesday. It rained last month. He left last Friday. "
+        "Not yesterday. Next year, maybe."
+    )
+    found = {m.text: str(m.date) for m in extract(text, EventDate.parse(published))}
+    assert (
+        found
+        == {
+            "0001-01-01": {"on Wednesday": "0001-01-03", "Next year": "0002"},
+            "9999-12-31": {
+                "last month": "9999-11",
+                "last Friday": "9999-12-24",
+                "yesterday": "9999-12-30",
+            },
+        }[published]
+    )

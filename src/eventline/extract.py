@@ -81,6 +81,7 @@ import re
 from collections.abc import Callable
 
 import attrs
+from dateutil.relativedelta import relativedelta, weekday
 
 from eventline.dates import DateError, EventDate
 from eventline.freetext import (
@@ -145,8 +146,8 @@ def _days(first: dt.date, last: dt.date) -> str:
 
 
 def _month(value: dt.date, shift: int) -> str:
-    index = value.year * 12 + value.month - 1 + shift
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    moved = value + relativedelta(months=shift)
+    return f"{moved.year:04d}-{moved.month:02d}"
 
 
 def _monday(value: dt.date) -> dt.date:
@@ -183,12 +184,19 @@ def _weekday(m: re.Match[str], published: dt.date, context: str) -> str:
     """By tense: the first such day after publication, or the latest on or before it."""
     target = _WEEKDAYS.index(m["w"].capitalize())
     which = " ".join((m["which"] or "").lower().split())
-    back = (published.weekday() - target) % 7
-    ahead = (target - published.weekday()) % 7 or 7
+
+    # dateutil's relative weekdays: the first one after publication, the latest
+    # on or before it, and the latest strictly before it.
+    def after_day() -> str:
+        return _day(published + relativedelta(days=1, weekday=weekday(target)(+1)))
+
+    def on_or_before() -> str:
+        return _day(published + relativedelta(weekday=weekday(target)(-1)))
+
     if which in ("next", "this coming"):
-        return _day(published + ahead * _DAY)
+        return after_day()
     if which == "last":
-        return _day(published - (back or 7) * _DAY)
+        return _day(published + relativedelta(days=-1, weekday=weekday(target)(-1)))
     before, after = context.split("\0", 1)
     own_after = _CLAUSE_END.split(after, 1)[0]
     if not _OPENING.fullmatch(before):
@@ -197,16 +205,16 @@ def _weekday(m: re.Match[str], published: dt.date, context: str) -> str:
     past = [m.end() for m in _PAST.finditer(own)]
     future_here = [m.end() for m in _FUTURE.finditer(own)]
     if past and (not future_here or past[-1] > future_here[-1]):
-        return _day(published - back * _DAY)
+        return on_or_before()
     if not future_here and _PAST.search(own_after) and not _FUTURE.search(own_after):
-        return _day(published - back * _DAY)  # "..., the report published on Monday said."
+        return on_or_before()  # "..., the report published on Monday said."
     future = _FUTURE.search(before) or _FUTURE.search(after)
     if future:
-        return _day(published + ahead * _DAY)
+        return after_day()
     if which == "this":
         # "this Friday" is never a Friday of an earlier week: the one of publication's week.
         return _day(_monday(published) + target * _DAY)
-    return _day(published - back * _DAY)
+    return on_or_before()
 
 
 def _plain_weekday(m: re.Match[str], published: dt.date, context: str) -> str | None:
@@ -247,7 +255,6 @@ def _ago(m: re.Match[str], published: dt.date, _: str) -> str | None:
 def _relative(m: re.Match[str], published: dt.date, _: str) -> str | None:
     phrase = " ".join(m.group(0).lower().split())
     monday = _monday(published)
-    sunday = monday + 6 * _DAY
     days = {
         "the day before yesterday": -2,
         "yesterday": -1,
@@ -258,20 +265,22 @@ def _relative(m: re.Match[str], published: dt.date, _: str) -> str | None:
     if phrase in days:
         return _day(published + days[phrase] * _DAY)
     if phrase == "later this week":
-        return None if published == sunday else _days(published + _DAY, sunday)
+        return None if published.weekday() == 6 else _days(published + _DAY, monday + 6 * _DAY)
     weekends = {"last weekend": -7, "this weekend": 0}
     if phrase in weekends:
         saturday = monday + (5 + weekends[phrase]) * _DAY
         return _days(saturday, saturday + _DAY)
     weeks = {"last week": -7, "this week": 0, "next week": 7}
     if phrase in weeks:
-        return _days(monday + weeks[phrase] * _DAY, sunday + weeks[phrase] * _DAY)
+        first = monday + weeks[phrase] * _DAY
+        return _days(first, first + 6 * _DAY)
     months = {"last month": -1, "this month": 0, "next month": 1}
     if phrase in months:
         return _month(published, months[phrase])
     years = {"last year": -1, "this year": 0, "next year": 1}
     if phrase in years:
-        return f"{published.year + years[phrase]:04d}"
+        year = published.year + years[phrase]
+        return f"{year:04d}" if 1 <= year <= 9999 else None
     return None
 
 
@@ -509,7 +518,12 @@ def extract(text: str, published: EventDate | dt.date | str) -> list[Mention]:
                 continue
             s_start, s_end = sentence_of(start)
             context = f"{text[s_start:start]}\0{text[end:s_end]}"
-            resolved = resolve(match, day, context)
+            try:
+                resolved = resolve(match, day, context)
+            except (OverflowError, ValueError):
+                # Relative to a publication day at the calendar's edge (0001-01-01,
+                # 9999-12-31): the day meant lies outside years 1-9999, no date.
+                resolved = None
             if resolved is None:
                 continue
             taken.append((start, end))

@@ -6,6 +6,7 @@ the same timeline always gives the same text.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -47,7 +48,11 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
 
 
 def export_file(
-    path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None = None
+    path: str | os.PathLike[str],
+    format: str,
+    select: Callable[[Timeline], Timeline] | None = None,
+    *,
+    bom: bool = False,
 ) -> tuple[Iterator[str], int]:
     """Export a data file: the text, as pieces to write one after the other, and
     the number of events in it.
@@ -56,6 +61,8 @@ def export_file(
         path: the data file.
         format: one of :data:`FORMATS`.
         select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
+        bom: start CSV text with a byte-order mark (:data:`csv.BOM`), so that
+            spreadsheet programs read it as UTF-8 rather than Windows-1252.
 
     Large files exported as CSV are proved valid and written in two halves by
     two processes; each writes its rows, a batch at a time, to a temporary
@@ -64,7 +71,17 @@ def export_file(
 
     Raises:
         eventline.InvalidDataError: the file is not valid; nothing is exported.
+        ValueError: ``bom`` with a format other than ``"csv"``.
     """
+    if bom and format != "csv":
+        raise ValueError(f"a byte-order mark is for CSV, not {format}")
+    pieces, count = _export_file(path, format, select)
+    return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
+
+
+def _export_file(
+    path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None
+) -> tuple[Iterator[str], int]:
     import eventline
     from eventline import io
     from eventline.quick import PARALLEL_BYTES, in_halves, paused_gc

@@ -1,15 +1,23 @@
-"""iCalendar (RFC 5545): one all-day VEVENT per event."""
+"""iCalendar (RFC 5545): one all-day VEVENT per event.
+
+Each data value in a SUMMARY, DESCRIPTION or LOCATION (title, name, place,
+source title, quote) is isolated (:mod:`eventline.bidi`), so a right-to-left
+value cannot change how the text around it reads in a calendar app.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from importlib.metadata import version
 from typing import TYPE_CHECKING
+
+from eventline.bidi import isolate, isolate_join
 
 if TYPE_CHECKING:
     from eventline.model import Event, Timeline
 
-__all__ = ["to_ics"]
+__all__ = ["to_ics", "uid"]
 
 _DAY = dt.timedelta(days=1)
 
@@ -52,25 +60,30 @@ def _day(value: dt.date) -> str:
 
 def _summary(event: Event) -> str:
     date = event.date
+    title = isolate(event.title)
     if date.end_kind == "open":
-        return f"{event.title} (ongoing since {date.start.display()})"
+        return f"{title} (ongoing since {date.start.display()})"
     if date.end_kind == "unknown":
-        return f"{event.title} ({date.start.display()}, end not known)"
+        return f"{title} ({date.start.display()}, end not known)"
     if date.precision != "day":
-        return f"{event.title} ({date.display()}, day not known)"
+        return f"{title} ({date.display()}, day not known)"
     if date.qualifier is not None:
-        return f"{event.title} ({date.display()})"
-    return event.title
+        return f"{title} ({date.display()})"
+    return title
 
 
-def _span(event: Event) -> tuple[dt.date, dt.date]:
-    """DTSTART and the exclusive DTEND; an open or unknown end is one day on the start."""
+def _end(event: Event) -> str:
+    """The entry's end: the exclusive DTEND, an open or unknown end one day on the start.
+
+    An entry that takes in 9999-12-31 has no day after it to end on; it
+    gets its length as a DURATION in days instead (RFC 5545, 3.8.2.5).
+    """
     date = event.date
     last = date.upper if date.upper is not None else date.lower
     try:
-        return date.lower, last + _DAY
-    except OverflowError:  # 9999-12-31: no day after it to end on
-        return date.lower, last
+        return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
+    except OverflowError:
+        return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
 def _stamp(timeline: Timeline) -> str:
@@ -84,52 +97,74 @@ def _stamp(timeline: Timeline) -> str:
 def _description(timeline: Timeline, event: Event) -> str:
     parts = []
     if event.summary:
-        parts.append(event.summary)
+        parts.append(isolate(event.summary))
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        parts.append("Actors: " + ", ".join(names))
+        parts.append("Actors: " + isolate_join(names))
     sources = []
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
-        line = source.title if source else citation.source
+        line = isolate(source.title if source else citation.source)
         if source and source.url:
             line += f" <{source.url}>"
         if citation.quote:
-            line += f": “{citation.quote}”"
+            line += f": “{isolate(citation.quote)}”"
         sources.append(line)
     parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
     return "\n\n".join(parts)
 
 
-def to_ics(timeline: Timeline) -> str:
+def uid(identity: str, event_id: str) -> str:
+    """The RFC 5545 (3.8.4.7) UID of an event: ``<event id>-<dataset key>@eventline``.
+
+    The dataset key is the first 16 hex digits of the SHA-256 of ``identity``
+    (UTF-8), by default the dataset's title: the same data gives the same
+    UIDs run after run (so a re-imported calendar updates its entries), and
+    two datasets with different titles that share an event id do not collide.
+    """
+    return event_id + _uid_suffix(identity)
+
+
+def _uid_suffix(identity: str) -> str:
+    return f"-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:16]}@eventline"
+
+
+def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
     """The events as an iCalendar file: all-day entries, CRLF line ends, folded lines.
 
     A month or a year is an entry spanning it, with the precision said in the
     summary; an open or unknown end is a one-day entry on its start.
+
+    Args:
+        timeline: the events.
+        identity: what tells this dataset from others in UIDs (see :func:`uid`);
+            default the timeline's title.
     """
     stamp = _stamp(timeline)
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//eventline//eventline {version('eventline')}//EN",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_text(timeline.title)}",
+        f"X-WR-CALNAME:{_text(isolate(timeline.title))}",
     ]
     for event in timeline:
-        start, end = _span(event)
         category = timeline.categories.get(event.category)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{event.id}@eventline",
+            f"UID:{event.id}{suffix}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(start)}",
-            f"DTEND;VALUE=DATE:{_day(end)}",
+            f"DTSTART;VALUE=DATE:{_day(event.date.lower)}",
+            _end(event),
             f"SUMMARY:{_text(_summary(event))}",
             f"DESCRIPTION:{_text(_description(timeline, event))}",
         ]
         if event.places:
-            lines.append(f"LOCATION:{_text(', '.join(event.places))}")
-        lines.append(f"CATEGORIES:{_text(category.label if category else event.category)}")
+            lines.append(f"LOCATION:{_text(isolate_join(event.places))}")
+        label = category.label if category else event.category
+        # CATEGORIES is a list of TEXT values: the category, then the tags.
+        lines.append("CATEGORIES:" + ",".join(_text(v) for v in (isolate(label), *event.tags)))
         url = next(
             (
                 timeline.sources[c.source].url

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from eventline.bidi import isolate, isolate_join
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from eventline.model import Event, Timeline
 
-__all__ = ["to_ics", "uid"]
+__all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
 _DAY = dt.timedelta(days=1)
 
@@ -35,19 +37,20 @@ def _text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
+    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
+        return line
+    data = line.encode("utf-8")
+    out: list[bytes] = []
+    pos, limit = 0, 75
+    while len(data) - pos > limit:
+        cut = pos + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
+            cut -= 1
+        out.append(data[pos:cut])
+        pos, limit = cut, 74  # continuation lines start with a space
+    out.append(data[pos:])
+    return b"\r\n ".join(out).decode("utf-8")
 
 
 def _day(value: dt.date) -> str:
@@ -84,14 +87,6 @@ def _end(event: Event) -> str:
         return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
     except OverflowError:
         return f"DURATION:P{(last - date.lower).days + 1}D"
-
-
-def _stamp(timeline: Timeline) -> str:
-    """DTSTAMP from the data, not the clock: the latest date the data holds."""
-    days = [e.date.lower for e in timeline]
-    days += [s.published.lower for s in timeline.sources.values() if s.published is not None]
-    latest = max(days, default=dt.date(2000, 1, 1))
-    return f"{_day(latest)}T000000Z"
 
 
 def _description(timeline: Timeline, event: Event) -> str:
@@ -140,8 +135,20 @@ def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
         identity: what tells this dataset from others in UIDs (see :func:`uid`);
             default the timeline's title.
     """
-    stamp = _stamp(timeline)
-    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    days = [e.date.lower for e in timeline]
+    return (
+        calendar_head(timeline)
+        + vevents(timeline, stamp(timeline, days), identity=identity)
+        + CALENDAR_TAIL
+    )
+
+
+CALENDAR_TAIL = "END:VCALENDAR\r\n"
+"""The calendar's last line, after the events."""
+
+
+def calendar_head(timeline: Timeline) -> str:
+    """The calendar's lines before its first event."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -149,6 +156,21 @@ def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_text(isolate(timeline.title))}",
     ]
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def stamp(timeline: Timeline, days: Iterable[dt.date]) -> str:
+    """DTSTAMP from the data, not the clock: the latest of ``days`` (the events'
+    earliest days) and the sources' publication days; 2000-01-01 when none."""
+    known = list(days)
+    known += [s.published.lower for s in timeline.sources.values() if s.published is not None]
+    return f"{_day(max(known, default=dt.date(2000, 1, 1)))}T000000Z"
+
+
+def vevents(timeline: Timeline, stamp: str, *, identity: str | None = None) -> str:
+    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines."""
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    lines = []
     for event in timeline:
         category = timeline.categories.get(event.category)
         lines += [
@@ -176,5 +198,4 @@ def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
         if url:
             lines.append(f"URL:{url}")
         lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

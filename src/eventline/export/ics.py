@@ -17,7 +17,8 @@ from eventline.bidi import isolate, isolate_join
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from eventline.model import Event, Timeline
+    from eventline.dates import EventDate
+    from eventline.model import Timeline
 
 __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
@@ -61,27 +62,25 @@ def _day(value: dt.date) -> str:
     )
 
 
-def _summary(event: Event) -> str:
-    date = event.date
-    title = isolate(event.title)
+def _summary_words(date: EventDate) -> str:
+    """What the summary says after the title about a date the entry cannot show."""
     if date.end_kind == "open":
-        return f"{title} (ongoing since {date.start.display()})"
+        return f" (ongoing since {date.start.display()})"
     if date.end_kind == "unknown":
-        return f"{title} ({date.start.display()}, end not known)"
+        return f" ({date.start.display()}, end not known)"
     if date.precision != "day":
-        return f"{title} ({date.display()}, day not known)"
+        return f" ({date.display()}, day not known)"
     if date.qualifier is not None:
-        return f"{title} ({date.display()})"
-    return title
+        return f" ({date.display()})"
+    return ""
 
 
-def _end(event: Event) -> str:
+def _end(date: EventDate) -> str:
     """The entry's end: the exclusive DTEND, an open or unknown end one day on the start.
 
     An entry that takes in 9999-12-31 has no day after it to end on; it
     gets its length as a DURATION in days instead (RFC 5545, 3.8.2.5).
     """
-    date = event.date
     last = date.upper if date.upper is not None else date.lower
     try:
         return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
@@ -89,24 +88,12 @@ def _end(event: Event) -> str:
         return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
-def _description(timeline: Timeline, event: Event) -> str:
-    parts = []
-    if event.summary:
-        parts.append(isolate(event.summary))
-    if event.actors:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        parts.append("Actors: " + isolate_join(names))
-    sources = []
-    for citation in event.citations:
-        source = timeline.sources.get(citation.source)
-        line = isolate(source.title if source else citation.source)
-        if source and source.url:
-            line += f" <{source.url}>"
-        if citation.quote:
-            line += f": “{isolate(citation.quote)}”"
-        sources.append(line)
-    parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
-    return "\n\n".join(parts)
+def _source_line(timeline: Timeline, source_id: str) -> str:
+    source = timeline.sources.get(source_id)
+    line = isolate(source.title if source else source_id)
+    if source and source.url:
+        line += f" <{source.url}>"
+    return line
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -170,32 +157,77 @@ def stamp(timeline: Timeline, days: Iterable[dt.date]) -> str:
 def vevents(timeline: Timeline, stamp: str, *, identity: str | None = None) -> str:
     """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines."""
     suffix = _uid_suffix(timeline.title if identity is None else identity)
-    lines = []
+    head = f"DTSTAMP:{stamp}\r\n"
+    # Large timelines repeat dates, actor groups, sources and categories:
+    # each derived piece is worked out once.
+    dates: dict[EventDate, tuple[str, str]] = {}
+    actor_parts: dict[tuple[str, ...], str] = {}
+    source_lines: dict[str, str] = {}
+    categories: dict[tuple[str, tuple[str, ...]], str] = {}
+    urls: dict[tuple[str, ...], str] = {}
+    out: list[str] = []
     for event in timeline:
-        category = timeline.categories.get(event.category)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.id}{suffix}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(event.date.lower)}",
-            _end(event),
-            f"SUMMARY:{_text(_summary(event))}",
-            f"DESCRIPTION:{_text(_description(timeline, event))}",
+        date = event.date
+        when = dates.get(date)
+        if when is None:
+            when = dates[date] = (
+                f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
+                _text(_summary_words(date)),
+            )
+        parts = []
+        if event.summary:
+            parts.append(isolate(event.summary))
+        if event.actors:
+            actors = actor_parts.get(event.actors)
+            if actors is None:
+                names = (
+                    timeline.actors[a].name if a in timeline.actors else a for a in event.actors
+                )
+                actors = actor_parts[event.actors] = "Actors: " + isolate_join(names)
+            parts.append(actors)
+        sources = []
+        for citation in event.citations:
+            line = source_lines.get(citation.source)
+            if line is None:
+                line = source_lines[citation.source] = _source_line(timeline, citation.source)
+            if citation.quote:
+                line += f": “{isolate(citation.quote)}”"
+            sources.append("- " + line)
+        parts.append("Sources:\n" + "\n".join(sources))
+        out += [
+            "BEGIN:VEVENT\r\n",
+            _fold(f"UID:{event.id}{suffix}"),
+            "\r\n",
+            head,
+            when[0],
+            _fold(f"SUMMARY:{_text(isolate(event.title))}{when[1]}"),
+            "\r\n",
+            _fold("DESCRIPTION:" + _text("\n\n".join(parts))),
+            "\r\n",
         ]
         if event.places:
-            lines.append(f"LOCATION:{_text(isolate_join(event.places))}")
-        label = category.label if category else event.category
-        # CATEGORIES is a list of TEXT values: the category, then the tags.
-        lines.append("CATEGORIES:" + ",".join(_text(v) for v in (isolate(label), *event.tags)))
-        url = next(
-            (
-                timeline.sources[c.source].url
-                for c in event.citations
-                if c.source in timeline.sources and timeline.sources[c.source].url
-            ),
-            None,
-        )
-        if url:
-            lines.append(f"URL:{url}")
-        lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            out += [_fold(f"LOCATION:{_text(isolate_join(event.places))}"), "\r\n"]
+        key = (event.category, event.tags)
+        category = categories.get(key)
+        if category is None:
+            known = timeline.categories.get(event.category)
+            label = isolate(known.label if known else event.category)
+            # CATEGORIES is a list of TEXT values: the category, then the tags.
+            category = categories[key] = (
+                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *event.tags))) + "\r\n"
+            )
+        out.append(category)
+        cited = tuple(c.source for c in event.citations)
+        url = urls.get(cited)
+        if url is None:
+            first = next(
+                (
+                    timeline.sources[c].url
+                    for c in cited
+                    if c in timeline.sources and timeline.sources[c].url
+                ),
+                None,
+            )
+            url = urls[cited] = _fold(f"URL:{first}") + "\r\n" if first else ""
+        out += [url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
+    return "".join(out)

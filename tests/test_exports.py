@@ -471,6 +471,12 @@ def _with_override(tl: eventline.Timeline) -> eventline.Timeline:
     return attrs.evolve(tl, actors=actors)
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_right_to_left_export_matches_its_golden_file(fmt, rtl_file):
+    """With right-to-left values, each writer's output (isolates included) is the reviewed one."""
+    check_golden(f"rtl-export.{fmt}.{SUFFIX[fmt]}", export(eventline.load(rtl_file), fmt))
+
+
 class TestBidi:
     def test_ics_isolates_each_value(self, rtl_file):
         """icalendar reads each right-to-left value between FSI and PDI; Latin values unchanged."""

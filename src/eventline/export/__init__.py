@@ -261,6 +261,9 @@ def _streamed(
             header_doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
     except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
         halves = None  # not sure: the precise path says what is wrong
+    except BaseException:  # e.g. a full disk: no spool is left behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if not isinstance(halves, tuple) or header_doc is None:
         shutil.rmtree(folder, ignore_errors=True)
         return None

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from eventline import io, load
+from eventline import bidi, io, load
 from eventline.dates import AmbiguousDateError, DateError, EventDate
 from eventline.importer import READERS
 from eventline.model import Timeline
@@ -242,11 +242,19 @@ def schema_command() -> None:
     click.echo(resources.files("eventline").joinpath("schema.json").read_text("utf-8"), nl=False)
 
 
+def _width(cell: str) -> int:
+    # The isolates around a right-to-left value take no room on screen.
+    return len(cell) - cell.count(bidi.FSI) - cell.count(bidi.PDI)
+
+
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return [
         "  ".join(
-            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+            [
+                *(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)),
+                row[-1],
+            ]
         ).rstrip()
         for row in rows
     ]
@@ -271,9 +279,8 @@ def list_command(
     rows = [("DATE", "CATEGORY", "TITLE")]
     for event in timeline:
         category = timeline.categories.get(event.category)
-        rows.append(
-            (event.date.display(), category.label if category else event.category, event.title)
-        )
+        label = category.label if category else event.category
+        rows.append((event.date.display(), bidi.isolate(label), bidi.isolate(event.title)))
     for line in _table(rows):
         click.echo(line)
     click.echo(f"{len(timeline)} events", err=True)
@@ -300,11 +307,11 @@ def show_command(event_id: str, data: Path | None) -> None:
     ]
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        lines.append(f"  actors:    {', '.join(names)}")
+        lines.append(f"  actors:    {bidi.isolate_join(names)}")
     if event.places:
-        lines.append(f"  places:    {', '.join(event.places)}")
+        lines.append(f"  places:    {bidi.isolate_join(event.places)}")
     if event.tags:
-        lines.append(f"  tags:      {', '.join(event.tags)}")
+        lines.append(f"  tags:      {bidi.isolate_join(event.tags)}")
     if event.summary:
         lines += [
             "",
@@ -395,11 +402,18 @@ def render_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV only: start with a UTF-8 byte-order mark, so that Excel and other "
+    "spreadsheet programs read accents and quotes right. Default: plain UTF-8.",
+)
 @_filter_options
 def export_command(
     fmt: str,
     data: Path | None,
     output: Path | None,
+    bom: bool,
     start: EventDate | None,
     end: EventDate | None,
     categories: tuple[str, ...],
@@ -413,17 +427,24 @@ def export_command(
     TimelineJS.
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
+
+    Example: eventline export --format csv --bom -o talks.csv
     """
     if fmt in BINARY_EXPORTS:
         _export_binary(fmt, data, output, start, end, categories, actors, tags)
         return
     from eventline.export import export_file
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv only")
     try:
         pieces, count = export_file(
             data or io.default_data_path(),
             fmt,
-            lambda timeline: timeline.filter(start, end, categories, actors, tags),
+            None
+            if start is end is None and not (categories or actors or tags)
+            else lambda timeline: timeline.filter(start, end, categories, actors, tags),
+            bom=bom,
         )
     except InvalidDataError as error:
         _echo_problems(error.problems)

@@ -1,4 +1,9 @@
-"""CSV (RFC 4180): one row per event, UTF-8, CRLF line ends, a header row."""
+"""CSV (RFC 4180): one row per event, UTF-8, CRLF line ends, a header row.
+
+A cell that joins several values (actors, places, tags, source titles)
+isolates each (:mod:`eventline.bidi`), so a right-to-left value cannot
+change how its neighbours in the cell read.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ import csv as _csv
 import io
 from typing import TYPE_CHECKING
 
+from eventline.bidi import isolate_join
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from eventline.dates import EventDate
     from eventline.model import Timeline
 
-__all__ = ["COLUMNS", "to_csv"]
+__all__ = ["BOM", "COLUMNS", "to_csv"]
 
 COLUMNS = (
     "id",
@@ -31,6 +38,9 @@ COLUMNS = (
     "sources",
     "source_urls",
 )
+
+BOM = "\ufeff"
+"""The byte-order mark (U+FEFF) that tells spreadsheet programs the file is UTF-8."""
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,13 +92,13 @@ def _rows(timeline: Timeline) -> Iterator[list[str]]:
         actors = actor_cells.get(event.actors)
         if actors is None:
             names = (timeline.actors[a].name if a in timeline.actors else a for a in event.actors)
-            actors = actor_cells[event.actors] = _cell("; ".join(names))
+            actors = actor_cells[event.actors] = _cell(isolate_join(names, "; "))
         cited = tuple(c.source for c in event.citations)
         sources = source_cells.get(cited)
         if sources is None:
             known = [timeline.sources[s] for s in cited if s in timeline.sources]
             sources = source_cells[cited] = (
-                _cell("; ".join(dict.fromkeys(s.title for s in known))),
+                _cell(isolate_join(dict.fromkeys(s.title for s in known), "; ")),
                 " ".join(dict.fromkeys(s.url for s in known if s.url)),
             )
         yield [
@@ -97,7 +107,7 @@ def _rows(timeline: Timeline) -> Iterator[list[str]]:
             *date_cells,
             labels.get(event.category) or _cell(event.category),
             actors,
-            _cell("; ".join(event.places)),
+            _cell(isolate_join(event.places, "; ")),
             "; ".join(event.tags),
             _cell(event.summary or ""),
             *sources,

@@ -1,15 +1,26 @@
-"""iCalendar (RFC 5545): one all-day VEVENT per event."""
+"""iCalendar (RFC 5545): one all-day VEVENT per event.
+
+Each data value in a SUMMARY, DESCRIPTION or LOCATION (title, name, place,
+source title, quote) is isolated (:mod:`eventline.bidi`), so a right-to-left
+value cannot change how the text around it reads in a calendar app.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from eventline.model import Event, Timeline
+from eventline.bidi import isolate, isolate_join
 
-__all__ = ["to_ics"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from eventline.dates import EventDate
+    from eventline.model import Timeline
+
+__all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
 _DAY = dt.timedelta(days=1)
 
@@ -27,19 +38,20 @@ def _text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
+    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
+        return line
+    data = line.encode("utf-8")
+    out: list[bytes] = []
+    pos, limit = 0, 75
+    while len(data) - pos > limit:
+        cut = pos + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
+            cut -= 1
+        out.append(data[pos:cut])
+        pos, limit = cut, 74  # continuation lines start with a space
+    out.append(data[pos:])
+    return b"\r\n ".join(out).decode("utf-8")
 
 
 def _day(value: dt.date) -> str:
@@ -50,96 +62,172 @@ def _day(value: dt.date) -> str:
     )
 
 
-def _summary(event: Event) -> str:
-    date = event.date
+def _summary_words(date: EventDate) -> str:
+    """What the summary says after the title about a date the entry cannot show."""
     if date.end_kind == "open":
-        return f"{event.title} (ongoing since {date.start.display()})"
+        return f" (ongoing since {date.start.display()})"
     if date.end_kind == "unknown":
-        return f"{event.title} ({date.start.display()}, end not known)"
+        return f" ({date.start.display()}, end not known)"
     if date.precision != "day":
-        return f"{event.title} ({date.display()}, day not known)"
+        return f" ({date.display()}, day not known)"
     if date.qualifier is not None:
-        return f"{event.title} ({date.display()})"
-    return event.title
+        return f" ({date.display()})"
+    return ""
 
 
-def _span(event: Event) -> tuple[dt.date, dt.date]:
-    """DTSTART and the exclusive DTEND; an open or unknown end is one day on the start."""
-    date = event.date
+def _end(date: EventDate) -> str:
+    """The entry's end: the exclusive DTEND, an open or unknown end one day on the start.
+
+    An entry that takes in 9999-12-31 has no day after it to end on; it
+    gets its length as a DURATION in days instead (RFC 5545, 3.8.2.5).
+    """
     last = date.upper if date.upper is not None else date.lower
     try:
-        return date.lower, last + _DAY
-    except OverflowError:  # 9999-12-31: no day after it to end on
-        return date.lower, last
+        return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
+    except OverflowError:
+        return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
-def _stamp(timeline: Timeline) -> str:
-    """DTSTAMP from the data, not the clock: the latest date the data holds."""
-    days = [e.date.lower for e in timeline]
-    days += [s.published.lower for s in timeline.sources.values() if s.published is not None]
-    latest = max(days, default=dt.date(2000, 1, 1))
-    return f"{_day(latest)}T000000Z"
+def _source_line(timeline: Timeline, source_id: str) -> str:
+    source = timeline.sources.get(source_id)
+    line = isolate(source.title if source else source_id)
+    if source and source.url:
+        line += f" <{source.url}>"
+    return line
 
 
-def _description(timeline: Timeline, event: Event) -> str:
-    parts = []
-    if event.summary:
-        parts.append(event.summary)
-    if event.actors:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        parts.append("Actors: " + ", ".join(names))
-    sources = []
-    for citation in event.citations:
-        source = timeline.sources.get(citation.source)
-        line = source.title if source else citation.source
-        if source and source.url:
-            line += f" <{source.url}>"
-        if citation.quote:
-            line += f": “{citation.quote}”"
-        sources.append(line)
-    parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
-    return "\n\n".join(parts)
+def uid(identity: str, event_id: str) -> str:
+    """The RFC 5545 (3.8.4.7) UID of an event: ``<event id>-<dataset key>@eventline``.
+
+    The dataset key is the first 16 hex digits of the SHA-256 of ``identity``
+    (UTF-8), by default the dataset's title: the same data gives the same
+    UIDs run after run (so a re-imported calendar updates its entries), and
+    two datasets with different titles that share an event id do not collide.
+    """
+    return event_id + _uid_suffix(identity)
 
 
-def to_ics(timeline: Timeline) -> str:
+def _uid_suffix(identity: str) -> str:
+    return f"-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:16]}@eventline"
+
+
+def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
     """The events as an iCalendar file: all-day entries, CRLF line ends, folded lines.
 
     A month or a year is an entry spanning it, with the precision said in the
     summary; an open or unknown end is a one-day entry on its start.
+
+    Args:
+        timeline: the events.
+        identity: what tells this dataset from others in UIDs (see :func:`uid`);
+            default the timeline's title.
     """
-    stamp = _stamp(timeline)
+    days = [e.date.lower for e in timeline]
+    return (
+        calendar_head(timeline)
+        + vevents(timeline, stamp(timeline, days), identity=identity)
+        + CALENDAR_TAIL
+    )
+
+
+CALENDAR_TAIL = "END:VCALENDAR\r\n"
+"""The calendar's last line, after the events."""
+
+
+def calendar_head(timeline: Timeline) -> str:
+    """The calendar's lines before its first event."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//eventline//eventline {version('eventline')}//EN",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_text(timeline.title)}",
+        f"X-WR-CALNAME:{_text(isolate(timeline.title))}",
     ]
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def stamp(timeline: Timeline, days: Iterable[dt.date]) -> str:
+    """DTSTAMP from the data, not the clock: the latest of ``days`` (the events'
+    earliest days) and the sources' publication days; 2000-01-01 when none."""
+    known = list(days)
+    known += [s.published.lower for s in timeline.sources.values() if s.published is not None]
+    return f"{_day(max(known, default=dt.date(2000, 1, 1)))}T000000Z"
+
+
+def vevents(timeline: Timeline, stamp: str, *, identity: str | None = None) -> str:
+    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines."""
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    head = f"DTSTAMP:{stamp}\r\n"
+    # Large timelines repeat dates, actor groups, sources and categories:
+    # each derived piece is worked out once.
+    dates: dict[EventDate, tuple[str, str]] = {}
+    actor_parts: dict[tuple[str, ...], str] = {}
+    source_lines: dict[str, str] = {}
+    categories: dict[tuple[str, tuple[str, ...]], str] = {}
+    urls: dict[tuple[str, ...], str] = {}
+    out: list[str] = []
     for event in timeline:
-        start, end = _span(event)
-        category = timeline.categories.get(event.category)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.id}@eventline",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(start)}",
-            f"DTEND;VALUE=DATE:{_day(end)}",
-            f"SUMMARY:{_text(_summary(event))}",
-            f"DESCRIPTION:{_text(_description(timeline, event))}",
+        date = event.date
+        when = dates.get(date)
+        if when is None:
+            when = dates[date] = (
+                f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
+                _text(_summary_words(date)),
+            )
+        parts = []
+        if event.summary:
+            parts.append(isolate(event.summary))
+        if event.actors:
+            actors = actor_parts.get(event.actors)
+            if actors is None:
+                names = (
+                    timeline.actors[a].name if a in timeline.actors else a for a in event.actors
+                )
+                actors = actor_parts[event.actors] = "Actors: " + isolate_join(names)
+            parts.append(actors)
+        sources = []
+        for citation in event.citations:
+            line = source_lines.get(citation.source)
+            if line is None:
+                line = source_lines[citation.source] = _source_line(timeline, citation.source)
+            if citation.quote:
+                line += f": “{isolate(citation.quote)}”"
+            sources.append("- " + line)
+        parts.append("Sources:\n" + "\n".join(sources))
+        out += [
+            "BEGIN:VEVENT\r\n",
+            _fold(f"UID:{event.id}{suffix}"),
+            "\r\n",
+            head,
+            when[0],
+            _fold(f"SUMMARY:{_text(isolate(event.title))}{when[1]}"),
+            "\r\n",
+            _fold("DESCRIPTION:" + _text("\n\n".join(parts))),
+            "\r\n",
         ]
         if event.places:
-            lines.append(f"LOCATION:{_text(', '.join(event.places))}")
-        lines.append(f"CATEGORIES:{_text(category.label if category else event.category)}")
-        url = next(
-            (
-                timeline.sources[c.source].url
-                for c in event.citations
-                if c.source in timeline.sources and timeline.sources[c.source].url
-            ),
-            None,
-        )
-        if url:
-            lines.append(f"URL:{url}")
-        lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            out += [_fold(f"LOCATION:{_text(isolate_join(event.places))}"), "\r\n"]
+        key = (event.category, event.tags)
+        category = categories.get(key)
+        if category is None:
+            known = timeline.categories.get(event.category)
+            label = isolate(known.label if known else event.category)
+            # CATEGORIES is a list of TEXT values: the category, then the tags.
+            category = categories[key] = (
+                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *event.tags))) + "\r\n"
+            )
+        out.append(category)
+        cited = tuple(c.source for c in event.citations)
+        url = urls.get(cited)
+        if url is None:
+            first = next(
+                (
+                    timeline.sources[c].url
+                    for c in cited
+                    if c in timeline.sources and timeline.sources[c].url
+                ),
+                None,
+            )
+            url = urls[cited] = _fold(f"URL:{first}") + "\r\n" if first else ""
+        out += [url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
+    return "".join(out)

@@ -433,11 +433,14 @@ class TestCsvBom:
         result = run("export", "--format", "csv", "--data", str(small_file))
         assert result.stdout_bytes.startswith(b"id,title,")
 
-    def test_bom_with_another_format_is_a_usage_error(self, run, small_file):
-        """--bom is for CSV only: exit 2 with a message."""
-        result = run("export", "--format", "ics", "--bom", "--data", str(small_file))
+    @pytest.mark.parametrize("fmt", ["json", "ics", "timelinejs", "xlsx"])
+    def test_bom_with_another_format_is_a_usage_error(self, run, small_file, tmp_path, fmt):
+        """--bom with any format but csv (binary xlsx too): exit 2, a message, no file."""
+        out = tmp_path / f"out.{fmt}"
+        result = run("export", "--format", fmt, "--bom", "--data", str(small_file), "-o", str(out))
         assert result.exit_code == 2
         assert "--bom is for --format csv only" in result.stderr
+        assert not out.exists()
 
     def test_bom_on_the_streamed_path_too(self, run, small_file, tmp_path, monkeypatch):
         """A file large enough to be exported in halves gets the same bytes, BOM first."""

@@ -430,13 +430,13 @@ def export_command(
 
     Example: eventline export --format csv --bom -o talks.csv
     """
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv only")
     if fmt in BINARY_EXPORTS:
         _export_binary(fmt, data, output, start, end, categories, actors, tags)
         return
     from eventline.export import export_file
 
-    if bom and fmt != "csv":
-        raise click.UsageError("--bom is for --format csv only")
     try:
         pieces, count = export_file(
             data or io.default_data_path(),

@@ -474,6 +474,33 @@ def _with_override(tl: eventline.Timeline) -> eventline.Timeline:
     return attrs.evolve(tl, actors=actors)
 
 
+def test_timelinejs_export_with_right_to_left_text_imports_back(run, rtl_file, tmp_path):
+    """eventline's own TimelineJS export, isolates and all, imports with each value bare."""
+    exported = tmp_path / "timeline.json"
+    run("export", "--format", "timelinejs", "--data", str(rtl_file), "-o", str(exported))
+    assert FSI in exported.read_text(encoding="utf-8")
+    target = tmp_path / "imported.json"
+    result = run("import", str(exported), "--data", str(target))
+    assert result.exit_code == 0, result.output
+    imported = eventline.load(target)
+    call = next(e for e in imported if e.id == "call")
+    assert call.title == "مكالمة"
+    assert f"Places: {RTL}, Washington" in call.summary
+    assert FSI not in target.read_text(encoding="utf-8")
+    assert run("validate", str(target)).exit_code == 1  # only the placeholder source left
+
+
+def test_timelinejs_import_still_refuses_an_override(run, rtl_file, tmp_path):
+    """Dropping matched isolates lets no Trojan Source through: U+202E is still refused."""
+    slides = eventline.load(rtl_file).to_timelinejs()
+    slides["events"][0]["text"]["headline"] = f"{FSI}evil{RLO}{PDI}"
+    source = write_json(tmp_path / "timeline.json", slides)
+    result = run("import", str(source), "--data", str(tmp_path / "imported.json"))
+    assert result.exit_code == 1
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in result.output
+    assert not (tmp_path / "imported.json").exists()
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_right_to_left_export_matches_its_golden_file(fmt, rtl_file):
     """With right-to-left values, each writer's output (isolates included) is the reviewed one."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["FSI", "PDI", "isolate", "isolate_join", "needs_isolation"]
+__all__ = ["FSI", "PDI", "isolate", "isolate_join", "needs_isolation", "unisolate"]
 
 FSI = "\u2068"
 PDI = "\u2069"
@@ -46,3 +46,30 @@ def isolate(text: str) -> str:
 def isolate_join(values: Iterable[str], separator: str = ", ") -> str:
     """The values, each isolated on its own, joined by ``separator``."""
     return separator.join(isolate(v) for v in values)
+
+
+# Isolate initiators (LRI, RLI, FSI), closed by PDI (UAX #9, section 2.4-2.7).
+_INITIATORS = frozenset("\u2066\u2067\u2068")
+
+
+def unisolate(text: str) -> str:
+    """``text`` without its matched isolate pairs: each LRI, RLI or FSI
+    (U+2066-U+2068) together with the PDI (U+2069) that closes it (UAX #9,
+    BD9), nested or not. Their content stays.
+
+    This undoes :func:`isolate` and :func:`isolate_join` (a TimelineJS export
+    read back in): a matched pair confines its content and cannot change how
+    the text around it reads. Unmatched isolate marks and the embeddings and
+    overrides (U+202A-U+202E) are kept, so that ``eventline validate`` still
+    reports them.
+    """
+    if "\u2069" not in text:
+        return text
+    drop: set[int] = set()
+    open_at: list[int] = []
+    for i, c in enumerate(text):
+        if c in _INITIATORS:
+            open_at.append(i)
+        elif c == "\u2069" and open_at:
+            drop.update((open_at.pop(), i))
+    return "".join(c for i, c in enumerate(text) if i not in drop)

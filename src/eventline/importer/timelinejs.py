@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from eventline.bidi import unisolate
 from eventline.problems import Problem, show_value
 
 __all__ = ["PLACEHOLDER_SOURCE", "SHEET_COLUMNS", "read"]
@@ -91,7 +92,10 @@ def plain_text(fragment: str) -> tuple[str, list[str], list[str]]:
     parser = _Plain()
     parser.feed(fragment)
     parser.close()
-    text = " ".join("".join(parser.parts).split())
+    # Matched isolate pairs are how eventline's own TimelineJS export keeps a
+    # right-to-left name from reordering its neighbours; the data stores each
+    # value bare (every output isolates it again), so they are dropped here.
+    text = " ".join(unisolate("".join(parser.parts)).split())
     return text, parser.links, parser.images
 
 

@@ -78,9 +78,12 @@ def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | N
     TimelineJS has no words for qualifiers or open and unknown ends, and
     (TimelineConfig._processDates, 3.9) drops an end date as redundant when
     it equals the start on every part the *start* has: ``2014/2014-03-18``
-    would show as "2014".
+    would show as "2014". A year below 100 shows bare ("79"), which reads as
+    1979; ``eventline list`` says "AD 79".
     """
     if date.qualifier is not None or date.end_kind in ("open", "unknown"):
+        return True
+    if start["year"] < 100 or (end is not None and end["year"] < 100):
         return True
     return end is not None and end != start and all(end.get(k) == v for k, v in start.items())
 

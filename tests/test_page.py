@@ -216,3 +216,26 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
     assert {t["type"] for t in overview} == {"scattergl"}
     assert sum(t["drawn"] for t in overview) == len(tl)
     assert [e for e in page.errors if "WebGL" not in e and "GPU" not in e] == []
+
+
+def test_right_to_left_names_keep_their_order_in_the_chronology(open_page, tmp_path, small_doc):
+    """Two right-to-left names in one "Actors:" line read in their data order, left to right."""
+    small_doc["actors"][1]["name"] = "موسكو"  # trump, listed first in "call"
+    small_doc["actors"][0]["name"] = "ירושלים"  # putin, second
+    small_doc["events"][3]["places"] = ["القدس", "תל אביב", "Washington"]
+    out = tmp_path / "rtl.html"
+    out.write_text(render.to_html(eventline.load(write_json(tmp_path / "e.json", small_doc))))
+    page = open_page(out)
+    lefts = page.page.evaluate(
+        """() => {
+          const p = document.querySelector('#event-call .meta');
+          const node = p.firstChild, text = node.textContent;
+          const left = word => { const r = document.createRange(), i = text.indexOf(word);
+            r.setStart(node, i); r.setEnd(node, i + word.length);
+            return r.getBoundingClientRect().left; };
+          return ['موسكو', 'ירושלים', 'القدس', 'תל אביב', 'Washington'].map(left);
+        }"""
+    )
+    assert lefts[0] < lefts[1]
+    assert lefts[2] < lefts[3] < lefts[4]
+    assert page.errors == []

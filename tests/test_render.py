@@ -200,3 +200,22 @@ def test_any_valid_dates_render(dates):
     fig = render.figure(tl)
     overview = [t for t in fig.data if t.meta == ("overview", "events")]
     assert sum(len(t.x) for t in overview) == len(events)
+
+
+def test_each_right_to_left_value_is_isolated_in_the_page_and_hover(tmp_path, small_doc):
+    """Names, places, labels, source titles and quotes each sit in FSI…PDI (UAX #9)."""
+    small_doc["actors"][1]["name"] = "موسكو"
+    small_doc["events"][3]["places"] = ["القدس", "Washington"]
+    small_doc["categories"][0]["label"] = "دبلوماسية"
+    small_doc["sources"][0]["title"] = "تقرير"
+    small_doc["events"][3]["citations"][0]["quote"] = "قال"
+    page = render.to_html(eventline.load(write_json(tmp_path / "e.json", small_doc)))
+    assert "Actors: \u2068موسكو\u2069, Vladimir Putin" in page
+    assert "Places: \u2068القدس\u2069, Washington" in page
+    assert ">\u2068دبلوماسية\u2069</span>" in page
+    assert "<blockquote>“\u2068قال\u2069”</blockquote>" in page
+    figure = json.loads(re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)[1])
+    hover = next(t for trace in figure["data"] for t in trace.get("hovertext") or [] if "Call" in t)
+    assert "Actors: \u2068موسكو\u2069, Vladimir Putin" in hover
+    assert "Sources: \u2068تقرير\u2069" in hover
+    assert " · \u2068دبلوماسية\u2069" in hover

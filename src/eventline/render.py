@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from eventline.bidi import isolate, isolate_join
 from eventline.dates import DatePoint, EventDate
 from eventline.model import Event, Timeline
 
@@ -136,19 +137,19 @@ def _hover(timeline: Timeline, event: Event) -> str:
     category = timeline.categories.get(event.category)
     lines = [f"<b>{_wrap(event.title, 60)}</b>", _ptext(event.date.display())]
     if category is not None:
-        lines[-1] += f" · {_ptext(category.label)}"
+        lines[-1] += f" · {_ptext(isolate(category.label))}"
     if event.summary:
         lines.append(_wrap(event.summary))
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        lines.append(_wrap("Actors: " + ", ".join(names)))
+        lines.append(_wrap("Actors: " + isolate_join(names)))
     titles = []
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
         if source is not None and source.title not in titles:
             titles.append(source.title)
     if titles:
-        lines.append(_wrap("Sources: " + "; ".join(titles)))
+        lines.append(_wrap("Sources: " + isolate_join(titles, "; ")))
     if _first_url(timeline, event):
         lines.append("<i>Click to open the source</i>")
     return "<br>".join(lines)
@@ -716,7 +717,7 @@ def _chronology(timeline: Timeline, colors: dict[str, str]) -> str:
         out.append(f'<li class="event" id="event-{_esc(event.id)}">')
         out.append(
             f'<time datetime="{_esc(str(event.date))}">{_esc(event.date.display())}</time>'
-            f'<span class="category" style="color:{_esc(color)}">{_esc(label)}</span>'
+            f'<span class="category" style="color:{_esc(color)}">{_esc(isolate(label))}</span>'
             f"<strong>{_esc(event.title)}</strong>"
         )
         if event.summary:
@@ -724,9 +725,9 @@ def _chronology(timeline: Timeline, colors: dict[str, str]) -> str:
         meta = []
         if event.actors:
             names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-            meta.append("Actors: " + _esc(", ".join(names)))
+            meta.append("Actors: " + _esc(isolate_join(names)))
         if event.places:
-            meta.append("Places: " + _esc(", ".join(event.places)))
+            meta.append("Places: " + _esc(isolate_join(event.places)))
         if meta:
             out.append(f'<p class="meta">{" · ".join(meta)}</p>')
         out.append('<ul class="sources">')
@@ -742,7 +743,7 @@ def _source_html(timeline: Timeline, source_id: str, quote: str | None) -> str:
     if source is None:
         text = _esc(source_id)
     else:
-        title = _esc(source.title)
+        title = _esc(isolate(source.title))
         if source.url and source.url.startswith(("https://", "http://")):
             title = (
                 f'<a href="{_esc(source.url)}" rel="noopener noreferrer nofollow" '
@@ -751,9 +752,9 @@ def _source_html(timeline: Timeline, source_id: str, quote: str | None) -> str:
         details = [
             d for d in (source.publisher, source.published and source.published.display()) if d
         ]
-        text = title + (f" ({_esc(', '.join(details))})" if details else "")
+        text = title + (f" ({_esc(isolate_join(details))})" if details else "")
     if quote:
-        text += f"<blockquote>“{_esc(quote)}”</blockquote>"
+        text += f"<blockquote>“{_esc(isolate(quote))}”</blockquote>"
     return text
 
 

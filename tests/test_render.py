@@ -219,3 +219,22 @@ def test_each_right_to_left_value_is_isolated_in_the_page_and_hover(tmp_path, sm
     assert "Actors: \u2068موسكو\u2069, Vladimir Putin" in hover
     assert "Sources: \u2068تقرير\u2069" in hover
     assert " · \u2068دبلوماسية\u2069" in hover
+
+
+def test_a_hover_line_break_inside_an_isolated_name_keeps_both_parts_isolated(tmp_path, small_doc):
+    """Each hover line (its own text chunk in Plotly's SVG) opens and closes its isolates."""
+    long_name = "عبد الرحمن بن محمد بن عبد الله بن إبراهيم بن فيصل بن تركي آل سعود الكبير"
+    small_doc["actors"][1]["name"] = long_name
+    small_doc["actors"][0]["name"] = "نائب الرئيس محمد بن عبد الرحمن بن عبد العزيز"
+    page = render.to_html(eventline.load(write_json(tmp_path / "e.json", small_doc)))
+    figure = json.loads(re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)[1])
+    hover = next(t for trace in figure["data"] for t in trace.get("hovertext") or [] if "Call" in t)
+    actors = [line for line in hover.split("<br>") if "\u2068" in line or "\u2069" in line]
+    assert len(actors) > 1
+    assert actors[0].endswith("\u2069")  # the break falls inside the first name
+    for line in actors:
+        assert line.count("\u2068") == line.count("\u2069")
+        assert line.index("\u2068") < line.index("\u2069")
+    assert " ".join(actors).replace("\u2069 \u2068", " ") == (
+        f"Actors: \u2068{long_name}\u2069, \u2068{small_doc['actors'][0]['name']}\u2069"
+    )

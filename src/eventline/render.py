@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from eventline.bidi import isolate, isolate_join
+from eventline.bidi import FSI, PDI, isolate, isolate_join
 from eventline.dates import DatePoint, EventDate
 from eventline.model import Event, Timeline
 
@@ -114,7 +114,24 @@ def _ptext(text: str) -> str:
 
 
 def _wrap(text: str, width: int = 72) -> str:
-    return "<br>".join(_ptext(line) for line in textwrap.wrap(text, width) or [""])
+    """``text`` in lines of at most ``width`` characters, joined by ``<br>``.
+
+    A value isolated by :mod:`eventline.bidi` that a line break cuts in two
+    is closed (PDI) at the end of its first line and opened again (FSI) at
+    the start of the next, so each line, which Plotly draws as a text chunk of
+    its own, keeps every part of the value isolated.
+    """
+    lines, carried = [], 0
+    for line in textwrap.wrap(text, width) or [""]:
+        line = FSI * carried + line
+        carried = 0
+        for c in line:
+            if c == FSI:
+                carried += 1
+            elif c == PDI and carried:
+                carried -= 1
+        lines.append(_ptext(line + PDI * carried))
+    return "<br>".join(lines)
 
 
 def _short(text: str, limit: int = _LABEL_CHARS) -> str:

@@ -30,6 +30,35 @@ class TestInit:
         ]
         assert all((tmp_path / "story" / name).is_file() for name in FILES)
 
+    def test_the_title_comes_from_the_folder_or_from_title(self, run, tmp_path):
+        """`init ceasefire-talks` titles the timeline "Ceasefire talks"; --title overrides."""
+        run("init", str(tmp_path / "ceasefire-talks"))
+        run("init", str(tmp_path / "other"), "--title", "Talks in Riyadh")
+        assert eventline.load(tmp_path / "ceasefire-talks/data/events.json").title == (
+            "Ceasefire talks"
+        )
+        assert eventline.load(tmp_path / "other/data/events.json").title == "Talks in Riyadh"
+        readme = (tmp_path / "other/README.md").read_text(encoding="utf-8")
+        assert readme.startswith("# Talks in Riyadh\n")
+
+    def test_two_new_projects_do_not_share_calendar_uids(self, run, tmp_path):
+        """Projects started in different folders export different UIDs for the same event id."""
+        uids = []
+        for name in ("desk-one", "desk-two"):
+            run("init", str(tmp_path / name))
+            ics = eventline.load(tmp_path / name / "data/events.json").to_ics()
+            uids.append(set(re.findall(r"^UID:(.*)\r$", ics, flags=re.M)))
+        assert uids[0]
+        assert uids[1]
+        assert uids[0].isdisjoint(uids[1])
+
+    def test_a_blank_title_is_a_usage_error(self, run, tmp_path):
+        """--title "  " exits 2 with the reason and writes nothing."""
+        result = run("init", str(tmp_path / "x"), "--title", "  ")
+        assert result.exit_code == 2
+        assert 'Invalid value for --title: "  " is blank' in result.stderr
+        assert not (tmp_path / "x").exists()
+
     def test_validate_fmt_and_render_succeed_straight_after(self, run, tmp_path, monkeypatch):
         """Inside the new folder, validate, fmt --check and render all pass at once."""
         monkeypatch.chdir(tmp_path)

@@ -16,7 +16,7 @@ from eventline import bidi, io, load
 from eventline.dates import AmbiguousDateError, DateError, EventDate
 from eventline.importer import READERS
 from eventline.model import Timeline
-from eventline.problems import InvalidDataError, Problem
+from eventline.problems import InvalidDataError, Problem, show_value
 from eventline.validate import canonical_form, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -504,7 +504,12 @@ def _export_binary(
 @click.argument(
     "folder", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]"
 )
-def init_command(folder: Path) -> None:
+@click.option(
+    "--title",
+    help="The timeline's title. Default: from DIR's name (my-story gives \"My story\"). "
+    "It also keys the calendar export's UIDs, so give each timeline its own.",
+)
+def init_command(folder: Path, title: str | None) -> None:
     """Start a timeline project of your own in DIR (default: this folder).
 
     Writes data/events.json (a title, a category, a source and one example
@@ -517,9 +522,12 @@ def init_command(folder: Path) -> None:
     Example: eventline init my-timeline && cd my-timeline && eventline render
     """
     from eventline.project import ProjectExistsError, init_project, install_requirement
+    from eventline.validate import check_line
 
+    if title is not None and (problem := check_line(title)) is not None:
+        raise click.BadParameter(f"{show_value(title)} {problem}", param_hint="--title")
     try:
-        written = init_project(folder)
+        written = init_project(folder, title)
     except ProjectExistsError as error:
         for path in error.paths:
             click.echo(f"{path}: exists already; init writes nothing over an existing file")

@@ -22,6 +22,7 @@ __all__ = [
     "init_project",
     "install_requirement",
     "requirement_from_direct_url",
+    "title_for",
 ]
 
 # Where each file of the project goes (relative to the project folder) and
@@ -87,10 +88,31 @@ def install_requirement(extras: str = "") -> str | None:
     return requirement_from_direct_url(direct_url, extras)
 
 
-def _template(name: str) -> str:
+def title_for(folder: str | os.PathLike[str]) -> str:
+    """A timeline title from a project folder's name: ``ceasefire-talks`` gives
+    ``Ceasefire talks``; a name with no letters or digits gives ``My timeline``.
+
+    The title is the dataset's identity in calendar UIDs (see
+    :func:`eventline.export.ics.uid`), so projects in different folders do not
+    collide in one calendar.
+    """
+    name = Path(folder).resolve().name
+    words = " ".join(name.replace("_", " ").replace("-", " ").split())
+    if not any(c.isalnum() for c in words):
+        return "My timeline"
+    return words[0].upper() + words[1:]
+
+
+def _template(name: str, title: str) -> str:
     text = (
         resources.files("eventline").joinpath("project_template").joinpath(name).read_text("utf-8")
     )
+    if name == "events.json":
+        doc = json.loads(text)
+        doc["title"] = title
+        return io.canonical_bytes(doc).decode("utf-8")
+    if name == "README.md":
+        text = text.replace("# My timeline", f"# {title}", 1)
     here = version("eventline")
     requirement = install_requirement()
     install = install_requirement("[xlsx]") or (
@@ -110,8 +132,12 @@ def _template(name: str) -> str:
     )
 
 
-def init_project(folder: str | os.PathLike[str] = ".") -> list[Path]:
+def init_project(folder: str | os.PathLike[str] = ".", title: str | None = None) -> list[Path]:
     """Write a new timeline project into ``folder`` (created when missing).
+
+    Args:
+        folder: the project folder.
+        title: the timeline's title; by default :func:`title_for` the folder.
 
     Returns:
         The files written, in :data:`PROJECT_FILES` order.
@@ -126,5 +152,5 @@ def init_project(folder: str | os.PathLike[str] = ".") -> list[Path]:
     if existing:
         raise ProjectExistsError(existing)
     for target, name in zip(targets, PROJECT_FILES.values(), strict=True):
-        io.atomic_write(target, _template(name), make_parents=True)
+        io.atomic_write(target, _template(name, title or title_for(root)), make_parents=True)
     return targets

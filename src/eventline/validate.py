@@ -18,6 +18,7 @@ __all__ = [
     "canonical_form",
     "check_canonical",
     "check_document",
+    "check_line",
     "check_placeholders",
     "check_quotes",
     "validate",
@@ -169,6 +170,13 @@ def _kind(value: Any) -> str | None:
 
 
 _LINE = _text(MAX_LINE)
+
+
+def check_line(value: Any) -> str | None:
+    """Why ``value`` is not a valid one-line text field (a title, a name), or None."""
+    return _LINE(value)
+
+
 _QUOTE = _text(MAX_QUOTE, newlines=True)
 
 # For each record: key -> (required, check of a value). Lists are declared

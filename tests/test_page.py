@@ -227,12 +227,14 @@ def test_hostile_text_runs_nothing_and_adds_no_element(open_page, tmp_path, host
 
 
 def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
-    """Above the threshold the page uses scattergl, draws every event, and logs no error."""
+    """Above the threshold the page uses scattergl, reaches every event, logs no error;
+    search and permalinks find events past the chronology's first thousand."""
     base = small_doc["events"][3]
     small_doc["events"] = [
         {
             **base,
             "id": f"e{i:05d}",
+            "title": f"Call number {i}",
             "date": f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
         }
         for i in range(3000)
@@ -247,6 +249,24 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
     ]
     assert {t["type"] for t in overview} == {"scattergl"}
     assert page.page.evaluate(REACH_JS) == sorted(e.id for e in tl)
+    p = page.page
+    p.get_by_label("Search events").fill("NUMBER 2999")
+    p.wait_for_function("() => location.search === '?q=NUMBER+2999'")
+    assert p.locator("#eventline-timeline-status").inner_text() == "1 of 3,000 events shown"
+    assert p.evaluate(VISIBLE_IDS_JS) == ["e02999"]
+    # The chart keeps one overview marker: the event's own, or the cluster holding it.
+    spots = p.evaluate(
+        """() => document.getElementById("eventline-timeline").data
+          .filter(t => t.meta && t.meta[0] === "overview" && t.visible !== false)
+          .filter(t => t.meta[1] === "events" || t.meta[1] === "clusters")
+          .flatMap(t => t.customdata.filter((c, j) => t.x[j] !== null)
+            .map(c => c[2] ? c[2].split(" ") : [c[0]]))"""
+    )
+    assert len(spots) == 1
+    assert "e02999" in spots[0]
+    p.get_by_role("link", name="Call number 2999", exact=True).click()
+    p.wait_for_function("() => location.hash === '#event-e02999'")
+    assert "current" in (p.locator("#event-e02999").get_attribute("class") or "")
     # Chromium's advice to plotly.js's WebGL text atlas (Canvas2D readback) is not an error.
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
 
@@ -261,7 +281,7 @@ TARGETS_JS = """() => Array.from(document.querySelectorAll("a, button, input, se
     return {text: (el.textContent || el.id).trim().slice(0, 40), w: r.width, h: r.height}; })"""
 
 VISIBLE_IDS_JS = """() => Array.from(document.querySelectorAll("li.event"))
-  .filter(li => !li.hidden).map(li => li.id.slice(6))"""
+  .filter(li => !li.hidden && !li.closest("[hidden]")).map(li => li.id.slice(6))"""
 
 
 def _phone(name: str = "Pixel 5") -> dict[str, Any]:

@@ -11,7 +11,8 @@ holds. Every trace that stands for events carries their ids in ``customdata``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
@@ -30,19 +31,24 @@ ROW_PX = 26
 CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
 
 
-def _trace(webgl: bool, **props: Any) -> Any:
-    import plotly.graph_objects as go
-
-    return go.Scattergl(**props) if webgl else go.Scatter(**props)
+def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
+    return {"type": "scattergl" if webgl else "scatter", **props}
 
 
-def first_url(timeline: Timeline, event: Event) -> str | None:
-    """The first cited source's http(s) URL, if any."""
+def iso(moment: dt.datetime) -> str:
+    """ISO 8601 for Plotly's date axes: just the day at midnight (shorter pages)."""
+    if moment.hour == moment.minute == moment.second == moment.microsecond == 0:
+        return moment.date().isoformat()
+    return moment.isoformat()
+
+
+def first_url(timeline: Timeline, event: Event) -> str:
+    """The first cited source's URL, or "" when no cited source has one."""
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
         if source is not None and source.url:
             return source.url
-    return None
+    return ""
 
 
 def _hover(timeline: Timeline, event: Event, language: Language) -> str:
@@ -86,6 +92,20 @@ def figure(
     """
     import plotly.graph_objects as go
 
+    return go.Figure(figure_dict(timeline, title=title, webgl=webgl, language=language))
+
+
+def figure_dict(
+    timeline: Timeline,
+    *,
+    title: str | None = None,
+    webgl: bool | None = None,
+    language: Language = ENGLISH,
+    page: bool = False,
+) -> dict[str, Any]:
+    """:func:`figure` as plain ``{"data": [...], "layout": {...}}``, skipping plotly's
+    validation (the page writes it as JSON; large timelines render several times faster).
+    ``page``: for the HTML page, which has its own heading: no title, a small top margin."""
     _ = language.gettext
     events = list(timeline)
     use_gl = len(events) > WEBGL_THRESHOLD if webgl is None else webgl
@@ -98,16 +118,19 @@ def figure(
     categories = [cid for cid in timeline.categories if any(e.category == cid for e in events)]
     categories += sorted({e.category for e in events} - set(categories))
 
-    panels = [L.panel("overview", x0, x1, spans, timeline, categories)]
+    by_category: dict[str, list[L.Span]] = {cid: [] for cid in categories}
+    for one in spans:
+        by_category[one.event.category].append(one)
+    panels = [L.panel("overview", x0, x1, by_category, timeline)]
     focus = L.densest_week(spans)
     if focus is not None:
-        panels.append(L.panel("focus", focus[0], focus[1], spans, timeline, categories))
+        panels.append(L.panel("focus", focus[0], focus[1], by_category, timeline))
 
-    hover = {e.id: _hover(timeline, e, language) for e in events}
-    urls = {e.id: first_url(timeline, e) or "" for e in events}
+    hover = functools.partial(_hover, timeline, language=language)
+    url = functools.partial(first_url, timeline)
     gap_px, top_px, bottom_px = 70, 100, 90
     plot_px = sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1)
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -116,7 +139,7 @@ def figure(
         suffix = "" if number == 1 else str(number)
         xref, yref = f"x{suffix}", f"y{suffix}"
         height = panel.rows * ROW_PX / plot_px
-        ticks = _add_panel(fig, panel, xref, yref, hover, urls, use_gl, shapes, language)
+        ticks = _add_panel(traces, panel, xref, yref, (hover, url), use_gl, shapes, language)
         layout[f"xaxis{suffix}"] = {
             "type": "date",
             "range": [panel.start.isoformat(), panel.end.isoformat()],
@@ -148,8 +171,12 @@ def figure(
         top -= height + gap_px / plot_px
 
     name = timeline.title if title is None else title
-    fig.update_layout(
-        title={
+    if page:
+        top_px = 36
+    layout.update(
+        title=None
+        if page
+        else {
             "text": f"<b>{ptext(name)}</b>",
             "subtitle": {"text": ptext(_subtitle(timeline, language))},
             "x": 0.01,
@@ -178,18 +205,16 @@ def figure(
         annotations=annotations,
         dragmode="pan",
         showlegend=True,
-        **layout,
     )
-    return fig
+    return {"data": traces, "layout": layout}
 
 
 def _add_panel(
-    fig: go.Figure,
+    out: list[dict[str, Any]],
     panel: L.Panel,
     xref: str,
     yref: str,
-    hover: dict[str, str],
-    urls: dict[str, str],
+    texts: tuple[Callable[[Event], str], Callable[[Event], str]],
     webgl: bool,
     shapes: list[dict[str, Any]],
     language: Language,
@@ -204,8 +229,7 @@ def _add_panel(
         if i % 2 == 0:
             shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + lane.rows - 0.5))
         ys = [top_row - slot for slot in lane.slots[: len(lane.spans)]]
-        traces = _lane_traces(panel, lane, ys, hover, urls, xref, yref, webgl, language)
-        fig.add_traces(traces)
+        out += _lane_traces(panel, lane, ys, texts, xref, yref, webgl, language)
     return ticks
 
 
@@ -271,7 +295,7 @@ def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
         + ptext(language.ngettext("%(num)d event", "%(num)d events", count) % {"num": count})
         + "</b>"
     ]
-    lines += ["• " + wrap(short(s.event.title, 60), 64) for s in members[:CLUSTER_LISTED]]
+    lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
     if count > CLUSTER_LISTED:
         rest = count - CLUSTER_LISTED
         lines.append(
@@ -285,24 +309,24 @@ def _lane_traces(
     panel: L.Panel,
     lane: L.Lane,
     ys: Sequence[float],
-    hover: dict[str, str],
-    urls: dict[str, str],
+    texts: tuple[Callable[[Event], str], Callable[[Event], str]],
     xref: str,
     yref: str,
     webgl: bool,
     language: Language,
-) -> list[Any]:
+) -> list[dict[str, Any]]:
     _ = language.gettext
+    hover, url = texts  # an event's hover text and source URL, made only for lone markers
     common = {"xaxis": xref, "yaxis": yref, "legendgroup": lane.category, "showlegend": False}
     placed = list(zip(lane.spans, ys, strict=True))
-    traces: list[Any] = []
+    traces: list[dict[str, Any]] = []
     for coarse in (False, True):
         xs: list[str | None] = []
         bar_y: list[float | None] = []
         ids: list[str | None] = []
         for span, y in placed:
             if not span.point and span.coarse == coarse:
-                xs += [span.start.isoformat(), span.end.isoformat(), None]
+                xs += [iso(span.start), iso(span.end), None]
                 bar_y += [y, y, None]
                 ids += [span.event.id, span.event.id, None]
         if xs:
@@ -330,7 +354,7 @@ def _lane_traces(
         traces.append(
             _trace(
                 False,
-                x=[panel.end.isoformat()] * len(ongoing),
+                x=[iso(panel.end)] * len(ongoing),
                 y=[y for _, y in ongoing],
                 mode="markers",
                 marker={"symbol": "triangle-right", "size": 13, "color": lane.color},
@@ -353,7 +377,7 @@ def _lane_traces(
         traces.append(
             _trace(
                 webgl,
-                x=[panel.clip(x).isoformat() for x, _ in markers],
+                x=[iso(panel.clip(x)) for x, _ in markers],
                 y=[y for _, y in singles],
                 mode="markers",
                 marker={
@@ -362,9 +386,9 @@ def _lane_traces(
                     "color": lane.color,
                     "line": {"width": 2, "color": lane.color},
                 },
-                hovertext=[hover[span.event.id] for span, _ in singles],
+                hovertext=[hover(span.event) for span, _ in singles],
                 hoverinfo="text",
-                customdata=[[span.event.id, urls[span.event.id]] for span, _ in singles],
+                customdata=[[s.event.id, url(s.event)] for s, _ in singles],
                 name=ptext(lane.label),
                 meta=[panel.name, "events"],
                 **{**common, "showlegend": panel.name == "overview" and bool(singles)},
@@ -375,7 +399,7 @@ def _lane_traces(
         traces.append(
             _trace(
                 webgl,
-                x=[panel.clip(L.marker(g[0][0])[0]).isoformat() for g in groups],
+                x=[iso(panel.clip(L.marker(g[0][0])[0])) for g in groups],
                 y=[g[0][1] for g in groups],
                 mode="markers+text",
                 marker={
@@ -401,7 +425,7 @@ def _lane_traces(
         traces.append(
             _trace(
                 False,
-                x=[L.label_anchor(s, panel.start, panel.end).isoformat() for s, _ in placed],
+                x=[iso(L.label_anchor(s, panel.start, panel.end)) for s, _ in placed],
                 y=list(ys),
                 mode="text",
                 text=["  " + ptext(short(span.event.title)) for span, _ in placed],

@@ -9,7 +9,7 @@ holds, so that no event is ever hidden under another.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -177,19 +177,16 @@ def panel(
     name: PanelName,
     start: dt.datetime,
     end: dt.datetime,
-    spans: Sequence[Span],
+    by_category: Mapping[str, Sequence[Span]],
     timeline: Timeline,
-    categories: Sequence[str],
 ) -> Panel:
-    """Lay out the spans that meet [start, end): slots so nothing overlaps, labels if they
-    fit, and clusters where markers would still meet."""
+    """Lay out the spans that meet [start, end), one lane per category in the mapping's
+    order: slots so nothing overlaps, labels if they fit, clusters where markers meet."""
     palette = colors(timeline)
     per_px = (end - start).total_seconds() / PLOT_PX
     lanes = []
-    for cid in categories:
-        lane = tuple(
-            s for s in spans if s.event.category == cid and s.end > start and s.start < end
-        )
+    for cid, spans in by_category.items():
+        lane = tuple(s for s in spans if s.end > start and s.start < end)
         if not lane and name == "focus":
             continue
         if name == "overview":

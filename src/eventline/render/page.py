@@ -17,9 +17,11 @@ from importlib import resources
 from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
+
 from eventline.bidi import isolate_join
 from eventline.model import Event, Timeline
-from eventline.render.chart import facts, figure
+from eventline.render.chart import facts, figure_dict
 from eventline.render.text import ENGLISH, Language, colors
 
 if TYPE_CHECKING:
@@ -72,9 +74,7 @@ def _trusted(text: str) -> Any:
 
 def script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no <, >, & or line separators."""
-    import plotly.io as pio
-
-    text = pio.to_json(value, validate=False, pretty=False, engine="json")
+    text = orjson.dumps(value).decode("utf-8")
     for char, escape in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
@@ -158,8 +158,7 @@ def to_html(
         webgl: see :func:`eventline.render.figure`.
         language: interface language: translations, ``<html lang>`` and ``dir``.
     """
-    fig = figure(timeline, title=title, webgl=webgl, language=language)
-    fig.update_layout(title=None, margin={"t": 36})
+    fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
@@ -179,6 +178,13 @@ def to_html(
         ),
         key=lambda a: (a["name"].casefold(), a["id"]),
     )
+    # Events past the chronology's limit travel as a compact table that the search,
+    # permalinks and cluster lists read: [id, title, display date, category, actor ids].
+    category_index = {c["id"]: i for i, c in enumerate(categories)}
+    rest = [
+        [e.id, e.title, e.date.display(), category_index.get(e.category, -1), " ".join(e.actors)]
+        for e in events[len(shown) :]
+    ]
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -205,10 +211,13 @@ def to_html(
         actors=actors,
         entries=[_entry(timeline, e, palette) for e in shown],
         capped=len(events) > len(shown),
+        rest_json=_trusted(script_json({"categories": categories, "events": rest}))
+        if rest
+        else None,
         csp=csp,
         css=_trusted(_asset("assets/page.css")),
         script=_trusted(_asset("assets/page.js")),
-        figure_json=_trusted(script_json(fig.to_plotly_json())),
+        figure_json=_trusted(script_json(fig)),
         config_json=_trusted(json.dumps(CONFIG, sort_keys=True)),
         plotly_code=_trusted(code),
         plotly_url=url,

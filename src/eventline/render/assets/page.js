@@ -71,6 +71,56 @@
         showlegend: false, meta: ["anchor"]});
     });
 
+  /* Events past the listed ones: a compact table, read when first needed. */
+  var restNode = $(DIV + "-rest"), rest = null, restById = {};
+  var MORE_SHOWN = 100, MEMBERS_SHOWN = 200;
+  function restTable() {
+    if (!restNode) { return null; }
+    if (!rest) {
+      rest = JSON.parse(restNode.textContent);
+      rest.events.forEach(function (row, i) { restById[row[0]] = i; row.push(null); });
+    }
+    return rest;
+  }
+  function restRow(id) { return restTable() && id in restById ? rest.events[restById[id]] : null; }
+  function restText(row) {
+    if (row[5] === null) {
+      var c = rest.categories[row[3]];
+      row[5] = fold(row[1] + " " + row[2] + " " + (c ? c.label : ""));
+    }
+    return row[5];
+  }
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+  function restItem(row) {
+    var li = element("li", "event extra"), c = rest.categories[row[3]];
+    var head = element("div", "head"), h = element("h3", "title"), a = element("a", "permalink", row[1]);
+    li.id = "event-" + row[0];
+    head.appendChild(element("time", "", row[2]));
+    if (c) {
+      var badge = element("span", "category"), swatch = element("span", "swatch");
+      swatch.style.background = c.color;
+      badge.appendChild(swatch); badge.appendChild(element("bdi", "", c.label));
+      head.appendChild(document.createTextNode(" ")); head.appendChild(badge);
+    }
+    a.href = "#event-" + row[0];
+    h.appendChild(a); li.appendChild(head); li.appendChild(h);
+    return li;
+  }
+  function showRest(rows, total) {
+    var section = $(DIV + "-more"), list = $(DIV + "-more-list"), note = $(DIV + "-more-note");
+    if (!section) { return; }
+    list.textContent = "";
+    rows.forEach(function (row) { list.appendChild(restItem(row)); });
+    section.hidden = rows.length === 0;
+    note.hidden = total <= rows.length;
+    note.textContent = fill(messages.more, {shown: (total - rows.length).toLocaleString("en")});
+  }
+
   /* Search and filters, kept in the URL query. */
   function matches(li) {
     var info = li._eventline, words = fold(q.value).split(/\s+/).filter(Boolean);
@@ -112,7 +162,21 @@
       li.hidden = !ok;
       if (ok) { shown += 1; if (active) { visible[li.id.slice(6)] = true; } }
     });
-    if (active && window.__eventlineExtra) { window.__eventlineExtra(visible); }
+    var extra = [], extraTotal = 0;
+    if (active && restTable()) {
+      var words = fold(q.value).split(/\s+/).filter(Boolean);
+      rest.events.forEach(function (row) {
+        var c = rest.categories[row[3]];
+        if (category.value && (!c || c.id !== category.value)) { return; }
+        if (actor.value && (" " + row[4] + " ").indexOf(" " + actor.value + " ") < 0) { return; }
+        var text = restText(row);
+        if (!words.every(function (w) { return text.indexOf(w) >= 0; })) { return; }
+        extraTotal += 1; visible[row[0]] = true;
+        if (extra.length < MORE_SHOWN) { extra.push(row); }
+      });
+    }
+    showRest(extra, extraTotal);
+    shown += extraTotal;
     empty.hidden = !active || shown > 0;
     status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString("en")}) : "";
     filterChart(visible);
@@ -170,9 +234,12 @@
     return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
   }
   function mark(id, scroll) {
-    items.forEach(function (li) { li.classList.toggle("current", li.id === "event-" + id); });
     var li = byId[id];
     if (li && li.hidden) { q.value = ""; category.value = ""; actor.value = ""; apply(); }
+    if (!li && restRow(id)) { showRest([restRow(id)], 1); li = $("event-" + id); }
+    Array.prototype.forEach.call(document.querySelectorAll("li.event"), function (x) {
+      x.classList.toggle("current", x.id === "event-" + id);
+    });
     if (li && scroll) { li.scrollIntoView({block: "center"}); }
     return highlightChart(li || id ? id : null);
   }
@@ -209,11 +276,12 @@
   });
 
   /* Keyboard: arrows move between the visible events; focus shows the event in the chart. */
-  var list = $(DIV + "-events");
+  var list = document.querySelector(".chronology");
   list.addEventListener("keydown", function (e) {
     var li = e.target.closest("li.event");
     if (!li || e.altKey || e.ctrlKey || e.metaKey) { return; }
-    var visible = items.filter(function (x) { return !x.hidden; });
+    var visible = Array.prototype.filter.call(document.querySelectorAll("li.event"),
+      function (x) { return !x.hidden && !x.closest("[hidden]"); });
     var i = visible.indexOf(li), next = null;
     if (e.key === "ArrowDown" || e.key === "ArrowRight") { next = visible[i + 1]; }
     else if (e.key === "ArrowUp" || e.key === "ArrowLeft") { next = visible[i - 1]; }
@@ -239,6 +307,7 @@
   }
   function eventCard(id) {
     var li = byId[id], box = document.createElement("div");
+    if (!li && restRow(id)) { li = restItem(restRow(id)); }
     if (!li) { box.textContent = messages.missing; return box; }
     Array.prototype.forEach.call(li.children, function (child) {
       if (!child.classList.contains("copy-link")) {
@@ -256,14 +325,20 @@
     var heading = document.createElement("p"), ul = document.createElement("ul");
     heading.textContent = messages.cluster;
     ul.className = "members";
-    ids.forEach(function (id) {
-      var li = byId[id], item = document.createElement("li"), a = document.createElement("a");
+    ids.slice(0, MEMBERS_SHOWN).forEach(function (id) {
+      var li = byId[id], row = li ? null : restRow(id);
+      var item = document.createElement("li"), a = document.createElement("a");
       a.href = "#event-" + id;
       a.textContent = li ? li.querySelector("time").textContent + ": " +
-        li.querySelector(".permalink").textContent : id;
+        li.querySelector(".permalink").textContent : row ? row[2] + ": " + row[1] : id;
       item.appendChild(a); ul.appendChild(item);
     });
-    return [heading, ul];
+    var nodes = [heading, ul];
+    if (ids.length > MEMBERS_SHOWN) {
+      nodes.push(element("p", "", fill(messages.members_more,
+        {num: (ids.length - MEMBERS_SHOWN).toLocaleString("en")})));
+    }
+    return nodes;
   }
   details.querySelector(".details-close").addEventListener("click", function () {
     details.hidden = true;

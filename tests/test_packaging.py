@@ -40,6 +40,8 @@ def test_wheel_contains_data_schema_and_types(wheel):
     """The dataset, its schema and the py.typed marker are inside the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"eventline/data/events.json", "eventline/schema.json", "eventline/py.typed"} <= names
+    page_files = {"templates/page.html.j2", "assets/page.css", "assets/page.js"}
+    assert {f"eventline/render/{name}" for name in page_files} <= names
     shipped = zipfile.ZipFile(wheel).read("eventline/data/events.json")
     assert shipped == (REPO / "data/events.json").read_bytes()
 

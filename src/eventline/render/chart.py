@@ -109,12 +109,13 @@ def figure_dict(
     _ = language.gettext
     events = list(timeline)
     use_gl = len(events) > WEBGL_THRESHOLD if webgl is None else webgl
-    first = min((e.date.lower for e in events), default=dt.date(2000, 1, 1))
-    last = max((e.date.upper or e.date.lower for e in events), default=first)
+    bounds = [(e.date.lower, e.date.upper) for e in events]
+    first = min((lower for lower, _ in bounds), default=dt.date(2000, 1, 1))
+    last = max((upper or lower for lower, upper in bounds), default=first)
     pad = max(dt.timedelta(days=(last - first).days // 40), 3 * L.DAY)
     x0 = L.add(dt.datetime.combine(first, dt.time()), -pad)
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
-    spans = [L.span(e, x1) for e in events]
+    spans = [L.span(e, x1, b) for e, b in zip(events, bounds, strict=True)]
     categories = [cid for cid in timeline.categories if any(e.category == cid for e in events)]
     categories += sorted({e.category for e in events} - set(categories))
 

@@ -30,30 +30,52 @@ PanelName = Literal["overview", "focus"]
 
 @attrs.frozen
 class Span:
-    """An event placed on a time axis: from ``start`` to ``end`` (exclusive), as datetimes."""
+    """An event placed on a time axis: from ``start`` to ``end`` (exclusive), as datetimes,
+    with its marker's place and symbol (see :func:`marker`), worked out once."""
 
     event: Event
     start: dt.datetime
     end: dt.datetime
     open_end: bool
     coarse: bool  # month or year precision somewhere: the day is not known
-
-    @property
-    def point(self) -> bool:
-        return not self.open_end and not self.coarse and self.end - self.start == DAY
+    point: bool  # one known day
+    mark: dt.datetime
+    symbol: str
 
     @property
     def middle(self) -> dt.datetime:
         return self.start + (self.end - self.start) / 2
 
 
-def span(event: Event, right_edge: dt.datetime) -> Span:
-    """The event's span; an open end runs to ``right_edge``."""
+def span(
+    event: Event,
+    right_edge: dt.datetime,
+    bounds: tuple[dt.date, dt.date | None] | None = None,
+) -> Span:
+    """The event's span; an open end runs to ``right_edge``. ``bounds``: the date's
+    (lower, upper) when the caller has them already."""
     date = event.date
-    start = dt.datetime.combine(date.lower, dt.time())
-    upper = date.upper
-    end = right_edge if upper is None else add(dt.datetime.combine(upper, dt.time()), DAY)
-    return Span(event, start, end, upper is None, date.precision != "day")
+    lower, upper = bounds or (date.lower, date.upper)
+    start = dt.datetime(lower.year, lower.month, lower.day)
+    end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
+    coarse = date.precision != "day"
+    point = upper is not None and not coarse and end - start == DAY
+    qualified = date.qualifier is not None
+    if point:
+        return Span(
+            event,
+            start,
+            end,
+            False,
+            coarse,
+            True,
+            start + DAY / 2,
+            "diamond-open" if qualified else "circle",
+        )
+    middle = start + (end - start) / 2
+    mark = middle if coarse and upper is not None else start
+    symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
+    return Span(event, start, end, upper is None, coarse, False, mark, symbol)
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -189,21 +211,26 @@ def panel(
         lane = tuple(s for s in spans if s.end > start and s.start < end)
         if not lane and name == "focus":
             continue
+        starts = [(s.start - dt.datetime.min).total_seconds() for s in lane]
         if name == "overview":
             # A marker is about 14 px wide; nearer events take another slot.
-            items = [(secs(s.start), max(secs(s.end), secs(s.start) + 14 * per_px)) for s in lane]
+            wide = 14 * per_px
+            items = [
+                (t0, max((s.end - dt.datetime.min).total_seconds(), t0 + wide))
+                for t0, s in zip(starts, lane, strict=True)
+            ]
             slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
         else:
             items = [
                 (
-                    secs(s.start),
+                    t0,
                     secs(label_anchor(s, start, end))
                     + (len(short(s.event.title)) * CHAR_PX + 18) * per_px,
                 )
-                for s in lane
+                for t0, s in zip(starts, lane, strict=True)
             ]
             slots, labelled = pack(items, FOCUS_SLOTS)
-        xs = [secs(min(max(marker(s)[0], start), end)) for s in lane]
+        xs = [secs(min(max(s.mark, start), end)) for s in lane]
         groups = clusters(xs, slots, CLUSTER_PX * per_px) if lane else []
         category = timeline.categories.get(cid)
         lanes.append(
@@ -234,9 +261,4 @@ def marker(span: Span) -> tuple[dt.datetime, str]:
     diamond. A span: at its start (a month or year: an open square mid-span,
     never a made-up first of the month).
     """
-    qualified = span.event.date.qualifier is not None
-    if span.point:
-        return span.middle, "diamond-open" if qualified else "circle"
-    x = span.middle if span.coarse and not span.open_end else span.start
-    symbol = "diamond-open" if qualified else "square-open" if span.coarse else "circle"
-    return x, symbol
+    return span.mark, span.symbol

@@ -25,10 +25,11 @@
   }
 
   items.forEach(function (li) {
-    var text = [".title", ".summary", ".meta"].map(function (sel) {
+    var time = li.querySelector("time");
+    var text = [".title", ".summary", ".meta", "time"].map(function (sel) {
       var el = li.querySelector(sel);
       return el ? el.textContent : "";
-    }).join(" ");
+    }).join(" ") + " " + (time ? time.getAttribute("datetime") : "");
     li._eventline = {
       text: fold(text), category: li.getAttribute("data-category"),
       actors: (li.getAttribute("data-actors") || "").split(" ")

@@ -58,7 +58,8 @@ def span(
     lower, upper = bounds or (date.lower, date.upper)
     start = dt.datetime(lower.year, lower.month, lower.day)
     end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
-    coarse = date.precision != "day"
+    # date.precision != "day", without building a list per event (large pages).
+    coarse = date.start.day is None or (date.end is not None and date.end.day is None)
     point = upper is not None and not coarse and end - start == DAY
     qualified = date.qualifier is not None
     if point:

@@ -85,7 +85,7 @@ def browse(page_path: Path, last_title: str, last_date: str) -> tuple[float, int
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         started = time.perf_counter()
-        page.goto(page_path.as_uri())
+        page.goto(page_path.as_uri(), timeout=900_000)
         page.wait_for_selector("html[data-eventline-ready]", state="attached", timeout=900_000)
         load = time.perf_counter() - started
         reachable = page.evaluate(REACH_JS)

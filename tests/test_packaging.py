@@ -44,6 +44,8 @@ def test_wheel_contains_data_schema_and_types(wheel):
     assert {"eventline/data/events.json", "eventline/schema.json", "eventline/py.typed"} <= names
     templates = {f"eventline/project_template/{n}" for n in PROJECT_FILES.values()}
     assert templates <= names, "eventline init needs its template files in the wheel"
+    page_files = {"templates/page.html.j2", "assets/page.css", "assets/page.js"}
+    assert {f"eventline/render/{name}" for name in page_files} <= names
     shipped = zipfile.ZipFile(wheel).read("eventline/data/events.json")
     assert shipped == (REPO / "data/events.json").read_bytes()
 

@@ -367,8 +367,9 @@ def render_command(
     """Write the interactive timeline page (one self-contained HTML file).
 
     The page has an overview of the whole span, a focus panel on the most
-    crowded week, hover details, source links on click, and a plain
-    chronology for readers without JavaScript. The same data always gives
+    crowded week, hover details, source links on click, and a chronology of
+    every event; readers can search and filter (kept in the URL), link to one
+    event (#event-<id>), and read it on a phone. The same data always gives
     the same bytes.
 
     Example: eventline render --from 2025-01 -o reports/2025.html

@@ -1,0 +1,163 @@
+"""Measure the timeline page against `json.load` on the same data file.
+
+Usage:
+    python benchmarks/page.py [--sizes 1000 20000 200000 1000000] [--work DIR]
+                              [--no-browser] [--markdown]
+
+Run sizes above ~50k events under `flock /work/bench.lock` on a shared machine.
+
+For each size it writes a synthetic dataset (benchmarks/generate.py), then, in one
+fresh process: `json.load` of the file (the baseline), `eventline.load`, and
+`render.to_html` plus writing the page (the part `eventline render` adds to
+loading). It prints the page's size as a share of the data file, the render time
+as a ratio to the baseline, and the time Chromium takes until the chart is drawn,
+checking there that every event is reachable in the overview (its own marker or a
+cluster's member list) and that searching for the last event's title and date
+lists it.
+Nothing here is a test: the figures vary with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Run in a fresh interpreter so that one size's memory does not slow the next.
+TIMING = """
+import json, sys, time
+data, page = sys.argv[1], sys.argv[2]
+t = time.perf_counter()
+with open(data, "rb") as handle:
+    json.load(handle)
+baseline = time.perf_counter() - t
+import eventline
+from eventline import io, render
+t = time.perf_counter()
+tl = eventline.load(data)
+loading = time.perf_counter() - t
+t = time.perf_counter()
+io.atomic_write(page, render.to_html(tl))
+rendering = time.perf_counter() - t
+last = tl[len(tl) - 1]
+print(json.dumps({"baseline": baseline, "load": loading, "render": rendering,
+                  "last": last.title, "last_date": str(last.date)}))
+"""
+
+REACH_JS = """() => {
+  const gd = document.getElementById("eventline-timeline");
+  let n = 0;
+  gd.data.forEach(t => {
+    if (!t.meta || t.meta[0] !== "overview" || !t.customdata) return;
+    if (t.meta[1] === "events") n += t.customdata.length;
+    if (t.meta[1] === "clusters") t.customdata.forEach(c => { n += c[2].split(" ").length; });
+  });
+  return n;
+}"""
+
+
+def browse(page_path: Path, last_title: str, last_date: str) -> tuple[float, int, float, str]:
+    """Seconds until drawn, events reachable in the overview, seconds for a search of the
+    last event's title and date, its status and whether the event is listed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        started = time.perf_counter()
+        page.goto(page_path.as_uri(), timeout=900_000)
+        page.wait_for_selector("html[data-eventline-ready]", state="attached", timeout=900_000)
+        load = time.perf_counter() - started
+        reachable = page.evaluate(REACH_JS)
+        started = time.perf_counter()
+        page.get_by_label("Search events").fill(f"{last_title} {last_date}")
+        page.wait_for_function(
+            "() => document.getElementById('eventline-timeline-status').textContent",
+            timeout=600_000,
+        )
+        search = time.perf_counter() - started
+        status = page.locator("#eventline-timeline-status").inner_text()
+        found = page.get_by_role("link", name=last_title, exact=True).count()
+        browser.close()
+    return load, reachable, search, f"{status}; {found} link(s) to it"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 200000])
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "eventline-bench"
+    )
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for count in args.sizes:
+        data = args.work / f"page-{count}.json"
+        if not data.exists():
+            generate.write(count, data)
+        page_path = args.work / f"page-{count}.html"
+        out = subprocess.run(
+            [sys.executable, "-c", TIMING, str(data), str(page_path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        timing = json.loads(out.stdout)
+        data_mb = data.stat().st_size / 1e6
+        page_mb = page_path.stat().st_size / 1e6
+        row = {
+            "events": count,
+            "data MB": data_mb,
+            "page MB": page_mb,
+            "page / data": page_mb / data_mb,
+            "json.load s": timing["baseline"],
+            "eventline.load s": timing["load"],
+            "render s": timing["render"],
+            "render × json.load": timing["render"] / timing["baseline"],
+        }
+        if not args.no_browser:
+            load, reachable, search, status = browse(page_path, timing["last"], timing["last_date"])
+            row |= {
+                "Chromium ready s": load,
+                "reachable": reachable,
+                "search s": search,
+                "search result": status,
+            }
+        rows.append(row)
+        print(row, file=sys.stderr)
+    keys = list(rows[0])
+    if args.markdown:
+        print("| " + " | ".join(keys) + " |")
+        print("|" + "---|" * len(keys))
+    for row in rows:
+        cells = [
+            f"{v:,}" if isinstance(v, int) else f"{v:.2f}" if isinstance(v, float) else str(v)
+            for v in row.values()
+        ]
+        print(("| " + " | ".join(cells) + " |") if args.markdown else "  ".join(cells))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,406 @@
+/* eventline's timeline page: the chart, search and filters, permalinks, keyboard.
+   A fixed script: it reads data only from the page's JSON blocks and the DOM. */
+(function () {
+  "use strict";
+  var DIV = "eventline-timeline";
+  var $ = function (id) { return document.getElementById(id); };
+  var gd = $(DIV);
+  var fig = JSON.parse($(DIV + "-figure").textContent);
+  var config = JSON.parse($(DIV + "-config").textContent);
+  var messages = JSON.parse($(DIV + "-messages").textContent);
+  var form = $(DIV + "-controls");
+  var q = $(DIV + "-q"), category = $(DIV + "-category"), actor = $(DIV + "-actor");
+  var status = $(DIV + "-status"), empty = $(DIV + "-empty");
+  var details = $(DIV + "-details");
+  var items = Array.prototype.slice.call(document.querySelectorAll("li.event"));
+  var byId = {};
+  var touch = window.matchMedia("(hover: none)").matches;
+  var narrow = window.matchMedia("(max-width: 640px)").matches;
+
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+
+  items.forEach(function (li) {
+    var time = li.querySelector("time");
+    var text = [".title", ".summary", ".meta", "time"].map(function (sel) {
+      var el = li.querySelector(sel);
+      return el ? el.textContent : "";
+    }).join(" ") + " " + (time ? time.getAttribute("datetime") : "");
+    li._eventline = {
+      text: fold(text), category: li.getAttribute("data-category"),
+      actors: (li.getAttribute("data-actors") || "").split(" ")
+    };
+    byId[li.id.slice(6)] = li;
+  });
+
+  /* A layout made for narrow screens: a compact overview above the chronology. */
+  function compact(figure) {
+    var layout = figure.layout;
+    figure.data = figure.data.filter(function (t) { return (t.xaxis || "x") === "x"; });
+    delete layout.xaxis2; delete layout.yaxis2;
+    layout.annotations = (layout.annotations || []).slice(0, 1);
+    layout.shapes = (layout.shapes || []).filter(function (s) {
+      return s.xref === "x" || s.xref === "x domain";
+    });
+    var rows = layout.yaxis.range[1] + 0.5;
+    layout.yaxis.domain = [0, 1];
+    layout.yaxis.tickfont = {size: 10};
+    layout.yaxis.ticktext = layout.yaxis.ticktext.map(function (t) {
+      return t.length > 11 ? t.slice(0, 10) + "…" : t;
+    });
+    layout.margin = {l: 78, r: 16, t: 28, b: 30};
+    layout.height = Math.max(140, rows * 18 + 58);
+    figure.data.forEach(function (t) {
+      if (t.meta && t.meta[1] === "clusters") { t.marker.size = 17; t.textfont.size = 10; }
+    });
+    layout.showlegend = false;
+    layout.dragmode = false;
+    config.displayModeBar = false;
+    return figure;
+  }
+  if (narrow) { compact(fig); }
+  /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
+  Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
+    .forEach(function (k) {
+      var n = k.slice(5);
+      fig.data.push({type: "scatter", mode: "markers", x: [fig.layout[k].range[0]], y: [0],
+        xaxis: "x" + n, yaxis: "y" + n, marker: {opacity: 0}, hoverinfo: "skip",
+        showlegend: false, meta: ["anchor"]});
+    });
+
+  /* Events past the listed ones: a compact table, read when first needed. */
+  var restNode = $(DIV + "-rest"), rest = null, restById = {};
+  var MORE_SHOWN = 100, MEMBERS_SHOWN = 200;
+  function restTable() {
+    if (!restNode) { return null; }
+    if (!rest) {
+      rest = JSON.parse(restNode.textContent);
+      rest.events.forEach(function (row, i) { restById[row[0]] = i; row.push(null); });
+    }
+    return rest;
+  }
+  function restRow(id) { return restTable() && id in restById ? rest.events[restById[id]] : null; }
+  function restText(row) {
+    if (row[5] === null) {
+      var c = rest.categories[row[3]];
+      row[5] = fold(row[1] + " " + row[2] + " " + (c ? c.label : ""));
+    }
+    return row[5];
+  }
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+  function restItem(row) {
+    var li = element("li", "event extra"), c = rest.categories[row[3]];
+    var head = element("div", "head"), h = element("h3", "title"), a = element("a", "permalink", row[1]);
+    li.id = "event-" + row[0];
+    head.appendChild(element("time", "", row[2]));
+    if (c) {
+      var badge = element("span", "category"), swatch = element("span", "swatch");
+      swatch.style.background = c.color;
+      badge.appendChild(swatch); badge.appendChild(element("bdi", "", c.label));
+      head.appendChild(document.createTextNode(" ")); head.appendChild(badge);
+    }
+    a.href = "#event-" + row[0];
+    h.appendChild(a); li.appendChild(head); li.appendChild(h);
+    return li;
+  }
+  function showRest(rows, total) {
+    var section = $(DIV + "-more"), list = $(DIV + "-more-list"), note = $(DIV + "-more-note");
+    if (!section) { return; }
+    list.textContent = "";
+    rows.forEach(function (row) { list.appendChild(restItem(row)); });
+    section.hidden = rows.length === 0;
+    note.hidden = total <= rows.length;
+    note.textContent = fill(messages.more, {shown: (total - rows.length).toLocaleString("en")});
+  }
+
+  /* Search and filters, kept in the URL query. */
+  function matches(li) {
+    var info = li._eventline, words = fold(q.value).split(/\s+/).filter(Boolean);
+    if (category.value && info.category !== category.value) { return false; }
+    if (actor.value && info.actors.indexOf(actor.value) < 0) { return false; }
+    return words.every(function (w) { return info.text.indexOf(w) >= 0; });
+  }
+  var original = null;
+  function filterChart(visible) {
+    if (!gd.data) { return; }
+    if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
+    var xs = [], shown = [], indices = [];
+    gd.data.forEach(function (t, i) {
+      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight") { return; }
+      var any = false;
+      xs.push(original[i].map(function (x, j) {
+        var cd = t.customdata[j];
+        if (cd === null || cd === undefined) { return x; }
+        var ids = Array.isArray(cd) ? (cd[2] ? cd[2].split(" ") : [cd[0]]) : [cd];
+        var keep = visible === null || ids.some(function (id) { return visible[id]; });
+        any = any || keep;
+        return keep ? x : null;
+      }));
+      /* plotly.js draws a trace whose x are all null as a broken path: hide it instead,
+         and give it back its own visibility (a legend may have hidden it) when it has points. */
+      if (!any && !("_eventlineVisible" in t)) { t._eventlineVisible = t.visible; }
+      var state = any ? ("_eventlineVisible" in t ? t._eventlineVisible : t.visible) : false;
+      if (any) { delete t._eventlineVisible; }
+      shown.push(state === undefined ? true : state);
+      indices.push(i);
+    });
+    if (indices.length) { Plotly.restyle(gd, {x: xs, visible: shown}, indices); }
+  }
+  function apply(push) {
+    var active = Boolean(q.value.trim() || category.value || actor.value);
+    var visible = active ? {} : null, shown = 0;
+    items.forEach(function (li) {
+      var ok = !active || matches(li);
+      li.hidden = !ok;
+      if (ok) { shown += 1; if (active) { visible[li.id.slice(6)] = true; } }
+    });
+    var extra = [], extraTotal = 0;
+    if (active && restTable()) {
+      var words = fold(q.value).split(/\s+/).filter(Boolean);
+      rest.events.forEach(function (row) {
+        var c = rest.categories[row[3]];
+        if (category.value && (!c || c.id !== category.value)) { return; }
+        if (actor.value && (" " + row[4] + " ").indexOf(" " + actor.value + " ") < 0) { return; }
+        var text = restText(row);
+        if (!words.every(function (w) { return text.indexOf(w) >= 0; })) { return; }
+        extraTotal += 1; visible[row[0]] = true;
+        if (extra.length < MORE_SHOWN) { extra.push(row); }
+      });
+    }
+    showRest(extra, extraTotal);
+    shown += extraTotal;
+    empty.hidden = !active || shown > 0;
+    status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString("en")}) : "";
+    filterChart(visible);
+    if (push !== false) {
+      var params = new URLSearchParams();
+      if (q.value.trim()) { params.set("q", q.value.trim()); }
+      if (category.value) { params.set("category", category.value); }
+      if (actor.value) { params.set("actor", actor.value); }
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+  }
+  function readQuery() {
+    var params = new URLSearchParams(location.search);
+    q.value = params.get("q") || "";
+    [[category, "category"], [actor, "actor"]].forEach(function (pair) {
+      var value = params.get(pair[1]) || "";
+      var known = Array.prototype.some.call(pair[0].options, function (o) { return o.value === value; });
+      pair[0].value = known ? value : "";
+    });
+  }
+  var timer = null;
+  q.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
+  category.addEventListener("change", apply);
+  actor.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  $(DIV + "-clear").addEventListener("click", function () {
+    q.value = ""; category.value = ""; actor.value = ""; apply(); q.focus();
+  });
+
+  /* Highlight one event in the chronology and the chart. */
+  function highlightChart(id) {
+    if (!gd.data) { return Promise.resolve(); }
+    var old = [];
+    gd.data.forEach(function (t, i) { if (t.meta && t.meta[0] === "highlight") { old.push(i); } });
+    var chain = old.length ? Plotly.deleteTraces(gd, old) : Promise.resolve();
+    if (!id) { return chain; }
+    var spots = {};
+    gd.data.forEach(function (t) {
+      if (!t.meta || (t.meta[1] !== "events" && t.meta[1] !== "clusters") || !t.customdata) { return; }
+      t.customdata.forEach(function (cd, j) {
+        var ids = cd[2] ? cd[2].split(" ") : [cd[0]];
+        if (ids.indexOf(id) < 0 || t.x[j] === null) { return; }
+        var key = (t.xaxis || "x") + (t.yaxis || "y");
+        spots[key] = spots[key] || {x: [], y: [], xaxis: t.xaxis || "x", yaxis: t.yaxis || "y"};
+        spots[key].x.push(t.x[j]); spots[key].y.push(t.y[j]);
+      });
+    });
+    var traces = Object.keys(spots).sort().map(function (k) {
+      var s = spots[k];
+      return {type: "scatter", mode: "markers", x: s.x, y: s.y, xaxis: s.xaxis, yaxis: s.yaxis,
+        marker: {symbol: "circle-open", size: 28, color: "#111", line: {width: 3, color: "#111"}},
+        hoverinfo: "skip", showlegend: false, meta: ["highlight"]};
+    });
+    return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
+  }
+  function mark(id, scroll) {
+    var li = byId[id];
+    if (li && li.hidden) { q.value = ""; category.value = ""; actor.value = ""; apply(); }
+    if (!li && restRow(id)) { showRest([restRow(id)], 1); li = $("event-" + id); }
+    Array.prototype.forEach.call(document.querySelectorAll("li.event"), function (x) {
+      x.classList.toggle("current", x.id === "event-" + id);
+    });
+    if (li && scroll) { li.scrollIntoView({block: "center"}); }
+    return highlightChart(li || id ? id : null);
+  }
+  function fromHash() {
+    var m = /^#event-([a-z0-9-]+)$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+  window.addEventListener("hashchange", function () {
+    var id = fromHash();
+    if (id) { mark(id, true); }
+  });
+
+  /* Copy-link buttons. */
+  function linkTo(id) { return location.href.split("#")[0] + "#event-" + id; }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button.copy-link");
+    if (!button) { return; }
+    var id = button.getAttribute("data-id"), url = linkTo(id);
+    history.replaceState(null, "", "#event-" + id);
+    mark(id, false);
+    var done = function () { status.textContent = fill(messages.copied, {url: url}); };
+    var fail = function () { status.textContent = fill(messages.copy, {url: url}); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, fail);
+    } else {
+      var area = document.createElement("textarea");
+      area.value = url; area.setAttribute("readonly", ""); area.style.position = "fixed";
+      area.style.opacity = "0"; document.body.appendChild(area); area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      document.body.removeChild(area); button.focus();
+      (ok ? done : fail)();
+    }
+  });
+
+  /* Keyboard: arrows move between the visible events; focus shows the event in the chart. */
+  var list = document.querySelector(".chronology");
+  list.addEventListener("keydown", function (e) {
+    var li = e.target.closest("li.event");
+    if (!li || e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var visible = Array.prototype.filter.call(document.querySelectorAll("li.event"),
+      function (x) { return !x.hidden && !x.closest("[hidden]"); });
+    var i = visible.indexOf(li), next = null;
+    if (e.key === "ArrowDown" || e.key === "ArrowRight") { next = visible[i + 1]; }
+    else if (e.key === "ArrowUp" || e.key === "ArrowLeft") { next = visible[i - 1]; }
+    else if (e.key === "Home") { next = visible[0]; }
+    else if (e.key === "End") { next = visible[visible.length - 1]; }
+    else { return; }
+    e.preventDefault();
+    if (next) { next.querySelector("a.permalink").focus(); }
+  });
+  list.addEventListener("focusin", function (e) {
+    var li = e.target.closest("li.event");
+    if (li) { highlightChart(li.id.slice(6)); }
+  });
+
+  /* Taps and cluster clicks show the events in the details box under the chart. */
+  function show(nodes) {
+    var body = details.querySelector(".details-body");
+    body.textContent = "";
+    nodes.forEach(function (n) { body.appendChild(n); });
+    details.hidden = false;
+    details.focus({preventScroll: true});
+    details.scrollIntoView({block: "nearest"});
+  }
+  function eventCard(id) {
+    var li = byId[id], box = document.createElement("div");
+    if (!li && restRow(id)) { li = restItem(restRow(id)); }
+    if (!li) { box.textContent = messages.missing; return box; }
+    Array.prototype.forEach.call(li.children, function (child) {
+      if (!child.classList.contains("copy-link")) {
+        var copy = child.cloneNode(true);
+        copy.removeAttribute("id");
+        box.appendChild(copy);
+      }
+    });
+    var go = document.createElement("a");
+    go.href = "#event-" + id; go.textContent = messages.open; go.className = "go";
+    box.appendChild(go);
+    return box;
+  }
+  function clusterList(ids) {
+    var heading = document.createElement("p"), ul = document.createElement("ul");
+    heading.textContent = messages.cluster;
+    ul.className = "members";
+    ids.slice(0, MEMBERS_SHOWN).forEach(function (id) {
+      var li = byId[id], row = li ? null : restRow(id);
+      var item = document.createElement("li"), a = document.createElement("a");
+      a.href = "#event-" + id;
+      a.textContent = li ? li.querySelector("time").textContent + ": " +
+        li.querySelector(".permalink").textContent : row ? row[2] + ": " + row[1] : id;
+      item.appendChild(a); ul.appendChild(item);
+    });
+    var nodes = [heading, ul];
+    if (ids.length > MEMBERS_SHOWN) {
+      nodes.push(element("p", "", fill(messages.members_more,
+        {num: (ids.length - MEMBERS_SHOWN).toLocaleString("en")})));
+    }
+    return nodes;
+  }
+  details.querySelector(".details-close").addEventListener("click", function () {
+    details.hidden = true;
+  });
+
+  /* plotly.js takes no click from a tap where the chart does not pan, so taps are read
+     here: the nearest event or cluster marker within a finger's reach. */
+  function nearest(clientX, clientY) {
+    var best = null, bestD = 24 * 24, box = gd.getBoundingClientRect();
+    gd.data.forEach(function (t) {
+      if (!t.meta || (t.meta[1] !== "events" && t.meta[1] !== "clusters") || !t.customdata) { return; }
+      var xa = gd._fullLayout[(t.xaxis || "x").replace("x", "xaxis")];
+      var ya = gd._fullLayout[(t.yaxis || "y").replace("y", "yaxis")];
+      if (!xa || !ya) { return; }
+      t.x.forEach(function (x, j) {
+        if (x === null) { return; }
+        var dx = box.left + xa._offset + xa.d2p(x) - clientX;
+        var dy = box.top + ya._offset + ya.d2p(t.y[j]) - clientY;
+        if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = t.customdata[j]; }
+      });
+    });
+    return best;
+  }
+  var tapStart = null, lastTap = 0;
+  gd.addEventListener("touchstart", function (e) {
+    var t = e.changedTouches[0];
+    tapStart = e.touches.length === 1 ? [t.clientX, t.clientY] : null;
+  }, {passive: true, capture: true});
+  gd.addEventListener("touchend", function (e) {
+    var t = e.changedTouches[0];
+    if (!tapStart || Math.abs(t.clientX - tapStart[0]) > 10 || Math.abs(t.clientY - tapStart[1]) > 10) { return; }
+    var info = nearest(t.clientX, t.clientY);
+    if (info) { lastTap = Date.now(); choose(info, true); }
+  }, {passive: true, capture: true});
+
+  function choose(info, tapped) {
+    if (info[2]) { show(clusterList(info[2].split(" "))); return; }
+    var url = String(info[1] || "");
+    if (tapped || touch) {
+      show([eventCard(info[0])]);
+      highlightChart(info[0]);
+    } else if (/^https?:\/\//.test(url)) {
+      window.open(url, "_blank", "noopener,noreferrer");
+    } else if (byId[info[0]]) {
+      location.hash = "#event-" + info[0];
+    }
+  }
+
+  Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
+    plot.on("plotly_click", function (ev) {
+      var point = ev && ev.points && ev.points[0];
+      var info = point && point.customdata;
+      /* A tap was already handled above, on the marker under the finger. */
+      if (!info || !Array.isArray(info) || Date.now() - lastTap < 1000) { return; }
+      choose(info, false);
+    });
+    readQuery();
+    if (q.value || category.value || actor.value) { apply(false); }
+    var id = fromHash();
+    return id ? mark(id, true) : null;
+  }).then(function () {
+    document.documentElement.setAttribute("data-eventline-ready", "1");
+  });
+})();

@@ -1,0 +1,86 @@
+"""Validate a Parquet dataset with DuckDB (embedded): the rules of :mod:`eventline.rules`.
+
+Needs the ``parquet`` extra (pyarrow, duckdb); imported on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from eventline import parquet, rules
+from eventline.problems import Problem
+
+__all__ = ["validate_dataset"]
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _uid() -> str:
+    return "filename || '#' || lpad(CAST(file_row_number AS VARCHAR), 12, '0') AS _uid"
+
+
+def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """The views :mod:`eventline.rules` runs on."""
+    for name in ("timeline", "categories", "actors", "sources", "citations"):
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * EXCLUDE (filename, file_row_number), {_uid()}"
+            " FROM read_parquet("
+            f"{_quote(folder / f'{name}.parquet')}, filename = true, file_row_number = true)"
+        )
+    files = parquet.event_files(folder)
+    if files:
+        listed = ", ".join(_quote(f) for f in files)
+        con.execute(
+            f"CREATE VIEW events AS SELECT * EXCLUDE (filename, file_row_number), {_uid()}"
+            f" FROM read_parquet([{listed}], hive_partitioning = true,"
+            " filename = true, file_row_number = true)"
+        )
+    else:
+        empty = parquet.SCHEMAS["events"].empty_table()
+        con.register("events_empty", empty)
+        con.execute("CREATE VIEW events AS SELECT *, '' AS _uid FROM events_empty")
+    for name in ("actors", "places", "tags"):
+        con.execute(
+            f"CREATE VIEW event_{name} AS SELECT _uid, id,"
+            f" unnest(range(len({name}))) AS pos, unnest({name}) AS item"
+            f" FROM events WHERE {name} IS NOT NULL"
+        )
+
+
+def validate_dataset(
+    path: str | os.PathLike[str], name: str | None = None, *, threads: int | None = None
+) -> list[Problem]:
+    """Every problem of a Parquet dataset (see :mod:`eventline.parquet`), in report order.
+
+    Args:
+        path: the dataset's folder.
+        name: how problems name it (default: ``path`` as given).
+        threads: DuckDB's worker threads (default: DuckDB's, one per core).
+
+    Problems are located by table and id (``events (id "x")``) and worded as
+    :func:`eventline.validate.validate` words them; a missing table or column
+    is reported before any rule runs.
+    """
+    label = str(path) if name is None else name
+    folder = Path(path)
+    if not parquet.is_dataset(folder):
+        return [Problem(label, "is not a Parquet dataset (no timeline.parquet in it)")]
+    problems = parquet.schema_problems(folder, label)
+    if problems:
+        return problems
+    config: dict[str, Any] = {} if threads is None else {"threads": threads}
+    with duckdb.connect(config=config) as con:
+        _views(con, folder)
+        rows = con.execute(rules.problem_query()).fetchall()
+        known: dict[str, list[str]] = {}
+        if rules.needs_known([row[0] for row in rows]):
+            for table in ("categories", "actors", "sources"):
+                ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
+                known[table] = rules.readable_ids(ids)
+    return [rules.to_problem(label, row, known) for row in rows]

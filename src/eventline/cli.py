@@ -146,6 +146,22 @@ def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
     return texts
 
 
+def _parquet_extra(what: str) -> None:
+    """Exit 1 with the command that installs the Parquet extra, when it is missing."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "duckdb")):
+        click.echo(f'{what} needs the Parquet extra: pip install "eventline[parquet]"')
+        raise SystemExit(1)
+
+
+def _validate_dataset(folder: Path) -> list[Problem]:
+    _parquet_extra(f"{folder}: a Parquet dataset")
+    from eventline.duckdb_check import validate_dataset
+
+    return validate_dataset(folder)
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -158,7 +174,9 @@ def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
 def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> None:
     """Check data files against every rule; print each problem on its own line.
 
-    With no FILES, checks ./data/events.json, else the packaged dataset.
+    With no FILES, checks ./data/events.json, else the packaged dataset. A
+    folder is a Parquet dataset (eventline export --format parquet), checked
+    by DuckDB; its problems are located by table and id.
     Exit 0 when every file is valid and canonical, 1 when any is not.
 
     Example: eventline validate data/events.json --source-text article=article.txt
@@ -167,8 +185,11 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     targets = list(files) or [io.default_data_path()]
     failed = False
     for target in targets:
-        with _progress(target, "checking") as progress:
-            problems = validate(target, texts, progress=progress)
+        if target.is_dir():
+            problems = _validate_dataset(target)
+        else:
+            with _progress(target, "checking") as progress:
+                problems = validate(target, texts, progress=progress)
         if problems:
             failed = True
             _echo_problems(problems)
@@ -377,17 +398,19 @@ def render_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "ics", "timelinejs"]),
+    type=click.Choice(["json", "csv", "ics", "timelinejs", "parquet"]),
     required=True,
     help="json: the data format, filtered; csv: a spreadsheet; ics: a calendar; "
-    "timelinejs: Knight Lab's TimelineJS.",
+    "timelinejs: Knight Lab's TimelineJS; parquet: a dataset folder for DuckDB "
+    "and Spark (-o DIR required).",
 )
 @_data_option
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically) instead of standard output; "
+    "for parquet, the dataset's folder.",
 )
 @_filter_options
 def export_command(
@@ -407,7 +430,13 @@ def export_command(
     TimelineJS.
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
+
+    Parquet: one table per record kind, events partitioned by year
+    (README, "Large datasets"). Example: eventline export --format parquet -o events-parquet
     """
+    if fmt == "parquet":
+        _export_parquet(data, output, start, end, categories, actors, tags)
+        return
     from eventline.export import export_file
 
     try:
@@ -431,6 +460,72 @@ def export_command(
         click.echo(str(error))
         raise SystemExit(1) from None
     click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+
+
+def _export_parquet(
+    data: Path | None,
+    output: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: tuple[str, ...],
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    if output is None:
+        raise click.UsageError("--format parquet writes a folder: give it with -o DIR")
+    _parquet_extra("--format parquet")
+    from eventline import parquet
+
+    timeline = _filtered(data, start, end, categories, actors, tags)
+    try:
+        count = parquet.write_dataset(io.timeline_to_json(timeline), output)
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{output}: {count} events exported as parquet", err=True)
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The data file to write; it must not exist yet.",
+)
+def import_command(source: Path, data: Path) -> None:
+    """Make a data file from a Parquet dataset folder (eventline export --format parquet).
+
+    The data file is checked against every rule before it is written, and
+    written in canonical form: a dataset exported from a data file gives it
+    back byte for byte.
+
+    Example: eventline import events-parquet --data data/events.json
+    """
+    if not source.is_dir():
+        raise click.BadParameter(
+            f"{source} is not a folder; a Parquet dataset is a folder", param_hint="SOURCE"
+        )
+    if data.exists():
+        click.echo(f"{data}: exists; choose a new file (nothing was written)")
+        raise SystemExit(1)
+    _parquet_extra(f"{source}: a Parquet dataset")
+    from eventline import parquet
+    from eventline.validate import check_document
+
+    doc, problems = parquet.read_dataset(source)
+    if doc is not None:
+        problems = check_document(doc, str(source))
+    if problems or doc is None:
+        _echo_problems(problems)
+        raise SystemExit(1)
+    try:
+        io.atomic_write(data, io.canonical_bytes(io.canonical_document(doc)))
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{data}: {len(doc['events'])} events imported from {source}", err=True)
 
 
 @cli.command("add")

@@ -39,7 +39,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from eventline import io
+from eventline import io, rules
 from eventline.dates import DateError, EventDate
 from eventline.problems import Problem
 
@@ -53,35 +53,17 @@ __all__ = [
     "write_dataset",
 ]
 
-_S = pa.string()
-_LIST = pa.list_(pa.string())
+_ARROW = {
+    "STRING": pa.string(),
+    "DATE": pa.date32(),
+    "INT": pa.int32(),
+    "ARRAY<STRING>": pa.list_(pa.string()),
+}
+_LIST = _ARROW["ARRAY<STRING>"]
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "timeline": pa.schema([("title", _S), ("description", _S), ("schema", _S)]),
-    "categories": pa.schema([("id", _S), ("label", _S), ("color", _S)]),
-    "actors": pa.schema([("id", _S), ("name", _S), ("kind", _S), ("role", _S), ("wikidata", _S)]),
-    "sources": pa.schema(
-        [("id", _S), ("title", _S), ("publisher", _S), ("published", _S), ("url", _S)]
-    ),
-    "events": pa.schema(
-        [
-            ("id", _S),
-            ("title", _S),
-            ("date", _S),
-            ("earliest", pa.date32()),
-            ("latest", pa.date32()),
-            ("precision", _S),
-            ("qualifier", _S),
-            ("category", _S),
-            ("summary", _S),
-            ("actors", _LIST),
-            ("places", _LIST),
-            ("tags", _LIST),
-        ]
-    ),
-    "citations": pa.schema(
-        [("event_id", _S), ("position", pa.int32()), ("source", _S), ("quote", _S)]
-    ),
+    table: pa.schema([(name, _ARROW[kind]) for name, kind in columns])
+    for table, columns in rules.COLUMNS.items()
 }
 """The Arrow schema of each table (``events`` without its ``year`` partition column)."""
 
@@ -123,7 +105,8 @@ def to_tables(doc: Mapping[str, Any]) -> dict[str, pa.Table]:
     ``doc`` need not be valid (tests plant faults this way): a date outside
     the grammar gets null date columns, and events go in the order given.
     ``events`` gains an int32 ``year`` column (year of ``earliest``; 0 when
-    it is null) that :func:`write_dataset` turns into the partition folder.
+    it is null) that :func:`write_dataset` turns into the partition folder
+    (``year=__HIVE_DEFAULT_PARTITION__``, Hive's null, for 0: such events sort last).
     """
     events = []
     citations = []
@@ -193,7 +176,8 @@ def write_dataset(doc: Mapping[str, Any], folder: str | os.PathLike[str]) -> int
             end = start
             while end < len(year_column) and year_column[end] == year:
                 end += 1
-            part = work / "events" / f"year={year:04d}"
+            value = "__HIVE_DEFAULT_PARTITION__" if year == 0 else f"{year:04d}"
+            part = work / "events" / f"year={value}"
             part.mkdir(exist_ok=True)
             name = f"part-{len(list(part.iterdir()))}.parquet"
             pq.write_table(body.slice(start, end - start), part / name, **_WRITE_OPTIONS)

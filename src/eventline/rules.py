@@ -47,6 +47,48 @@ __all__ = ["PLACEHOLDER_SOURCE", "RULES", "Rule", "problem_query", "to_problem"]
 PLACEHOLDER_SOURCE = "source-needed"
 """The source id ``eventline import`` cites where a row named no source."""
 
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "timeline": (("title", "STRING"), ("description", "STRING"), ("schema", "STRING")),
+    "categories": (("id", "STRING"), ("label", "STRING"), ("color", "STRING")),
+    "actors": (
+        ("id", "STRING"),
+        ("name", "STRING"),
+        ("kind", "STRING"),
+        ("role", "STRING"),
+        ("wikidata", "STRING"),
+    ),
+    "sources": (
+        ("id", "STRING"),
+        ("title", "STRING"),
+        ("publisher", "STRING"),
+        ("published", "STRING"),
+        ("url", "STRING"),
+    ),
+    "events": (
+        ("id", "STRING"),
+        ("title", "STRING"),
+        ("date", "STRING"),
+        ("earliest", "DATE"),
+        ("latest", "DATE"),
+        ("precision", "STRING"),
+        ("qualifier", "STRING"),
+        ("category", "STRING"),
+        ("summary", "STRING"),
+        ("actors", "ARRAY<STRING>"),
+        ("places", "ARRAY<STRING>"),
+        ("tags", "ARRAY<STRING>"),
+    ),
+    "citations": (
+        ("event_id", "STRING"),
+        ("position", "INT"),
+        ("source", "STRING"),
+        ("quote", "STRING"),
+    ),
+}
+"""The columns of each table of a Parquet dataset and their SQL types (the
+Arrow schemas of :data:`eventline.parquet.SCHEMAS`); ``events`` also has its
+Hive partition column ``year``."""
+
 Known = Mapping[str, Sequence[str]]
 Message = Callable[[Any, Any, Known], str]
 
@@ -561,7 +603,7 @@ RULES: tuple[Rule, ...] = tuple(_build())
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
-COLUMNS = ("rule", "tbl", "id", "field", "value", "arg")
+ROW_COLUMNS = ("rule", "tbl", "id", "field", "value", "arg")
 
 
 def problem_query(rules: Sequence[Rule] = RULES) -> str:
@@ -569,10 +611,13 @@ def problem_query(rules: Sequence[Rule] = RULES) -> str:
 
     Columns: ``rule`` (a :attr:`Rule.id`), ``tbl`` (the table), ``id`` (the
     record's id when it is a slug, else NULL), ``field``, ``value``, ``arg``,
-    and the sort keys ``o1``..``o5``.
+    and the sort keys ``o1``..``o5``. Report order: the timeline's fields, then
+    each table (categories, actors, sources, events) by record id (records
+    without a readable id first), fields in the data file's key order; then,
+    as validate.py does, the references between tables.
     """
     body = "\nUNION ALL\n".join(rule.sql(i) for i, rule in enumerate(rules))
-    return f"SELECT * FROM (\n{body}\n) p ORDER BY o1, o2, o3, o4, o5"
+    return f"SELECT * FROM (\n{body}\n) p ORDER BY o1, id NULLS FIRST, o3, o4, o2, o5"
 
 
 def needs_known(rule_ids: Sequence[str]) -> bool:

@@ -131,18 +131,18 @@ def has(col: str, char_class: str) -> str:
 
 
 def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
-    """SQL of validate.py's ``_text``: blank, padded, too long, or a control character."""
+    """SQL of validate.py's ``_text``: blank, padded, too long, or a control character.
+
+    One pattern finds all but length: a blank value starts with a space."""
+    control = CONTROL_BUT_NEWLINE if newlines else CONTROL
     return (
-        f"(regexp_extract({col}, '^([{WS}]*)', 1) = {col}"
-        f" OR regexp_extract({col}, '^([{WS}])', 1) <> ''"
-        f" OR regexp_extract({col}, '([{WS}])$', 1) <> ''"
-        f" OR length({col}) > {max_len}"
-        f" OR {has(col, CONTROL_BUT_NEWLINE if newlines else CONTROL)})"
+        f"({col} = '' OR length({col}) > {max_len}"
+        f" OR regexp_extract({col}, '(^[{WS}]|[{WS}]$|[{control}])', 1) <> '')"
     )
 
 
 def _int(text: str) -> str:
-    return f"(CASE WHEN {text} = '' THEN NULL ELSE CAST({text} AS INT) END)"
+    return f"TRY_CAST({text} AS INT)"
 
 
 def _days_in_month(year: str, month: str) -> str:
@@ -154,20 +154,35 @@ def _days_in_month(year: str, month: str) -> str:
 
 
 def date_parts(col: str) -> dict[str, str]:
-    """SQL for the parts of a date of the grammar: years, months, days (ints or
-    NULL), qualifiers (text), and whether it has a closed or an open/unknown end."""
-    start = "^"
-    end = "/"
+    """SQL for the parts of a value that matches the grammar's pattern: years,
+    months, days (ints or NULL), qualifiers (text, '' for none), and whether it
+    has a closed end. Cut by position (cheaper than patterns): the pattern fixes
+    where each part is."""
+    slash = f"instr({col}, '/')"
+    start = f"(CASE WHEN {slash} > 0 THEN substr({col}, 1, {slash} - 1) ELSE {col} END)"
+    end = f"(CASE WHEN {slash} > 0 THEN substr({col}, {slash} + 1) ELSE '' END)"
+    closed = f"({slash} > 0 AND {end} NOT IN ('', '..'))"
+
+    def side(text: str) -> tuple[str, str, str, str]:
+        year = _int(f"substr({text}, 1, 4)")
+        month = f"(CASE WHEN substr({text}, 5, 1) = '-' THEN {_int(f'substr({text}, 6, 2)')} END)"
+        day = f"(CASE WHEN substr({text}, 8, 1) = '-' THEN {_int(f'substr({text}, 9, 2)')} END)"
+        last = f"substr({text}, length({text}), 1)"
+        mark = f"(CASE WHEN {last} IN ('?', '~', '%') THEN {last} ELSE '' END)"
+        return year, month, day, mark
+
+    ys, ms, ds, qs = side(start)
+    ye, me, de, qe = side(end)
     return {
-        "ys": _int(f"regexp_extract({col}, '{start}([0-9]{{4}})', 1)"),
-        "ms": _int(f"regexp_extract({col}, '{start}[0-9]{{4}}-([0-9]{{2}})', 1)"),
-        "ds": _int(f"regexp_extract({col}, '{start}[0-9]{{4}}-[0-9]{{2}}-([0-9]{{2}})', 1)"),
-        "qs": f"regexp_extract({col}, '^[0-9-]+([?~%])', 1)",
-        "ye": _int(f"regexp_extract({col}, '{end}([0-9]{{4}})', 1)"),
-        "me": _int(f"regexp_extract({col}, '{end}[0-9]{{4}}-([0-9]{{2}})', 1)"),
-        "de": _int(f"regexp_extract({col}, '{end}[0-9]{{4}}-[0-9]{{2}}-([0-9]{{2}})', 1)"),
-        "qe": f"regexp_extract({col}, '/[0-9-]+([?~%])', 1)",
-        "closed": f"(regexp_extract({col}, '/([0-9])', 1) <> '')",
+        "ys": ys,
+        "ms": ms,
+        "ds": ds,
+        "qs": qs,
+        "ye": f"(CASE WHEN {closed} THEN {ye} END)",
+        "me": f"(CASE WHEN {closed} THEN {me} END)",
+        "de": f"(CASE WHEN {closed} THEN {de} END)",
+        "qe": f"(CASE WHEN {closed} THEN {qe} ELSE '' END)",
+        "closed": closed,
     }
 
 
@@ -196,15 +211,16 @@ def date_bad(col: str) -> str:
     )
     # A closed end is checked only when it is there: its parts are NULL otherwise.
     return (
-        f"(NOT {full(col, DATE)} OR coalesce({side_bad[0]}, false)"
-        f" OR coalesce({side_bad[1]}, false) OR coalesce({reversed_}, false))"
+        f"(CASE WHEN {full(col, DATE)} THEN coalesce({side_bad[0]}, false)"
+        f" OR coalesce({side_bad[1]}, false) OR coalesce({reversed_}, false) ELSE true END)"
     )
 
 
-def date_columns_bad(col: str = "date") -> str:
+def date_columns_bad(col: str = "date", p: Mapping[str, str] | None = None) -> str:
     """SQL: a valid date whose earliest, latest, precision or qualifier column
-    is not the one :func:`eventline.parquet.date_columns` gives."""
-    p = date_parts(col)
+    is not the one :func:`eventline.parquet.date_columns` gives. ``p``: the
+    date's parts as :func:`date_parts` gives them (or columns holding them)."""
+    p = date_parts(col) if p is None else p
     earliest = _first_day(p["ys"], p["ms"], p["ds"])
     upper = (
         f"(CASE WHEN {p['closed']} THEN {_last_day(p['ye'], p['me'], p['de'])}"
@@ -222,7 +238,7 @@ def date_columns_bad(col: str = "date") -> str:
         f" WHEN {qe} = '' OR {qs} = {qe} THEN {qs} ELSE '%' END)"
     )
     return (
-        f"(NOT {date_bad(col)} AND (earliest IS NULL"
+        f"((earliest IS NULL"
         f" OR {as_int.format('earliest')} <> {earliest}"
         f" OR NOT ((latest IS NULL AND {upper} IS NULL)"
         f" OR {as_int.format('latest')} = {upper})"
@@ -512,8 +528,12 @@ def _build() -> list[Rule]:
         Rule(
             "events.date-columns",
             "events",
-            _readable("events"),
-            f"date IS NOT NULL AND {date_columns_bad('date')}",
+            _readable(
+                "(SELECT *, "
+                + ", ".join(f"{sql} AS _{part}" for part, sql in date_parts("date").items())
+                + f" FROM events WHERE date IS NOT NULL AND NOT {date_bad('date')}) q"
+            ),
+            date_columns_bad("date", {part: f"_{part}" for part in date_parts("date")}),
             "'date'",
             "date",
             _fixed(

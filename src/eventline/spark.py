@@ -132,7 +132,7 @@ def problem_rows(spark: SparkSession, path: str, name: str | None = None) -> Dat
     def message(rule: str, value: Any, arg: Any) -> str:
         return rules.BY_ID[rule].message(value, arg, known)
 
-    to_message = F.udf(message, StringType())
+    to_message = F.udf(message, StringType(), useArrow=False)
     return _query(spark).select(
         F.lit(label).alias("file"),
         F.col("tbl").alias("table"),

@@ -1,0 +1,137 @@
+"""DuckDB validation of Parquet datasets against the JSON path on the same events.
+
+Usage: python benchmarks/parquet.py [--sizes 1000000 10000000] [--work DIR] [--threads N]
+
+Generates the datasets directly (generate.py's events, written with
+eventline.parquet, a million events at a time; larger sizes repeat the
+generator with other seeds and ids), then runs, each in its own process:
+``json.load`` of the data file (the baseline), ``eventline validate FILE``
+(the JSON path) and ``eventline validate DIR`` (DuckDB), at the first size;
+only ``eventline validate DIR`` at the others. Prints wall time, the ratio to
+the JSON path at the first size, and peak RSS/PSS of the process tree.
+Run it as ``flock /work/bench.lock python benchmarks/parquet.py`` on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import document
+from run import measure
+
+from eventline import io, parquet
+from eventline.dates import EventDate
+
+BATCH = 1_000_000
+EVENTLINE = str(Path(sys.executable).with_name("eventline"))
+
+
+def _batch(count: int, seed: int, prefix: str) -> dict:
+    doc = document(count, seed)
+    if prefix:
+        for event in doc["events"]:
+            event["id"] = f"{prefix}-{event['id']}"
+    doc["events"].sort(key=lambda e: (*EventDate.parse(e["date"]).sort_key, e["id"]))
+    return doc
+
+
+def write_dataset(count: int, folder: Path, json_file: Path | None = None) -> None:
+    """A dataset of ``count`` events in ``folder`` (and, for one batch, the data file)."""
+    if count <= BATCH:
+        doc = _batch(count, 2025, "")
+        parquet.write_dataset(doc, folder)
+        if json_file is not None:
+            json_file.write_bytes(io.canonical_bytes(doc))
+        return
+    citations = None
+    done = 0
+    batch = 0
+    while done < count:
+        size = min(BATCH, count - done)
+        doc = _batch(size, 2025 + batch, f"b{batch}")
+        tables = parquet.to_tables(doc)
+        if batch == 0:
+            folder.mkdir(parents=True)
+            for name in ("timeline", "categories", "actors", "sources"):
+                pq.write_table(tables[name], folder / f"{name}.parquet", compression="zstd")
+            citations = pq.ParquetWriter(
+                folder / "citations.parquet", parquet.SCHEMAS["citations"], compression="zstd"
+            )
+        assert citations is not None
+        citations.write_table(tables["citations"])
+        events = tables["events"]
+        years = events.column("year").to_pylist()
+        body = events.drop_columns(["year"])
+        start = 0
+        while start < len(years):
+            end = start
+            while end < len(years) and years[end] == years[start]:
+                end += 1
+            part = folder / "events" / f"year={years[start]:04d}"
+            part.mkdir(parents=True, exist_ok=True)
+            pq.write_table(
+                body.slice(start, end - start), part / f"part-{batch}.parquet", compression="zstd"
+            )
+            start = end
+        done += size
+        batch += 1
+        print(f"  generated {done:,} events", file=sys.stderr, flush=True)
+    assert citations is not None
+    citations.close()
+
+
+def _size_mb(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="eventline-bench-parquet-"))
+    rows = []
+    json_seconds = None
+    for n, count in enumerate(args.sizes):
+        folder = work / f"events-{count}"
+        json_file = work / f"events-{count}.json" if n == 0 else None
+        if not folder.exists():
+            print(f"generating {count:,} events in {folder}", file=sys.stderr, flush=True)
+            write_dataset(count, folder, json_file)
+        commands = []
+        if json_file is not None:
+            code = f"import json; json.load(open({str(json_file)!r}, 'rb'))"
+            commands.append(("json.load (baseline)", json_file, [sys.executable, "-c", code]))
+            commands.append(
+                (
+                    "eventline validate FILE (JSON)",
+                    json_file,
+                    [EVENTLINE, "validate", str(json_file)],
+                )
+            )
+        commands.append(
+            ("eventline validate DIR (DuckDB)", folder, [EVENTLINE, "validate", str(folder)])
+        )
+        for label, target, command in commands:
+            seconds, rss, pss = measure(command)
+            if label.endswith("(JSON)"):
+                json_seconds = seconds
+            ratio = f"{seconds / json_seconds:.2f}" if json_seconds else "–"
+            rows.append((f"{count:,}", f"{_size_mb(target):,.0f}", label, seconds, ratio, rss, pss))
+            print(f"{rows[-1]}", file=sys.stderr, flush=True)
+    print("| events | MB on disk | command | seconds | × JSON path | peak RSS MB | peak PSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    for count, size, label, seconds, ratio, rss, pss in rows:
+        print(f"| {count} | {size} | {label} | {seconds:.2f} | {ratio} | {rss:,.0f} | {pss:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,8 @@ generator with other seeds and ids), then runs, each in its own process:
 (the JSON path) and ``eventline validate DIR`` (DuckDB), at the first size;
 only ``eventline validate DIR`` at the others. Prints wall time, the ratio to
 the JSON path at the first size, and peak RSS/PSS of the process tree.
-Run it as ``flock /work/bench.lock python benchmarks/parquet.py`` on a shared machine.
+On a shared machine: ``nice python benchmarks/parquet.py --generate-only --work W``, then
+``flock /work/bench.lock python benchmarks/parquet.py --work W``.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="write the datasets and stop (generation is not measured: run it "
+        "niced, outside the benchmark lock, then measure under the lock)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="eventline-bench-parquet-"))
     rows = []
@@ -106,6 +113,8 @@ def main() -> None:
         if not folder.exists():
             print(f"generating {count:,} events in {folder}", file=sys.stderr, flush=True)
             write_dataset(count, folder, json_file)
+        if args.generate_only:
+            continue
         commands = []
         if json_file is not None:
             code = f"import json; json.load(open({str(json_file)!r}, 'rb'))"

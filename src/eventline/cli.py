@@ -185,7 +185,7 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     targets = list(files) or [io.default_data_path()]
     failed = False
     for target in targets:
-        if target.is_dir():
+        if target.is_dir() and any((target / n).exists() for n in ("timeline.parquet", "events")):
             problems = _validate_dataset(target)
         else:
             with _progress(target, "checking") as progress:

@@ -3,8 +3,7 @@
 Usage: python benchmarks/parquet.py [--sizes 1000000 10000000] [--work DIR] [--threads N]
 
 Generates the datasets directly (generate.py's events, written with
-eventline.parquet, a million events at a time; larger sizes repeat the
-generator with other seeds and ids), then runs, each in its own process:
+eventline.parquet; larger sizes repeat the million with other ids), then runs, each in its own process:
 ``json.load`` of the data file (the baseline), ``eventline validate FILE``
 (the JSON path) and ``eventline validate DIR`` (DuckDB), at the first size;
 only ``eventline validate DIR`` at the others. Prints wall time, the ratio to
@@ -16,10 +15,13 @@ On a shared machine: ``nice python benchmarks/parquet.py --generate-only --work 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,47 +46,48 @@ def _batch(count: int, seed: int, prefix: str) -> dict:
 
 
 def write_dataset(count: int, folder: Path, json_file: Path | None = None) -> None:
-    """A dataset of ``count`` events in ``folder`` (and, for one batch, the data file)."""
+    """A dataset of ``count`` events in ``folder`` (and, up to a million, the data file).
+
+    Past a million, the million-event dataset (generated first, beside
+    ``folder``) is repeated with other ids (``b1-event-…``): Arrow copies
+    columns, so 10M events take seconds, not the generator's half hour."""
     if count <= BATCH:
         doc = _batch(count, 2025, "")
         parquet.write_dataset(doc, folder)
         if json_file is not None:
             json_file.write_bytes(io.canonical_bytes(doc))
         return
-    citations = None
-    done = 0
-    batch = 0
+    base = folder.with_name(f"events-{BATCH}")
+    if not base.exists():
+        write_dataset(BATCH, base)
+    folder.mkdir(parents=True)
+    for name in ("timeline", "categories", "actors", "sources"):
+        shutil.copy(base / f"{name}.parquet", folder / f"{name}.parquet")
+    events = {f: pq.read_table(f) for f in parquet.event_files(base)}
+    cited = pq.read_table(base / "citations.parquet")
+    citations = pq.ParquetWriter(
+        folder / "citations.parquet", parquet.SCHEMAS["citations"], compression="zstd"
+    )
+    done = batch = 0
     while done < count:
-        size = min(BATCH, count - done)
-        doc = _batch(size, 2025 + batch, f"b{batch}")
-        tables = parquet.to_tables(doc)
-        if batch == 0:
-            folder.mkdir(parents=True)
-            for name in ("timeline", "categories", "actors", "sources"):
-                pq.write_table(tables[name], folder / f"{name}.parquet", compression="zstd")
-            citations = pq.ParquetWriter(
-                folder / "citations.parquet", parquet.SCHEMAS["citations"], compression="zstd"
-            )
-        assert citations is not None
-        citations.write_table(tables["citations"])
-        events = tables["events"]
-        years = events.column("year").to_pylist()
-        body = events.drop_columns(["year"])
-        start = 0
-        while start < len(years):
-            end = start
-            while end < len(years) and years[end] == years[start]:
-                end += 1
-            part = folder / "events" / f"year={years[start]:04d}"
+        prefix = pa.scalar(f"b{batch}")
+        for file, table in events.items():
+            size = min(table.num_rows, count - done)
+            if size <= 0:
+                break
+            table = table.slice(0, size)
+            ids = pc.binary_join_element_wise(prefix, table.column("id"), "-")
+            table = table.set_column(table.schema.get_field_index("id"), "id", ids)
+            part = folder / "events" / file.parent.name
             part.mkdir(parents=True, exist_ok=True)
-            pq.write_table(
-                body.slice(start, end - start), part / f"part-{batch}.parquet", compression="zstd"
-            )
-            start = end
-        done += size
+            pq.write_table(table, part / f"part-{batch}.parquet", compression="zstd")
+            done += size
+        event_ids = pc.binary_join_element_wise(prefix, cited.column("event_id"), "-")
+        citations.write_table(
+            cited.set_column(cited.schema.get_field_index("event_id"), "event_id", event_ids)
+        )
         batch += 1
-        print(f"  generated {done:,} events", file=sys.stderr, flush=True)
-    assert citations is not None
+        print(f"  wrote {done:,} events", file=sys.stderr, flush=True)
     citations.close()
 
 

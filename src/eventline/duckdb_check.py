@@ -21,33 +21,34 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _uid() -> str:
-    return "filename || '#' || lpad(CAST(file_row_number AS VARCHAR), 12, '0') AS _uid"
-
-
 def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """The views :mod:`eventline.rules` runs on."""
+    """The tables :mod:`eventline.rules` runs on.
+
+    Each table is read from Parquet once into DuckDB's own storage (which
+    spills to disk past its memory limit): the rules scan them some fifty
+    times, and decoding the files each time cost most of the run. Rows keep
+    the dataset's order (DuckDB preserves insertion order), so ``rowid``
+    serves as ``_uid``."""
     for name in ("timeline", "categories", "actors", "sources", "citations"):
         con.execute(
-            f"CREATE VIEW {name} AS SELECT * EXCLUDE (filename, file_row_number), {_uid()}"
-            " FROM read_parquet("
-            f"{_quote(folder / f'{name}.parquet')}, filename = true, file_row_number = true)"
+            f"CREATE TEMP TABLE t_{name} AS SELECT * FROM read_parquet("
+            f"{_quote(folder / f'{name}.parquet')})"
         )
     files = parquet.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
         con.execute(
-            f"CREATE VIEW events AS SELECT * EXCLUDE (filename, file_row_number), {_uid()}"
-            f" FROM read_parquet([{listed}], hive_partitioning = true,"
-            " filename = true, file_row_number = true)"
+            "CREATE TEMP TABLE t_events AS SELECT * EXCLUDE (year)"
+            f" FROM read_parquet([{listed}], hive_partitioning = true)"
         )
     else:
-        empty = parquet.SCHEMAS["events"].empty_table()
-        con.register("events_empty", empty)
-        con.execute("CREATE VIEW events AS SELECT *, '' AS _uid FROM events_empty")
+        con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
+        con.execute("CREATE TEMP TABLE t_events AS SELECT * FROM events_empty")
+    for name in ("timeline", "categories", "actors", "sources", "citations", "events"):
+        con.execute(f"CREATE TEMP VIEW {name} AS SELECT *, rowid AS _uid FROM t_{name}")
     for name in ("actors", "places", "tags"):
         con.execute(
-            f"CREATE VIEW event_{name} AS SELECT _uid, id,"
+            f"CREATE TEMP TABLE event_{name} AS SELECT _uid, id,"
             f" unnest(range(len({name}))) AS pos, unnest({name}) AS item"
             f" FROM events WHERE {name} IS NOT NULL"
         )

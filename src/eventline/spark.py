@@ -10,6 +10,12 @@ too large for one machine is checked where it lives::
     problems = eventline.spark.validate(spark, "s3a://bucket/events-dataset")
     rows = eventline.spark.problem_rows(spark, "s3a://bucket/events-dataset")
 
+The checkers register the temporary views the rules read (``timeline``,
+``categories``, ``actors``, ``sources``, ``events``, ``citations``,
+``event_actors``, ``event_places``, ``event_tags``) in the session, replacing
+views of those names. While a query is parsed, string literals are read raw
+(``spark.sql.parser.escapedStringLiterals``), then the setting is restored.
+
 Needs the ``spark`` extra (pyspark) and a Java runtime; imported on demand.
 :func:`problem_rows` computes messages in a Python UDF, so executors need
 eventline installed too; :func:`validate` computes them on the driver.

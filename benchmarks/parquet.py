@@ -101,6 +101,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument(
+        "--memory-limit",
+        default="8GB",
+        help="DuckDB's memory limit past the first size (the machine is shared); "
+        "'' for DuckDB's default",
+    )
+    parser.add_argument(
         "--generate-only",
         action="store_true",
         help="write the datasets and stop (generation is not measured: run it "
@@ -129,9 +135,17 @@ def main() -> None:
                     [EVENTLINE, "validate", str(json_file)],
                 )
             )
-        commands.append(
-            ("eventline validate DIR (DuckDB)", folder, [EVENTLINE, "validate", str(folder)])
-        )
+        if n == 0 or not args.memory_limit:
+            commands.append(
+                ("eventline validate DIR (DuckDB)", folder, [EVENTLINE, "validate", str(folder)])
+            )
+        else:
+            code = (
+                "from eventline.duckdb_check import validate_dataset; "
+                f"assert validate_dataset({str(folder)!r}, memory_limit={args.memory_limit!r}) == []"
+            )
+            label = f"validate_dataset, DuckDB memory_limit {args.memory_limit}"
+            commands.append((label, folder, [sys.executable, "-c", code]))
         for label, target, command in commands:
             seconds, rss, pss = measure(command)
             if label.endswith("(JSON)"):

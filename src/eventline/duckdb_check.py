@@ -55,7 +55,11 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
 
 def validate_dataset(
-    path: str | os.PathLike[str], name: str | None = None, *, threads: int | None = None
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
 ) -> list[Problem]:
     """Every problem of a Parquet dataset (see :mod:`eventline.parquet`), in report order.
 
@@ -63,6 +67,8 @@ def validate_dataset(
         path: the dataset's folder.
         name: how problems name it (default: ``path`` as given).
         threads: DuckDB's worker threads (default: DuckDB's, one per core).
+        memory_limit: DuckDB's memory limit, e.g. ``"8GB"`` (default: DuckDB's,
+            80% of the machine's memory); past it, tables spill to a temporary folder.
 
     Problems are located by table and id (``events (id "x")``) and worded as
     :func:`eventline.validate.validate` words them; a missing table or column
@@ -75,7 +81,11 @@ def validate_dataset(
     problems = parquet.schema_problems(folder, label)
     if problems:
         return problems
-    config: dict[str, Any] = {} if threads is None else {"threads": threads}
+    config: dict[str, Any] = {}
+    if threads is not None:
+        config["threads"] = threads
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
     with duckdb.connect(config=config) as con:
         _views(con, folder)
         rows = con.execute(rules.problem_query()).fetchall()

@@ -392,6 +392,27 @@ def _item_field(name: str) -> str:
     return f"'{name}[' || CAST(pos AS STRING) || ']'"
 
 
+# Columns whose values repeat across rows (ids of other tables, dates, short
+# labels): their rules test each distinct value once and pick the rows
+# holding a bad one, instead of testing every row.
+_REPEATING = {"category", "date", "published", "color", "kind", "wikidata", "url", "role"}
+_REPEATING |= {"publisher", "item", "source"}
+
+
+def _bad(column: str, view: str, predicate: str) -> str:
+    """SQL: ``column`` holds a value for which ``predicate`` (over ``v``) is true;
+    the predicate runs once per distinct value when values repeat."""
+    if column not in _REPEATING:
+        return f"{column} IS NOT NULL AND {predicate.replace('{v}', column)}"
+    return (
+        # min() of each group, not the group key: an optimizer would push the
+        # predicate below a GROUP BY key (DuckDB does) and test every row again.
+        f"{column} IN (SELECT v FROM (SELECT min({column}) AS v FROM {view}"
+        f" GROUP BY {column}) d"
+        f" WHERE v IS NOT NULL AND {predicate.replace('{v}', 'v')})"
+    )
+
+
 def _build() -> list[Rule]:
     rules: list[Rule] = []
     for table, (view, fields) in _FIELDS.items():
@@ -417,7 +438,7 @@ def _build() -> list[Rule]:
                     f"{prefix}{name}",
                     table,
                     readable,
-                    f"{column} IS NOT NULL AND {sql(column)}",
+                    _bad(column, view, sql("{v}")),
                     f"'{name}'",
                     column,
                     _from_check(check, f"{prefix}{name}"),
@@ -435,7 +456,7 @@ def _build() -> list[Rule]:
                 f"events.{name}",
                 "events",
                 _readable(view),
-                sql("item"),
+                _bad("item", view, sql("{v}")),
                 field,
                 "item",
                 _from_check(check, f"events.{name}"),
@@ -446,7 +467,7 @@ def _build() -> list[Rule]:
         )
         repeated = (
             f"(SELECT *, row_number() OVER (PARTITION BY _uid, item ORDER BY pos) AS _n"
-            f" FROM {view} WHERE NOT {sql('item')}) x"
+            f" FROM {view} WHERE item IS NOT NULL AND NOT ({_bad('item', view, sql('{v}'))})) x"
         )
         rules.append(
             Rule(
@@ -497,7 +518,7 @@ def _build() -> list[Rule]:
                 f"citations.{name}",
                 "events",
                 cited,
-                f"{name} IS NOT NULL AND {sql(name)}",
+                _bad(name, "citations", sql("{v}")),
                 f"{citation} || '.{name}'",
                 name,
                 _from_check(check, f"citations.{name}"),
@@ -531,7 +552,8 @@ def _build() -> list[Rule]:
             _readable(
                 "(SELECT *, "
                 + ", ".join(f"{sql} AS _{part}" for part, sql in date_parts("date").items())
-                + f" FROM events WHERE date IS NOT NULL AND NOT {date_bad('date')}) q"
+                + " FROM events WHERE date IS NOT NULL"
+                + f" AND NOT ({_bad('date', 'events', date_bad('{v}'))})) q"
             ),
             date_columns_bad("date", {part: f"_{part}" for part in date_parts("date")}),
             "'date'",
@@ -544,25 +566,30 @@ def _build() -> list[Rule]:
             json_path=False,
         )
     )
-    for kind, table, column, view, field, sub in (
-        ("category", "categories", "category", _readable("events"), "'category'", "0"),
+    for kind, table, column, base, view, field, sub in (
+        ("category", "categories", "category", "events", _readable("events"), "'category'", "0"),
         (
             "actor",
             "actors",
             "item",
+            "event_actors",
             _readable("event_actors"),
             "'actors[' || CAST(pos AS STRING) || ']'",
             "pos",
         ),
-        ("source", "sources", "source", cited, f"{citation} || '.source'", "position"),
+        ("source", "sources", "source", "citations", cited, f"{citation} || '.source'", "position"),
     ):
         rules.append(
             Rule(
                 f"events.{kind}-declared",
                 "events",
                 view,
-                f"{full(column, SLUG)} AND NOT EXISTS"
-                f" (SELECT 1 FROM {table} d WHERE d.id = r.{column})",
+                _bad(
+                    column,
+                    base,
+                    f"{full('{v}', SLUG)} AND NOT EXISTS"
+                    f" (SELECT 1 FROM {table} t WHERE t.id = {{v}})",
+                ),
                 field,
                 column,
                 _undeclared(kind, table),

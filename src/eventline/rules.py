@@ -122,12 +122,12 @@ DATE = rf"{_POINT}(?:/(?:{_POINT}|(\.\.)|()))?"
 
 def full(col: str, pattern: str) -> str:
     """SQL: ``col`` matches ``pattern`` as a whole (``col`` not null, not empty)."""
-    return f"(regexp_extract({col}, '^({pattern})', 1) = {col} AND {col} <> '')"
+    return f"(regexp_extract({col}, '^(?:{pattern})', 0) = {col} AND {col} <> '')"
 
 
 def has(col: str, char_class: str) -> str:
     """SQL: ``col`` contains a character of the class."""
-    return f"(regexp_extract({col}, '([{char_class}])', 1) <> '')"
+    return f"(regexp_extract({col}, '[{char_class}]', 0) <> '')"
 
 
 def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
@@ -137,7 +137,7 @@ def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
     control = CONTROL_BUT_NEWLINE if newlines else CONTROL
     return (
         f"({col} = '' OR length({col}) > {max_len}"
-        f" OR regexp_extract({col}, '(^[{WS}]|[{WS}]$|[{control}])', 1) <> '')"
+        f" OR regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> '')"
     )
 
 

@@ -379,6 +379,20 @@ def test_a_citation_of_the_placeholder_source_is_a_problem(
     assert len(problems) == len(doc["events"])
 
 
+def test_placeholder_citations_wait_until_nothing_else_is_wrong(
+    tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """As validate.py: a file still to be sourced shows its other problems first."""
+    small_doc["sources"].append({"id": "source-needed", "title": "Source needed"})
+    small_doc["events"][0]["citations"] = [{"source": "source-needed"}]
+    small_doc["events"][0]["title"] = " Annexation"
+    parquet.write_dataset(small_doc, tmp_path / "ds")
+    assert [str(p) for p in validate_dataset(tmp_path / "ds", "x")] == [
+        'x: events (id "annexation"): title " Annexation": has spaces or line breaks '
+        "at the start or end; remove them"
+    ]
+
+
 def test_date_columns_that_disagree_with_the_date_are_a_problem(
     tmp_path: Path, small_doc: dict[str, Any]
 ) -> None:

@@ -94,4 +94,5 @@ def validate_dataset(
             for table in ("categories", "actors", "sources"):
                 ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
                 known[table] = rules.readable_ids(ids)
-    return [rules.to_problem(label, row, known) for row in rows]
+    problems = [rules.to_problem(label, row, known) for row in rows]
+    return rules.staged(problems, [row[0] for row in rows])

@@ -680,6 +680,17 @@ def to_problem(file: str, row: Sequence[Any], known: Known) -> Problem:
     return Problem(file, message, table, record_id, field, shown)
 
 
+def staged(problems: list[Problem], rule_ids: Sequence[str]) -> list[Problem]:
+    """``problems`` without the placeholder-source ones when there are others:
+    validate.py reports a citation of ``source-needed`` only for a file with no
+    other problem, so that ``fmt`` and ``import`` work on a file still to be sourced.
+    ``rule_ids``: the rule of each problem, in the same order."""
+    placeholder = "citations.placeholder-source"
+    if all(rule_id == placeholder for rule_id in rule_ids):
+        return problems
+    return [p for p, rule_id in zip(problems, rule_ids, strict=True) if rule_id != placeholder]
+
+
 def readable_ids(values: Sequence[Any]) -> list[str]:
     """The ids among ``values`` that are slugs (the ids references may name)."""
     return [x for x in values if isinstance(x, str) and re.fullmatch(SLUG, x)]

@@ -123,7 +123,9 @@ def problem_rows(spark: SparkSession, path: str, name: str | None = None) -> Dat
     timeline's own fields), ``id`` (the record's id when it is a slug),
     ``field``, ``value`` (the raw value), ``message``, and ``rule`` (the
     :attr:`eventline.rules.Rule.id`). A dataset whose tables or columns are
-    missing gives one row per such problem (``rule`` ``"schema"``).
+    missing gives one row per such problem (``rule`` ``"schema"``). Unlike
+    :func:`validate`, the rows keep citations of the placeholder source even
+    when other problems are found.
     """
     label = str(path) if name is None else name
     problems = _prepare(spark, path, label)
@@ -166,4 +168,5 @@ def validate(spark: SparkSession, path: str, name: str | None = None) -> list[Pr
         return problems
     rows = [tuple(row)[:6] for row in _query(spark).collect()]
     known = _known(spark) if rules.needs_known([row[0] for row in rows]) else {}
-    return [rules.to_problem(label, row, known) for row in rows]
+    problems = [rules.to_problem(label, row, known) for row in rows]
+    return rules.staged(problems, [row[0] for row in rows])

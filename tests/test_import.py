@@ -378,7 +378,8 @@ class TestBadWorkbooks:
                 "notes.txt",
                 b"hello",
                 "notes.txt: cannot tell how to read this file from its name; use a .csv, .json, "
-                ".xlsx file, or name the format with --from (xlsx, csv, timelinejs)",
+                ".xlsx file or a Parquet dataset folder, or name the format with --from "
+                "(xlsx, csv, timelinejs, parquet)",
             ),
             (
                 "latin1.csv",
@@ -723,7 +724,7 @@ class TestTimelineJS:
 
 def test_readers_are_a_plain_table():
     """Another reader is one more entry of READERS: a function of (path, label)."""
-    assert sorted(READERS) == ["csv", "timelinejs", "xlsx"]
+    assert sorted(READERS) == ["csv", "parquet", "timelinejs", "xlsx"]
 
 
 class TestPlaceholderSource:

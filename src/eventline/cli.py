@@ -151,6 +151,22 @@ def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
     return texts
 
 
+def _parquet_extra(what: str) -> None:
+    """Exit 1 with the command that installs the Parquet extra, when it is missing."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "duckdb")):
+        click.echo(f'{what} needs the Parquet extra: pip install "eventline[parquet]"')
+        raise SystemExit(1)
+
+
+def _validate_dataset(folder: Path) -> list[Problem]:
+    _parquet_extra(f"{folder}: a Parquet dataset")
+    from eventline.duckdb_check import validate_dataset
+
+    return validate_dataset(folder)
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -163,7 +179,9 @@ def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
 def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> None:
     """Check data files against every rule; print each problem on its own line.
 
-    With no FILES, checks ./data/events.json, else the packaged dataset.
+    With no FILES, checks ./data/events.json, else the packaged dataset. A
+    folder is a Parquet dataset (eventline export --format parquet), checked
+    by DuckDB; its problems are located by table and id.
     Exit 0 when every file is valid and canonical, 1 when any is not.
 
     Example: eventline validate data/events.json --source-text article=article.txt
@@ -172,8 +190,11 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     targets = list(files) or [io.default_data_path()]
     failed = False
     for target in targets:
-        with _progress(target, "checking") as progress:
-            problems = validate(target, texts, progress=progress)
+        if target.is_dir() and any((target / n).exists() for n in ("timeline.parquet", "events")):
+            problems = _validate_dataset(target)
+        else:
+            with _progress(target, "checking") as progress:
+                problems = validate(target, texts, progress=progress)
         if problems:
             failed = True
             _echo_problems(problems)
@@ -390,18 +411,20 @@ def render_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "ics", "timelinejs", "xlsx"]),
+    type=click.Choice(["json", "csv", "ics", "timelinejs", "xlsx", "parquet"]),
     required=True,
     help="json: the data format, filtered; csv: a spreadsheet; ics: a calendar; "
     "timelinejs: Knight Lab's TimelineJS; xlsx: an Excel workbook, one sheet per table "
-    "(needs -o; eventline import reads it back).",
+    "(needs -o; eventline import reads it back); parquet: a dataset folder for DuckDB "
+    "and Spark (-o DIR required).",
 )
 @_data_option
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically) instead of standard output; "
+    "for parquet, the dataset's folder.",
 )
 @click.option(
     "--bom",
@@ -430,9 +453,15 @@ def export_command(
     Example: eventline export --format ics --from 2025-02 -o talks.ics
 
     Example: eventline export --format csv --bom -o talks.csv
+
+    Parquet: one table per record kind, events partitioned by year
+    (README, "Large datasets"). Example: eventline export --format parquet -o events-parquet
     """
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv only")
+    if fmt == "parquet":
+        _export_parquet(data, output, start, end, categories, actors, tags)
+        return
     if fmt in BINARY_EXPORTS:
         _export_binary(fmt, data, output, start, end, categories, actors, tags)
         return
@@ -462,6 +491,29 @@ def export_command(
         click.echo(str(error))
         raise SystemExit(1) from None
     click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+
+
+def _export_parquet(
+    data: Path | None,
+    output: Path | None,
+    start: EventDate | None,
+    end: EventDate | None,
+    categories: tuple[str, ...],
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    if output is None:
+        raise click.UsageError("--format parquet writes a folder: give it with -o DIR")
+    _parquet_extra("--format parquet")
+    from eventline import parquet
+
+    timeline = _filtered(data, start, end, categories, actors, tags)
+    try:
+        count = parquet.write_dataset(io.timeline_to_json(timeline), output)
+    except io.WriteError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+    click.echo(f"{output}: {count} events exported as parquet", err=True)
 
 
 # Formats whose output is bytes, not text: format -> (module, function).

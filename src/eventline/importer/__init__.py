@@ -76,16 +76,36 @@ class Imported:
 # or a plain (document or None, problems) pair.
 Reader = Callable[[Path, str], "Imported | tuple[dict[str, Any] | None, list[Problem]]"]
 
+
+def _read_parquet(path: Path, label: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A Parquet dataset folder (``eventline export --format parquet``)."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "duckdb")):
+        message = 'a Parquet dataset needs the Parquet extra: pip install "eventline[parquet]"'
+        return None, [Problem(label, message)]
+    from eventline import parquet
+    from eventline.validate import check_document
+
+    # A dataset is a whole timeline: its own problems are located in it, by
+    # table and id, before anything is merged into the data file.
+    doc, problems = parquet.read_dataset(path, label)
+    if doc is not None and (problems := check_document(doc, label)):
+        return None, problems
+    return doc, problems
+
+
 READERS: dict[str, Reader] = {
     "xlsx": sheet.read_xlsx,
     "csv": sheet.read_csv,
     "timelinejs": timelinejs.read,
+    "parquet": _read_parquet,
 }
 
 # The reader for a file's suffix when --from is not given.
 SUFFIXES: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".json": "timelinejs"}
 
-# The reader for a folder (a Parquet dataset), once one is in READERS.
+# The reader for a folder (a Parquet dataset).
 FOLDER_READER = "parquet"
 
 
@@ -120,7 +140,8 @@ def read(
             (
                 Problem(
                     label,
-                    f"cannot tell how to read this file from its name; use a {known} file, "
+                    f"cannot tell how to read this file from its name; use a {known} file "
+                    "or a Parquet dataset folder, "
                     "or name the format with --from (" + ", ".join(READERS) + ")",
                 ),
             ),

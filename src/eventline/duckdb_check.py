@@ -1,0 +1,98 @@
+"""Validate a Parquet dataset with DuckDB (embedded): the rules of :mod:`eventline.rules`.
+
+Needs the ``parquet`` extra (pyarrow, duckdb); imported on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from eventline import parquet, rules
+from eventline.problems import Problem
+
+__all__ = ["validate_dataset"]
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """The tables :mod:`eventline.rules` runs on.
+
+    Each table is read from Parquet once into DuckDB's own storage (which
+    spills to disk past its memory limit): the rules scan them some fifty
+    times, and decoding the files each time cost most of the run. Rows keep
+    the dataset's order (DuckDB preserves insertion order), so ``rowid``
+    serves as ``_uid``."""
+    for name in ("timeline", "categories", "actors", "sources", "citations"):
+        con.execute(
+            f"CREATE TEMP TABLE t_{name} AS SELECT * FROM read_parquet("
+            f"{_quote(folder / f'{name}.parquet')})"
+        )
+    files = parquet.event_files(folder)
+    if files:
+        listed = ", ".join(_quote(f) for f in files)
+        con.execute(
+            "CREATE TEMP TABLE t_events AS SELECT * EXCLUDE (year)"
+            f" FROM read_parquet([{listed}], hive_partitioning = true)"
+        )
+    else:
+        con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
+        con.execute("CREATE TEMP TABLE t_events AS SELECT * FROM events_empty")
+    for name in ("timeline", "categories", "actors", "sources", "citations", "events"):
+        con.execute(f"CREATE TEMP VIEW {name} AS SELECT *, rowid AS _uid FROM t_{name}")
+    for name in ("actors", "places", "tags"):
+        con.execute(
+            f"CREATE TEMP TABLE event_{name} AS SELECT _uid, id,"
+            f" unnest(range(len({name}))) AS pos, unnest({name}) AS item"
+            f" FROM events WHERE {name} IS NOT NULL"
+        )
+
+
+def validate_dataset(
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> list[Problem]:
+    """Every problem of a Parquet dataset (see :mod:`eventline.parquet`), in report order.
+
+    Args:
+        path: the dataset's folder.
+        name: how problems name it (default: ``path`` as given).
+        threads: DuckDB's worker threads (default: DuckDB's, one per core).
+        memory_limit: DuckDB's memory limit, e.g. ``"8GB"`` (default: DuckDB's,
+            80% of the machine's memory); past it, tables spill to a temporary folder.
+
+    Problems are located by table and id (``events (id "x")``) and worded as
+    :func:`eventline.validate.validate` words them; a missing table or column
+    is reported before any rule runs.
+    """
+    label = str(path) if name is None else name
+    folder = Path(path)
+    if not parquet.is_dataset(folder):
+        return [Problem(label, "is not a Parquet dataset (no timeline.parquet in it)")]
+    problems = parquet.schema_problems(folder, label)
+    if problems:
+        return problems
+    config: dict[str, Any] = {}
+    if threads is not None:
+        config["threads"] = threads
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
+    with duckdb.connect(config=config) as con:
+        _views(con, folder)
+        rows = con.execute(rules.problem_query()).fetchall()
+        known: dict[str, list[str]] = {}
+        if rules.needs_known([row[0] for row in rows]):
+            for table in ("categories", "actors", "sources"):
+                ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
+                known[table] = rules.readable_ids(ids)
+    problems = [rules.to_problem(label, row, known) for row in rows]
+    return rules.staged(problems, [row[0] for row in rows])

@@ -1,0 +1,697 @@
+"""The rules of a data file as one table, from which the SQL checkers are built.
+
+Each :class:`Rule` has an id, the SQL that finds the rows breaking it (a
+predicate over a view of the Parquet dataset, written in the SQL that DuckDB
+and Spark SQL both run), and its message. Where the JSON validator
+(:mod:`eventline.validate`) checks the same thing value by value, the rule
+holds that Python check (``check``) and the message *is* that check's
+message, so the two engines and the JSON path word every problem the same
+way. tests/test_rules.py holds each SQL predicate equal to its Python check
+on every value of the test cases, and the three engines equal on planted faults.
+
+The SQL runs over views each engine provides (see :mod:`eventline.duckdb`
+and :mod:`eventline.spark`): ``timeline``, ``categories``, ``actors``,
+``sources``, ``events`` and ``citations`` with the columns of
+:data:`eventline.parquet.SCHEMAS` plus ``_uid``, a string unique to the row
+that sorts in dataset order; and ``event_actors``, ``event_places``,
+``event_tags`` (``_uid``, ``id``, ``pos``, ``item``: one row per list item).
+
+Portability: only ``regexp_extract`` is used for patterns (RE2 in DuckDB,
+Java regex in Spark), anchored with ``^`` and matched in full by comparing
+the extracted group with the whole value; characters are written
+``\\x{hhhh}``, which both accept; Spark must parse string literals raw
+(``spark.sql.parser.escapedStringLiterals``), as DuckDB does.
+
+Problems are located by table and id (``events (id "x")``) rather than by
+index, which a partitioned dataset has no cheap notion of. The one message
+that names an index, a duplicate id's ``id is already used by events[k]``,
+counts rows in dataset order (for events, the canonical order of the data file).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+import eventline.validate  # noqa: F401  (the module, not the function eventline.validate)
+from eventline.problems import Problem, show_value
+
+v = sys.modules["eventline.validate"]
+
+__all__ = ["PLACEHOLDER_SOURCE", "RULES", "Rule", "problem_query", "to_problem"]
+
+# The source id ``eventline import`` cites where a row named no source: one
+# definition, validate.py's.
+PLACEHOLDER_SOURCE: str = v.PLACEHOLDER_SOURCE
+
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "timeline": (("title", "STRING"), ("description", "STRING"), ("schema", "STRING")),
+    "categories": (("id", "STRING"), ("label", "STRING"), ("color", "STRING")),
+    "actors": (
+        ("id", "STRING"),
+        ("name", "STRING"),
+        ("kind", "STRING"),
+        ("role", "STRING"),
+        ("wikidata", "STRING"),
+    ),
+    "sources": (
+        ("id", "STRING"),
+        ("title", "STRING"),
+        ("publisher", "STRING"),
+        ("published", "STRING"),
+        ("url", "STRING"),
+    ),
+    "events": (
+        ("id", "STRING"),
+        ("title", "STRING"),
+        ("date", "STRING"),
+        ("earliest", "DATE"),
+        ("latest", "DATE"),
+        ("precision", "STRING"),
+        ("qualifier", "STRING"),
+        ("category", "STRING"),
+        ("summary", "STRING"),
+        ("actors", "ARRAY<STRING>"),
+        ("places", "ARRAY<STRING>"),
+        ("tags", "ARRAY<STRING>"),
+    ),
+    "citations": (
+        ("event_id", "STRING"),
+        ("position", "INT"),
+        ("source", "STRING"),
+        ("quote", "STRING"),
+    ),
+}
+"""The columns of each table of a Parquet dataset and their SQL types (the
+Arrow schemas of :data:`eventline.parquet.SCHEMAS`); ``events`` also has its
+Hive partition column ``year``."""
+
+Known = Mapping[str, Sequence[str]]
+Message = Callable[[Any, Any, Known], str]
+
+
+def _char_class(test: Callable[[str], bool], stop: int = 0x3100) -> str:
+    """The characters below ``stop`` for which ``test`` holds, as a regex class body."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(stop):
+        if 0xD800 <= code <= 0xDFFF or not test(chr(code)):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+
+
+# Python's str.isspace (what str.strip removes) and validate.py's control
+# patterns, as classes both regex dialects read. Surrogates cannot occur in a
+# Parquet string (UTF-8), so those are left out.
+WS = _char_class(str.isspace)
+CONTROL = _char_class(lambda c: v.CONTROL_RE.fullmatch(c) is not None)
+CONTROL_BUT_NEWLINE = _char_class(lambda c: v.CONTROL_BUT_NEWLINE_RE.fullmatch(c) is not None)
+SLUG = v.ID_RE.pattern
+URL = v.URL_RE.pattern.replace("\\s", WS)
+WIKIDATA = v.WIKIDATA_RE.pattern
+COLOR = v.COLOR_RE.pattern
+_POINT = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%])?"
+DATE = rf"{_POINT}(?:/(?:{_POINT}|(\.\.)|()))?"
+
+
+def full(col: str, pattern: str) -> str:
+    """SQL: ``col`` matches ``pattern`` as a whole (``col`` not null, not empty)."""
+    return f"(regexp_extract({col}, '^(?:{pattern})', 0) = {col} AND {col} <> '')"
+
+
+def has(col: str, char_class: str) -> str:
+    """SQL: ``col`` contains a character of the class."""
+    return f"(regexp_extract({col}, '[{char_class}]', 0) <> '')"
+
+
+def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
+    """SQL of validate.py's ``_text``: blank, padded, too long, or a control character.
+
+    One pattern finds all but length: a blank value starts with a space."""
+    control = CONTROL_BUT_NEWLINE if newlines else CONTROL
+    return (
+        f"({col} = '' OR length({col}) > {max_len}"
+        f" OR regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> '')"
+    )
+
+
+def _int(text: str) -> str:
+    return f"TRY_CAST({text} AS INT)"
+
+
+def _days_in_month(year: str, month: str) -> str:
+    leap = f"(({year}) % 4 = 0 AND ({year}) % 100 <> 0 OR ({year}) % 400 = 0)"
+    return (
+        f"(CASE WHEN ({month}) = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END)"
+        f" WHEN ({month}) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
+    )
+
+
+def date_parts(col: str) -> dict[str, str]:
+    """SQL for the parts of a value that matches the grammar's pattern: years,
+    months, days (ints or NULL), qualifiers (text, '' for none), and whether it
+    has a closed end. Cut by position (cheaper than patterns): the pattern fixes
+    where each part is."""
+    slash = f"instr({col}, '/')"
+    start = f"(CASE WHEN {slash} > 0 THEN substr({col}, 1, {slash} - 1) ELSE {col} END)"
+    end = f"(CASE WHEN {slash} > 0 THEN substr({col}, {slash} + 1) ELSE '' END)"
+    closed = f"({slash} > 0 AND {end} NOT IN ('', '..'))"
+
+    def side(text: str) -> tuple[str, str, str, str]:
+        year = _int(f"substr({text}, 1, 4)")
+        month = f"(CASE WHEN substr({text}, 5, 1) = '-' THEN {_int(f'substr({text}, 6, 2)')} END)"
+        day = f"(CASE WHEN substr({text}, 8, 1) = '-' THEN {_int(f'substr({text}, 9, 2)')} END)"
+        last = f"substr({text}, length({text}), 1)"
+        mark = f"(CASE WHEN {last} IN ('?', '~', '%') THEN {last} ELSE '' END)"
+        return year, month, day, mark
+
+    ys, ms, ds, qs = side(start)
+    ye, me, de, qe = side(end)
+    return {
+        "ys": ys,
+        "ms": ms,
+        "ds": ds,
+        "qs": qs,
+        "ye": f"(CASE WHEN {closed} THEN {ye} END)",
+        "me": f"(CASE WHEN {closed} THEN {me} END)",
+        "de": f"(CASE WHEN {closed} THEN {de} END)",
+        "qe": f"(CASE WHEN {closed} THEN {qe} ELSE '' END)",
+        "closed": closed,
+    }
+
+
+def _first_day(y: str, m: str, d: str) -> str:
+    return f"(({y}) * 10000 + coalesce({m}, 1) * 100 + coalesce({d}, 1))"
+
+
+def _last_day(y: str, m: str, d: str) -> str:
+    month = f"coalesce({m}, 12)"
+    return f"(({y}) * 10000 + {month} * 100 + coalesce({d}, {_days_in_month(y, month)}))"
+
+
+def date_bad(col: str) -> str:
+    """SQL of :meth:`eventline.dates.EventDate.parse` failing: not the grammar,
+    year 0000, no such month or day, or an interval that ends before it starts."""
+    p = date_parts(col)
+    side_bad = []
+    for y, m, d in (("ys", "ms", "ds"), ("ye", "me", "de")):
+        side_bad.append(
+            f"({p[y]} = 0 OR {p[m]} NOT BETWEEN 1 AND 12"
+            f" OR {p[d]} NOT BETWEEN 1 AND {_days_in_month(p[y], p[m])})"
+        )
+    reversed_ = (
+        f"({p['closed']} AND {_first_day(p['ys'], p['ms'], p['ds'])}"
+        f" > {_last_day(p['ye'], p['me'], p['de'])})"
+    )
+    # A closed end is checked only when it is there: its parts are NULL otherwise.
+    return (
+        f"(CASE WHEN {full(col, DATE)} THEN coalesce({side_bad[0]}, false)"
+        f" OR coalesce({side_bad[1]}, false) OR coalesce({reversed_}, false) ELSE true END)"
+    )
+
+
+def date_columns_bad(col: str = "date", p: Mapping[str, str] | None = None) -> str:
+    """SQL: a valid date whose earliest, latest, precision or qualifier column
+    is not the one :func:`eventline.parquet.date_columns` gives. ``p``: the
+    date's parts as :func:`date_parts` gives them (or columns holding them)."""
+    p = date_parts(col) if p is None else p
+    earliest = _first_day(p["ys"], p["ms"], p["ds"])
+    upper = (
+        f"(CASE WHEN {p['closed']} THEN {_last_day(p['ye'], p['me'], p['de'])}"
+        f" WHEN {col} LIKE '%/%' THEN NULL ELSE {_last_day(p['ys'], p['ms'], p['ds'])} END)"
+    )
+    as_int = "(year({0}) * 10000 + month({0}) * 100 + dayofmonth({0}))"
+    precision = (
+        f"(CASE WHEN {p['ms']} IS NULL OR ({p['closed']} AND {p['me']} IS NULL) THEN 'year'"
+        f" WHEN {p['ds']} IS NULL OR ({p['closed']} AND {p['de']} IS NULL) THEN 'month'"
+        " ELSE 'day' END)"
+    )
+    qs, qe = p["qs"], p["qe"]
+    qualifier = (
+        f"(CASE WHEN {qs} = '' AND {qe} = '' THEN NULL WHEN {qs} = '' THEN {qe}"
+        f" WHEN {qe} = '' OR {qs} = {qe} THEN {qs} ELSE '%' END)"
+    )
+    return (
+        f"((earliest IS NULL"
+        f" OR {as_int.format('earliest')} <> {earliest}"
+        f" OR NOT ((latest IS NULL AND {upper} IS NULL)"
+        f" OR {as_int.format('latest')} = {upper})"
+        f" OR precision IS NULL OR precision <> {precision}"
+        f" OR NOT ((qualifier IS NULL AND {qualifier} IS NULL) OR qualifier = {qualifier})))"
+    )
+
+
+@attrs.frozen
+class Rule:
+    """One rule, as the SQL that finds the rows breaking it and their message.
+
+    The rule's rows come from ``SELECT … FROM {source} WHERE {where}``.
+
+    Attributes:
+        id: a stable name, e.g. ``events.date`` or ``events.category-declared``.
+        table: the table problems are located in (``events``; ``""`` for the
+            timeline's own fields, located like the data file's top level).
+        source: the FROM clause (a view, or a subquery for set rules).
+        where: the predicate: true for a row that breaks the rule.
+        field: SQL for the field problems name (``'date'``,
+            ``'actors[' || pos || ']'``), or None.
+        value: SQL for the offending value shown after the field, or None.
+        message: the message, from the value, ``arg`` and the ids each table
+            declares (only rules about references use those).
+        check: the Python check validate.py applies to this value: it returns
+            the message, or None for a good value. None for set rules.
+        rank: the field's place in its record (problems sort by it).
+        sub: SQL for the list index within the field (0 when not a list).
+        arg: SQL for a further value the message needs, or NULL.
+        phase: 0 for record rules, 1 for rules validate.py checks after every table.
+    """
+
+    id: str
+    table: str
+    source: str
+    where: str
+    field: str | None
+    value: str | None
+    message: Message
+    check: Callable[[Any], str | None] | None = None
+    rank: int = 0
+    sub: str = "0"
+    arg: str = "NULL"
+    phase: int = 0
+    json_path: bool = True
+
+    def sql(self, index: int) -> str:
+        """The rule's SELECT: one row per problem with the columns of :func:`problem_query`."""
+        rank = _TABLE_RANK[self.table] + 10 * self.phase
+        return (
+            f"SELECT '{self.id}' AS rule, '{self.table}' AS tbl, _id AS id,"
+            f" {self.field or 'NULL'} AS field, {self.value or 'NULL'} AS value,"
+            f" CAST({self.arg} AS STRING) AS arg, {rank} AS o1, _uid AS o2,"
+            f" {self.rank} AS o3, {self.sub} AS o4, {index} AS o5"
+            f" FROM {self.source} WHERE {self.where}"
+        )
+
+
+_TABLE_RANK = {"": 0, "categories": 1, "actors": 2, "sources": 3, "events": 4, "citations": 5}
+
+
+def _from_check(check: Callable[[Any], str | None], rule_id: str) -> Message:
+    def message(value: Any, arg: Any, known: Known) -> str:
+        text = check(value)
+        if text is None:
+            return f"(rule {rule_id}: its SQL and Python forms disagree on this value; a bug)"
+        return text
+
+    return message
+
+
+def _fixed(text: str) -> Message:
+    return lambda value, arg, known: text
+
+
+def _readable(view: str, column: str = "id") -> str:
+    return f"(SELECT *, CASE WHEN {full(column, SLUG)} THEN {column} END AS _id FROM {view}) r"
+
+
+_CHECKS: dict[str, tuple[Callable[[Any], str | None], Callable[[str], str]]] = {
+    "slug": (v._slug, lambda c: f"NOT {full(c, SLUG)}"),
+    "line": (v._LINE, lambda c: text_bad(c, v.MAX_LINE)),
+    "text": (v._text(v.MAX_TEXT, newlines=True), lambda c: text_bad(c, v.MAX_TEXT, newlines=True)),
+    "quote": (v._QUOTE, lambda c: text_bad(c, v.MAX_QUOTE, newlines=True)),
+    "date": (v._date, date_bad),
+    "url": (v._url, lambda c: f"NOT {full(c, URL)}"),
+    "wikidata": (v._wikidata, lambda c: f"NOT {full(c, WIKIDATA)}"),
+    "color": (v._color, lambda c: f"NOT {full(c, COLOR)}"),
+    "kind": (v._kind, lambda c: f"{c} NOT IN ({', '.join(repr(k) for k in v.ACTOR_KINDS)})"),
+}
+
+# table -> (view, [(field name, column, required, check name)]) in validate.py's key order.
+_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool, str]]]] = {
+    "": (
+        "timeline",
+        [
+            ("$schema", "schema", False, "line"),
+            ("title", "title", True, "line"),
+            ("description", "description", False, "text"),
+        ],
+    ),
+    "categories": (
+        "categories",
+        [
+            ("id", "id", True, "slug"),
+            ("label", "label", True, "line"),
+            ("color", "color", False, "color"),
+        ],
+    ),
+    "actors": (
+        "actors",
+        [
+            ("id", "id", True, "slug"),
+            ("name", "name", True, "line"),
+            ("kind", "kind", True, "kind"),
+            ("role", "role", False, "line"),
+            ("wikidata", "wikidata", False, "wikidata"),
+        ],
+    ),
+    "sources": (
+        "sources",
+        [
+            ("id", "id", True, "slug"),
+            ("title", "title", True, "line"),
+            ("publisher", "publisher", False, "line"),
+            ("published", "published", False, "date"),
+            ("url", "url", False, "url"),
+        ],
+    ),
+    "events": (
+        "events",
+        [
+            ("id", "id", True, "slug"),
+            ("title", "title", True, "line"),
+            ("date", "date", True, "date"),
+            ("category", "category", True, "slug"),
+            ("summary", "summary", False, "text"),
+        ],
+    ),
+}
+_LISTS = (
+    ("actors", "event_actors", "slug", 5),
+    ("places", "event_places", "line", 6),
+    ("tags", "event_tags", "slug", 7),
+)
+_CITATIONS_RANK = 8
+
+
+def _item_field(name: str) -> str:
+    return f"'{name}[' || CAST(pos AS STRING) || ']'"
+
+
+# Columns whose values repeat across rows (ids of other tables, dates, short
+# labels): their rules test each distinct value once and pick the rows
+# holding a bad one, instead of testing every row.
+_REPEATING = {"category", "date", "published", "color", "kind", "wikidata", "url", "role"}
+_REPEATING |= {"publisher", "item", "source"}
+
+
+def _bad(column: str, view: str, predicate: str) -> str:
+    """SQL: ``column`` holds a value for which ``predicate`` (over ``v``) is true;
+    the predicate runs once per distinct value when values repeat."""
+    if column not in _REPEATING:
+        return f"{column} IS NOT NULL AND {predicate.replace('{v}', column)}"
+    return (
+        # min() of each group, not the group key: an optimizer would push the
+        # predicate below a GROUP BY key (DuckDB does) and test every row again.
+        f"{column} IN (SELECT v FROM (SELECT min({column}) AS v FROM {view}"
+        f" GROUP BY {column}) d"
+        f" WHERE v IS NOT NULL AND {predicate.replace('{v}', 'v')})"
+    )
+
+
+def _build() -> list[Rule]:
+    rules: list[Rule] = []
+    for table, (view, fields) in _FIELDS.items():
+        readable = _readable(view) if table else f"(SELECT *, NULL AS _id FROM {view}) r"
+        for rank, (name, column, required, kind) in enumerate(fields):
+            check, sql = _CHECKS[kind]
+            prefix = f"{table}." if table else "timeline."
+            if required:
+                rules.append(
+                    Rule(
+                        f"{prefix}{name}-required",
+                        table,
+                        readable,
+                        f"{column} IS NULL",
+                        None,
+                        None,
+                        _fixed(f"missing required key {show_value(name)}"),
+                        rank=rank,
+                    )
+                )
+            rules.append(
+                Rule(
+                    f"{prefix}{name}",
+                    table,
+                    readable,
+                    _bad(column, view, sql("{v}")),
+                    f"'{name}'",
+                    column,
+                    _from_check(check, f"{prefix}{name}"),
+                    check,
+                    rank=rank,
+                )
+            )
+        if table in ("categories", "actors", "sources", "events"):
+            rules.append(_unique(table, view, len(fields) + 10))
+    for name, view, kind, rank in _LISTS:
+        check, sql = _CHECKS[kind]
+        field = _item_field(name)
+        rules.append(
+            Rule(
+                f"events.{name}",
+                "events",
+                _readable(view),
+                _bad("item", view, sql("{v}")),
+                field,
+                "item",
+                _from_check(check, f"events.{name}"),
+                check,
+                rank=rank,
+                sub="pos",
+            )
+        )
+        repeated = (
+            f"(SELECT *, row_number() OVER (PARTITION BY _uid, item ORDER BY pos) AS _n"
+            f" FROM {view} WHERE item IS NOT NULL AND NOT ({_bad('item', view, sql('{v}'))})) x"
+        )
+        rules.append(
+            Rule(
+                f"events.{name}-repeated",
+                "events",
+                _readable(repeated),
+                "_n > 1",
+                field,
+                "item",
+                _fixed("is listed twice; remove one"),
+                rank=rank,
+                sub="pos",
+            )
+        )
+    rules.append(
+        Rule(
+            "events.citations-empty",
+            "events",
+            _readable("events"),
+            "NOT EXISTS (SELECT 1 FROM citations c WHERE c.event_id = r.id)",
+            "'citations'",
+            None,
+            _fixed("is empty; give at least one"),
+            rank=_CITATIONS_RANK,
+            sub="-1",
+        )
+    )
+    cited = _readable("citations", "event_id")
+    citation = "'citations[' || CAST(position AS STRING) || ']'"
+    for name, kind, required in (("source", "slug", True), ("quote", "quote", False)):
+        check, sql = _CHECKS[kind]
+        if required:
+            rules.append(
+                Rule(
+                    f"citations.{name}-required",
+                    "events",
+                    cited,
+                    f"{name} IS NULL",
+                    citation,
+                    None,
+                    _fixed(f"missing required key {show_value(name)}"),
+                    rank=_CITATIONS_RANK,
+                    sub="position",
+                )
+            )
+        rules.append(
+            Rule(
+                f"citations.{name}",
+                "events",
+                cited,
+                _bad(name, "citations", sql("{v}")),
+                f"{citation} || '.{name}'",
+                name,
+                _from_check(check, f"citations.{name}"),
+                check,
+                rank=_CITATIONS_RANK,
+                sub="position",
+            )
+        )
+    rules.append(
+        Rule(
+            "citations.placeholder-source",
+            "events",
+            cited,
+            f"source = '{PLACEHOLDER_SOURCE}'",
+            f"{citation} || '.source'",
+            "source",
+            _fixed(
+                'cites the placeholder source left by "eventline import"; '
+                "declare the real source and cite it instead"
+            ),
+            rank=_CITATIONS_RANK,
+            sub="position",
+            phase=1,
+            json_path=False,
+        )
+    )
+    rules.append(
+        Rule(
+            "events.date-columns",
+            "events",
+            _readable(
+                "(SELECT *, "
+                + ", ".join(f"{sql} AS _{part}" for part, sql in date_parts("date").items())
+                + " FROM events WHERE date IS NOT NULL"
+                + f" AND NOT ({_bad('date', 'events', date_bad('{v}'))})) q"
+            ),
+            date_columns_bad("date", {part: f"_{part}" for part in date_parts("date")}),
+            "'date'",
+            "date",
+            _fixed(
+                "earliest, latest, precision or qualifier does not agree with this date;"
+                " write them as eventline.parquet.date_columns gives them"
+            ),
+            rank=2,
+            json_path=False,
+        )
+    )
+    for kind, table, column, base, view, field, sub in (
+        ("category", "categories", "category", "events", _readable("events"), "'category'", "0"),
+        (
+            "actor",
+            "actors",
+            "item",
+            "event_actors",
+            _readable("event_actors"),
+            "'actors[' || CAST(pos AS STRING) || ']'",
+            "pos",
+        ),
+        ("source", "sources", "source", "citations", cited, f"{citation} || '.source'", "position"),
+    ):
+        rules.append(
+            Rule(
+                f"events.{kind}-declared",
+                "events",
+                view,
+                _bad(
+                    column,
+                    base,
+                    f"{full('{v}', SLUG)} AND NOT EXISTS"
+                    f" (SELECT 1 FROM {table} t WHERE t.id = {{v}})",
+                ),
+                field,
+                column,
+                _undeclared(kind, table),
+                rank={"category": 3, "actor": 5, "source": _CITATIONS_RANK}[kind],
+                sub=sub,
+                phase=1,
+            )
+        )
+    rules.append(
+        Rule(
+            "citations.event-declared",
+            "citations",
+            "(SELECT *, NULL AS _id FROM citations) r",
+            "NOT EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id)",
+            "'event_id'",
+            "event_id",
+            _fixed("no event has this id; every citation belongs to an event"),
+            phase=1,
+            json_path=False,
+        )
+    )
+    return rules
+
+
+def _unique(table: str, view: str, rank: int) -> Rule:
+    readable = f"{full('id', SLUG)}"
+    firsts = (
+        f"(SELECT d.id AS fid, d._first, count(x._uid) AS k FROM"
+        f" (SELECT id, min(_uid) AS _first FROM {view} WHERE {readable}"
+        f" GROUP BY id HAVING count(*) > 1) d"
+        f" LEFT JOIN {view} x ON x._uid < d._first GROUP BY d.id, d._first)"
+    )
+    source = (
+        f"(SELECT t.*, t.id AS _id, f.k, f._first FROM {view} t JOIN {firsts} f ON t.id = f.fid) r"
+    )
+    return Rule(
+        f"{table}.id-unique",
+        table,
+        source,
+        "_uid > _first",
+        None,
+        None,
+        lambda value, arg, known: f"id is already used by {table}[{arg}]; ids must be unique",
+        rank=rank,
+        arg="k",
+    )
+
+
+def _undeclared(kind: str, table: str) -> Message:
+    def message(value: Any, arg: Any, known: Known) -> str:
+        return str(v._undeclared(kind, table, set(known.get(table, ())), value))
+
+    return message
+
+
+RULES: tuple[Rule, ...] = tuple(_build())
+"""Every rule, in the order problems of one field are reported."""
+
+BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+ROW_COLUMNS = ("rule", "tbl", "id", "field", "value", "arg")
+
+
+def problem_query(rules: Sequence[Rule] = RULES) -> str:
+    """One SQL query whose rows are every problem, in report order.
+
+    Columns: ``rule`` (a :attr:`Rule.id`), ``tbl`` (the table), ``id`` (the
+    record's id when it is a slug, else NULL), ``field``, ``value``, ``arg``,
+    and the sort keys ``o1``..``o5``. Report order: the timeline's fields, then
+    each table (categories, actors, sources, events) by record id (records
+    without a readable id first), fields in the data file's key order; then,
+    as validate.py does, the references between tables.
+    """
+    body = "\nUNION ALL\n".join(rule.sql(i) for i, rule in enumerate(rules))
+    return f"SELECT * FROM (\n{body}\n) p ORDER BY o1, id NULLS FIRST, o3, o4, o2, o5"
+
+
+def needs_known(rule_ids: Sequence[str]) -> bool:
+    """True when a message among these rules names the declared ids (a "did you mean")."""
+    return any(rule_id.endswith("-declared") for rule_id in rule_ids)
+
+
+def to_problem(file: str, row: Sequence[Any], known: Known) -> Problem:
+    """The :class:`~eventline.problems.Problem` of a row of :func:`problem_query`."""
+    rule_id, table, record_id, field, value, arg = row[:6]
+    message = BY_ID[rule_id].message(value, arg, known)
+    shown = None if value is None or BY_ID[rule_id].value is None else show_value(value)
+    return Problem(file, message, table, record_id, field, shown)
+
+
+def staged(problems: list[Problem], rule_ids: Sequence[str]) -> list[Problem]:
+    """``problems`` without the placeholder-source ones when there are others:
+    validate.py reports a citation of ``source-needed`` only for a file with no
+    other problem, so that ``fmt`` and ``import`` work on a file still to be sourced.
+    ``rule_ids``: the rule of each problem, in the same order."""
+    placeholder = "citations.placeholder-source"
+    if all(rule_id == placeholder for rule_id in rule_ids):
+        return problems
+    return [p for p, rule_id in zip(problems, rule_ids, strict=True) if rule_id != placeholder]
+
+
+def readable_ids(values: Sequence[Any]) -> list[str]:
+    """The ids among ``values`` that are slugs (the ids references may name)."""
+    return [x for x in values if isinstance(x, str) and re.fullmatch(SLUG, x)]

@@ -1,0 +1,121 @@
+"""The rules on Apache Spark (local mode), and agreement of all three checkers (issue 16).
+
+Spark needs pyspark and a Java runtime. Without them these tests skip, unless
+EVENTLINE_REQUIRE_SPARK=1 (set by .ci/run): then they fail. One session
+serves the module; each test runs one Spark job, so the module stays in CI's budget.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventline import parquet
+from eventline.duckdb_check import validate_dataset
+from eventline.validate import check_document
+from tests.planted import PLANTED_PROBLEMS, comparable, planted_faults
+
+REQUIRED = os.environ.get("EVENTLINE_REQUIRE_SPARK") == "1"
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark session (local[2]) tuned for tiny data, shared by the module."""
+    reason = None
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        reason = 'pyspark is not installed (pip install "eventline[spark]")'
+    if reason is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        reason = "no Java runtime (apt-get install openjdk-17-jre-headless)"
+    if reason is not None:
+        if REQUIRED:
+            pytest.fail(f"EVENTLINE_REQUIRE_SPARK=1 but {reason}")
+        pytest.skip(reason)
+    # Executors run this interpreter (the UDF that words messages imports eventline).
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("eventline-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.adaptive.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_json_validator_duckdb_and_spark_report_the_same_planted_faults(
+    spark: Any, tmp_path: Path
+) -> None:
+    """A duplicate id, dangling category/actor/source, 30 February, a reversed interval,
+    a missing citation, a javascript: url, a bidi control: the same problems three times."""
+    doc = planted_faults()
+    parquet.write_dataset(doc, tmp_path / "ds")
+    from eventline.spark import validate
+
+    from_spark = validate(spark, str(tmp_path / "ds"), "x")
+    assert [str(p) for p in from_spark] == [f"x: {line}" for line in PLANTED_PROBLEMS]
+    from_duckdb = validate_dataset(tmp_path / "ds", "x")
+    assert from_spark == from_duckdb
+    from_json = check_document(doc, "x")
+    assert sorted(map(comparable, from_json), key=repr) == sorted(
+        map(comparable, from_spark), key=repr
+    )
+
+
+def test_spark_gives_problems_as_rows_of_a_dataframe(spark: Any, tmp_path: Path) -> None:
+    """problem_rows: one row per problem with table, id, field, raw value and message."""
+    from eventline.spark import problem_rows
+
+    doc = planted_faults()
+    del doc["events"][1:]
+    parquet.write_dataset(doc, tmp_path / "ds")
+    rows = problem_rows(spark, str(tmp_path / "ds"), "x").collect()
+    assert [row.asDict() for row in rows] == [
+        {
+            "file": "x",
+            "table": "sources",
+            "id": "article",
+            "field": "url",
+            "value": "javascript:alert(1)",
+            "message": "javascript: links are not allowed; use an http:// or https:// address",
+            "rule": "sources.url",
+        },
+        {
+            "file": "x",
+            "table": "events",
+            "id": "call",
+            "field": "category",
+            "value": "diplomcy",
+            "message": 'no category has this id; did you mean "diplomacy"?',
+            "rule": "events.category-declared",
+        },
+        {
+            "file": "x",
+            "table": "events",
+            "id": "call",
+            "field": "actors[1]",
+            "value": "trump",
+            "message": 'no actor has this id; declare it in "actors"',
+            "rule": "events.actor-declared",
+        },
+        {
+            "file": "x",
+            "table": "events",
+            "id": "call",
+            "field": "citations[1].source",
+            "value": "reuters",
+            "message": 'no source has this id; declare it in "sources"',
+            "rule": "events.source-declared",
+        },
+    ]

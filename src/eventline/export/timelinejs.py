@@ -17,16 +17,21 @@ how the text around it reads.
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
+from eventline.dates import EventDate
+from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from eventline.dates import DatePoint, EventDate
-    from eventline.model import Event, Timeline
+    from collections.abc import Iterable
 
-__all__ = ["to_timelinejs"]
+    from eventline.dates import DatePoint
+    from eventline.model import Timeline
+
+__all__ = ["slides", "to_timelinejs"]
 
 
 def _once(text: str) -> str:
@@ -50,20 +55,20 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{_once(url)}" target="_blank" rel="noopener noreferrer">{_once(text)}</a>'
 
 
-def _text(timeline: Timeline, event: Event) -> str:
+def _text(timeline: Timeline, event: dict[str, Any]) -> str:
     paragraphs = []
-    if event.summary:
-        paragraphs.append(_once(isolate(event.summary)))
-    if event.actors:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
+    if event.get("summary"):
+        paragraphs.append(_once(isolate(event["summary"])))
+    if "actors" in event:
+        names = [timeline.actors[a].name if a in timeline.actors else a for a in event["actors"]]
         paragraphs.append("Actors: " + _once(isolate_join(names)))
-    if event.places:
-        paragraphs.append("Places: " + _once(isolate_join(event.places)))
+    if "places" in event:
+        paragraphs.append("Places: " + _once(isolate_join(event["places"])))
     sources = []
-    for citation in event.citations:
-        source = timeline.sources.get(citation.source)
+    for citation in event["citations"]:
+        source = timeline.sources.get(citation["source"])
         if source is None:
-            sources.append(_once(isolate(citation.source)))
+            sources.append(_once(isolate(citation["source"])))
         elif source.url and source.url.startswith(("https://", "http://")):
             sources.append(_link(source.url, isolate(source.title)))
         else:
@@ -85,19 +90,44 @@ def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | N
     return end is not None and end != start and all(end.get(k) == v for k, v in start.items())
 
 
-def _slide(timeline: Timeline, event: Event) -> dict[str, Any]:
-    date = event.date
-    category = timeline.categories.get(event.category)
+@functools.lru_cache(maxsize=1 << 16)
+def _when(text: str) -> dict[str, Any]:
+    """A slide's date fields for the date ``text`` (shared: copy before changing)."""
+    date = EventDate.parse(text)
     start = _date(date.start)
     end = None if date.end is None else _date(date.end)
-    slide: dict[str, Any] = {"unique_id": event.id, "start_date": start}
+    when: dict[str, Any] = {"start_date": start}
     if end is not None:
-        slide["end_date"] = end
+        when["end_date"] = end
     if _needs_words(date, start, end):
-        slide["display_date"] = _twice(date.display())
-    slide["text"] = {"headline": _once(isolate(event.title)), "text": _text(timeline, event)}
-    slide["group"] = _twice(isolate(category.label if category else event.category))
-    return slide
+        when["display_date"] = _twice(date.display())
+    return when
+
+
+def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The slide of each of ``events``, canonical event documents (as in the data
+    file), names and labels looked up in ``timeline`` (whose own events are not used)."""
+    # Large timelines repeat dates and categories: each is worked out once.
+    groups: dict[str, str] = {}
+    out = []
+    for event in events:
+        group = groups.get(event["category"])
+        if group is None:
+            category = timeline.categories.get(event["category"])
+            label = category.label if category else event["category"]
+            group = groups[event["category"]] = _twice(isolate(label))
+        out.append(
+            {
+                "unique_id": event["id"],
+                **_when(event["date"]),
+                "text": {
+                    "headline": _once(isolate(event["title"])),
+                    "text": _text(timeline, event),
+                },
+                "group": group,
+            }
+        )
+    return out
 
 
 def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
@@ -111,4 +141,4 @@ def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
     title: dict[str, Any] = {"text": {"headline": _once(isolate(timeline.title))}}
     if timeline.description:
         title["text"]["text"] = f"<p>{_once(isolate(timeline.description))}</p>"
-    return {"title": title, "events": [_slide(timeline, e) for e in timeline]}
+    return {"title": title, "events": slides(timeline, event_documents(timeline))}

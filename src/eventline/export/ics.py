@@ -41,9 +41,13 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
-    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
-        return line
+    if line.isascii():  # one octet a character: cut by characters
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
     out: list[bytes] = []
     pos, limit = 0, 75
     while len(data) - pos > limit:

@@ -55,26 +55,26 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{_once(url)}" target="_blank" rel="noopener noreferrer">{_once(text)}</a>'
 
 
-def _text(timeline: Timeline, event: dict[str, Any]) -> str:
-    paragraphs = []
-    if event.get("summary"):
-        paragraphs.append(_once(isolate(event["summary"])))
-    if "actors" in event:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event["actors"]]
-        paragraphs.append("Actors: " + _once(isolate_join(names)))
-    if "places" in event:
-        paragraphs.append("Places: " + _once(isolate_join(event["places"])))
+def _actors(timeline: Timeline, ids: tuple[str, ...]) -> str:
+    """The "Actors:" paragraph of a slide with actors ``ids``; empty for none."""
+    if not ids:
+        return ""
+    names = [timeline.actors[a].name if a in timeline.actors else a for a in ids]
+    return "<p>Actors: " + _once(isolate_join(names)) + "</p>"
+
+
+def _sources(timeline: Timeline, cited: tuple[str, ...]) -> str:
+    """The "Sources:" paragraph of a slide citing the sources ``cited``."""
     sources = []
-    for citation in event["citations"]:
-        source = timeline.sources.get(citation["source"])
+    for source_id in cited:
+        source = timeline.sources.get(source_id)
         if source is None:
-            sources.append(_once(isolate(citation["source"])))
+            sources.append(_once(isolate(source_id)))
         elif source.url and source.url.startswith(("https://", "http://")):
             sources.append(_link(source.url, isolate(source.title)))
         else:
             sources.append(_once(isolate(source.title)))
-    paragraphs.append("Sources: " + "; ".join(dict.fromkeys(sources)))
-    return "".join(f"<p>{p}</p>" for p in paragraphs)
+    return "<p>Sources: " + "; ".join(dict.fromkeys(sources)) + "</p>"
 
 
 def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | None) -> bool:
@@ -107,8 +107,11 @@ def _when(text: str) -> dict[str, Any]:
 def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The slide of each of ``events``, canonical event documents (as in the data
     file), names and labels looked up in ``timeline`` (whose own events are not used)."""
-    # Large timelines repeat dates and categories: each is worked out once.
+    # Large timelines repeat dates, categories, actor groups and source
+    # lists: each is worked out once.
     groups: dict[str, str] = {}
+    actor_paragraphs: dict[tuple[str, ...], str] = {}
+    source_paragraphs: dict[tuple[str, ...], str] = {}
     out = []
     for event in events:
         group = groups.get(event["category"])
@@ -116,14 +119,29 @@ def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[st
             category = timeline.categories.get(event["category"])
             label = category.label if category else event["category"]
             group = groups[event["category"]] = _twice(isolate(label))
+        ids = tuple(event.get("actors", ()))
+        actors = actor_paragraphs.get(ids)
+        if actors is None:
+            actors = actor_paragraphs[ids] = _actors(timeline, ids)
+        cited = tuple(c["source"] for c in event["citations"])
+        sources = source_paragraphs.get(cited)
+        if sources is None:
+            sources = source_paragraphs[cited] = _sources(timeline, cited)
+        summary = event.get("summary")
+        places = event.get("places")
+        text = "".join(
+            (
+                f"<p>{_once(isolate(summary))}</p>" if summary else "",
+                actors,
+                f"<p>Places: {_once(isolate_join(places))}</p>" if places else "",
+                sources,
+            )
+        )
         out.append(
             {
                 "unique_id": event["id"],
                 **_when(event["date"]),
-                "text": {
-                    "headline": _once(isolate(event["title"])),
-                    "text": _text(timeline, event),
-                },
+                "text": {"headline": _once(isolate(event["title"])), "text": text},
                 "group": group,
             }
         )

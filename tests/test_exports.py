@@ -681,3 +681,13 @@ def test_streamed_export_of_generated_timelines_is_the_in_memory_one(
         assert "".join(pieces) == export(eventline.load(path), fmt)
     finally:
         quick.PARALLEL_BYTES, export_package._BATCH = old
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines())
+def test_writers_read_from_records_what_a_canonical_file_holds(timeline):
+    """The event documents the writers get from records equal the canonical file's own."""
+    from eventline import io
+
+    text = io.dumps(timeline)
+    assert list(io.event_documents(timeline)) == json.loads(text)["events"]

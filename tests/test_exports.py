@@ -691,3 +691,13 @@ def test_writers_read_from_records_what_a_canonical_file_holds(timeline):
 
     text = io.dumps(timeline)
     assert list(io.event_documents(timeline)) == json.loads(text)["events"]
+
+
+def test_editing_a_returned_slide_leaves_the_next_export_unchanged(small_file):
+    """Date parts are worked out once per date, but each slide gets its own copy."""
+    timeline = eventline.load(small_file)
+    expected = json.dumps(timeline.to_timelinejs())
+    for slide in timeline.to_timelinejs()["events"]:
+        slide["start_date"]["year"] = 1
+        slide.get("end_date", {})["year"] = 1
+    assert json.dumps(timeline.to_timelinejs()) == expected

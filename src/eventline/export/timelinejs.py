@@ -91,17 +91,13 @@ def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | N
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _when(text: str) -> dict[str, Any]:
-    """A slide's date fields for the date ``text`` (shared: copy before changing)."""
+def _when(text: str) -> tuple[dict[str, int], dict[str, int] | None, str | None]:
+    """The start and end date parts of the date ``text`` (shared: copied into
+    each slide) and, where TimelineJS needs them, its words."""
     date = EventDate.parse(text)
     start = _date(date.start)
     end = None if date.end is None else _date(date.end)
-    when: dict[str, Any] = {"start_date": start}
-    if end is not None:
-        when["end_date"] = end
-    if _needs_words(date, start, end):
-        when["display_date"] = _twice(date.display())
-    return when
+    return start, end, _twice(date.display()) if _needs_words(date, start, end) else None
 
 
 def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,14 +133,15 @@ def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[st
                 sources,
             )
         )
-        out.append(
-            {
-                "unique_id": event["id"],
-                **_when(event["date"]),
-                "text": {"headline": _once(isolate(event["title"])), "text": text},
-                "group": group,
-            }
-        )
+        start, end, words = _when(event["date"])
+        slide: dict[str, Any] = {"unique_id": event["id"], "start_date": dict(start)}
+        if end is not None:
+            slide["end_date"] = dict(end)
+        if words is not None:
+            slide["display_date"] = words
+        slide["text"] = {"headline": _once(isolate(event["title"])), "text": text}
+        slide["group"] = group
+        out.append(slide)
     return out
 
 

@@ -45,6 +45,10 @@ def isolate(text: str) -> str:
 
 def isolate_join(values: Iterable[str], separator: str = ", ") -> str:
     """The values, each isolated on its own, joined by ``separator``."""
+    values = tuple(values)
+    joined = separator.join(values)
+    if joined.isascii():  # no value can need isolating: one check for all
+        return joined
     return separator.join(isolate(v) for v in values)
 
 

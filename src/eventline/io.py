@@ -34,6 +34,7 @@ __all__ = [
     "default_data_path",
     "dumps",
     "dumps_json",
+    "event_documents",
     "locked",
     "packaged_data_path",
     "read_document",
@@ -275,6 +276,12 @@ def timeline_to_json(timeline: Timeline) -> dict[str, Any]:
             "events": [_event_to_json(e) for e in timeline.events],
         }
     )
+
+
+def event_documents(timeline: Timeline) -> Iterator[dict[str, Any]]:
+    """The canonical JSON document of each event, in order: as a valid
+    canonical data file holds it, which is what the export writers read."""
+    return map(_event_to_json, timeline.events)
 
 
 def _event_to_json(event: Event) -> dict[str, Any]:

@@ -68,13 +68,12 @@ _STAMP = "\x00" * 16
 
 @attrs.frozen
 class _Stream:
-    body: Callable[[Timeline], tuple[str, Any]]
+    # The text and note of a batch of canonical event documents (all to be
+    # written), names and labels looked up in the tables of a Timeline.
+    body: Callable[[Timeline, list[dict[str, Any]]], tuple[str, Any]]
     separator: str
     head: Callable[[Timeline, list[Any]], str]
     tail: Callable[[Timeline, list[Any]], str]
-    # The text and note of a batch of decoded canonical events, all kept:
-    # the same as ``body`` without building records, where a format can.
-    every: Callable[[list[dict[str, Any]]], tuple[str, Any]] | None = None
 
 
 def _events_json(doc: Any) -> str:
@@ -90,19 +89,7 @@ def _without_events(text: str) -> str:
     return text[: -len("]\n}\n")] + "\n"
 
 
-def _json_body(part: Timeline) -> tuple[str, Any]:
-    from eventline import io
-
-    events = io.timeline_to_json(part)["events"]
-    used = part.used()
-    return _events_json({"events": events}), (
-        set(used.categories),
-        set(used.actors),
-        set(used.sources),
-    )
-
-
-def _json_every(events: list[dict[str, Any]]) -> tuple[str, Any]:
+def _json_body(tables: Timeline, events: list[dict[str, Any]]) -> tuple[str, Any]:
     # A canonical file's event documents are already the export's.
     return _events_json({"events": events}), (
         {e["category"] for e in events},
@@ -127,14 +114,16 @@ def _json_head(header: Timeline, notes: list[Any]) -> str:
     return _without_events(io.dumps(used))
 
 
-def _ics_body(part: Timeline) -> tuple[str, Any]:
-    days = [e.date.lower for e in part]
-    return ics.vevents(part, _STAMP), max(days)
+def _ics_body(tables: Timeline, events: list[dict[str, Any]]) -> tuple[str, Any]:
+    from eventline.dates import EventDate
+
+    latest = max(EventDate.parse(d).lower for d in {e["date"] for e in events})
+    return ics.vevents(tables, _STAMP, events=events), latest
 
 
 _STREAMS: dict[str, _Stream] = {
     "csv": _Stream(
-        body=lambda part: (csv.to_csv(part, header=False), None),
+        body=lambda tables, events: (csv.rows_text(tables, events), None),
         separator="",
         head=lambda header, notes: csv.header_row(),
         tail=lambda header, notes: "",
@@ -144,11 +133,10 @@ _STREAMS: dict[str, _Stream] = {
         separator=",\n",
         head=_json_head,
         tail=lambda header, notes: _CLOSE,
-        every=_json_every,
     ),
     "timelinejs": _Stream(
-        body=lambda part: (
-            _events_json({"events": timelinejs.to_timelinejs(part)["events"]}),
+        body=lambda tables, events: (
+            _events_json({"events": timelinejs.slides(tables, events)}),
             None,
         ),
         separator=",\n",
@@ -178,7 +166,7 @@ def export_file(
         path: the data file.
         format: one of :data:`FORMATS`.
         select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``);
-            None exports every event (and lets a large JSON export skip
+            None exports every event (and lets a large file's export skip
             building records).
         bom: start CSV text with a byte-order mark (:data:`csv.BOM`), so that
             spreadsheet programs read it as UTF-8 rather than Windows-1252.
@@ -230,21 +218,21 @@ def _streamed(
     folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
 
     def half(header: dict[str, Any], events: list[Any]) -> tuple[str, int, list[Any]]:
-        # A batch of records at a time, each batch's documents let go once
-        # its text is on disk: memory stays near the file's own.
+        # A batch of events at a time, each batch's documents let go once
+        # its text is on disk: memory stays near the file's own. Without a
+        # filter the writers read the decoded documents as they are; with
+        # one, the kept records are turned back into documents.
+        tables = io.timeline_from_json({**header, "events": []})
         fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
         count, notes = 0, []
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             while events:
-                chunk = events[:_BATCH]
-                if select is None and stream.every is not None:
-                    size = len(chunk)
-                    text, note = stream.every(chunk)
-                else:
-                    batch = io.timeline_from_json({**header, "events": chunk})
-                    part = batch if select is None else select(batch)
-                    size = len(part)
-                    text, note = stream.body(part) if size else ("", None)
+                chunk, names = events[:_BATCH], tables
+                if select is not None:
+                    names = select(io.timeline_from_json({**header, "events": chunk}))
+                    chunk = list(io.event_documents(names))
+                size = len(chunk)
+                text, note = stream.body(names, chunk) if size else ("", None)
                 del events[:_BATCH], chunk
                 if size:
                     out.write(stream.separator + text if count else text)

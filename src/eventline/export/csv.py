@@ -8,18 +8,20 @@ change how its neighbours in the cell read.
 from __future__ import annotations
 
 import csv as _csv
+import functools
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate_join
+from eventline.dates import EventDate
+from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
-    from eventline.dates import EventDate
     from eventline.model import Timeline
 
-__all__ = ["BOM", "COLUMNS", "to_csv"]
+__all__ = ["BOM", "COLUMNS", "rows_text", "to_csv"]
 
 COLUMNS = (
     "id",
@@ -62,38 +64,47 @@ def to_csv(timeline: Timeline, *, header: bool = True) -> str:
     ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'``. (Ids, dates,
     tags and http urls cannot start so; the other columns are guarded.)
     """
+    return rows_text(timeline, event_documents(timeline), header=header)
+
+
+def rows_text(tables: Timeline, events: Iterable[dict[str, Any]], *, header: bool = False) -> str:
+    """The CSV rows of ``events``, canonical event documents (as in the data
+    file), names and labels looked up in ``tables`` (whose own events are not used)."""
     out = io.StringIO(newline="")
     writer = _csv.writer(out, lineterminator="\r\n")
     if header:
         writer.writerow(COLUMNS)
-    writer.writerows(_rows(timeline))
+    writer.writerows(_rows(tables, events))
     return out.getvalue()
 
 
-def _rows(timeline: Timeline) -> Iterator[list[str]]:
-    # Large timelines repeat dates, categories, actor groups and sources:
+@functools.lru_cache(maxsize=1 << 16)
+def _date_cells(text: str) -> tuple[str, ...]:
+    # Large files repeat dates, batch after batch: each is worked out once.
+    date = EventDate.parse(text)
+    return (
+        text,
+        date.lower.isoformat(),
+        "" if date.upper is None else date.upper.isoformat(),
+        date.precision,
+        date.qualifier or "",
+        date.display(),
+    )
+
+
+def _rows(timeline: Timeline, events: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
+    # Large timelines repeat categories, actor groups and sources:
     # each derived cell is worked out once.
-    dates: dict[EventDate, list[str]] = {}
     labels = {cid: _cell(c.label) for cid, c in timeline.categories.items()}
-    actor_cells: dict[tuple[str, ...], str] = {}
+    actor_cells: dict[tuple[str, ...], str] = {(): ""}
     source_cells: dict[tuple[str, ...], tuple[str, str]] = {}
-    for event in timeline:
-        date = event.date
-        date_cells = dates.get(date)
-        if date_cells is None:
-            date_cells = dates[date] = [
-                str(date),
-                date.lower.isoformat(),
-                "" if date.upper is None else date.upper.isoformat(),
-                date.precision,
-                date.qualifier or "",
-                date.display(),
-            ]
-        actors = actor_cells.get(event.actors)
+    for event in events:
+        ids = tuple(event.get("actors", ()))
+        actors = actor_cells.get(ids)
         if actors is None:
-            names = (timeline.actors[a].name if a in timeline.actors else a for a in event.actors)
-            actors = actor_cells[event.actors] = _cell(isolate_join(names, "; "))
-        cited = tuple(c.source for c in event.citations)
+            names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
+            actors = actor_cells[ids] = _cell(isolate_join(names, "; "))
+        cited = tuple(c["source"] for c in event["citations"])
         sources = source_cells.get(cited)
         if sources is None:
             known = [timeline.sources[s] for s in cited if s in timeline.sources]
@@ -102,13 +113,13 @@ def _rows(timeline: Timeline) -> Iterator[list[str]]:
                 " ".join(dict.fromkeys(s.url for s in known if s.url)),
             )
         yield [
-            event.id,
-            _cell(event.title),
-            *date_cells,
-            labels.get(event.category) or _cell(event.category),
+            event["id"],
+            _cell(event["title"]),
+            *_date_cells(event["date"]),
+            labels.get(event["category"]) or _cell(event["category"]),
             actors,
-            _cell(isolate_join(event.places, "; ")),
-            "; ".join(event.tags),
-            _cell(event.summary or ""),
+            _cell(isolate_join(event.get("places", ()), "; ")),
+            "; ".join(event.get("tags", ())),
+            _cell(event.get("summary", "")),
             *sources,
         ]

@@ -8,16 +8,18 @@ value cannot change how the text around it reads in a calendar app.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from importlib.metadata import version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
+from eventline.dates import EventDate
+from eventline.io import event_documents
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from eventline.dates import EventDate
     from eventline.model import Timeline
 
 __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
@@ -39,9 +41,13 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
-    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
-        return line
+    if line.isascii():  # one octet a character: cut by characters
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
     out: list[bytes] = []
     pos, limit = 0, 75
     while len(data) - pos > limit:
@@ -86,6 +92,17 @@ def _end(date: EventDate) -> str:
         return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
     except OverflowError:
         return f"DURATION:P{(last - date.lower).days + 1}D"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _when(text: str) -> tuple[str, str]:
+    """The DTSTART and DTEND lines of the date ``text``, and what the summary says of it."""
+    # Large files repeat dates, batch after batch: each is worked out once.
+    date = EventDate.parse(text)
+    return (
+        f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
+        _text(_summary_words(date)),
+    )
 
 
 def _source_line(timeline: Timeline, source_id: str) -> str:
@@ -154,70 +171,73 @@ def stamp(timeline: Timeline, days: Iterable[dt.date]) -> str:
     return f"{_day(max(known, default=dt.date(2000, 1, 1)))}T000000Z"
 
 
-def vevents(timeline: Timeline, stamp: str, *, identity: str | None = None) -> str:
-    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines."""
+def vevents(
+    timeline: Timeline,
+    stamp: str,
+    *,
+    identity: str | None = None,
+    events: Iterable[dict[str, Any]] | None = None,
+) -> str:
+    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines.
+
+    ``events``: canonical event documents (as in the data file) to write
+    instead of the timeline's own events, whose names, labels and sources
+    are then looked up in ``timeline``.
+    """
     suffix = _uid_suffix(timeline.title if identity is None else identity)
     head = f"DTSTAMP:{stamp}\r\n"
-    # Large timelines repeat dates, actor groups, sources and categories:
+    # Large timelines repeat actor groups, sources and categories:
     # each derived piece is worked out once.
-    dates: dict[EventDate, tuple[str, str]] = {}
     actor_parts: dict[tuple[str, ...], str] = {}
     source_lines: dict[str, str] = {}
     categories: dict[tuple[str, tuple[str, ...]], str] = {}
     urls: dict[tuple[str, ...], str] = {}
     out: list[str] = []
-    for event in timeline:
-        date = event.date
-        when = dates.get(date)
-        if when is None:
-            when = dates[date] = (
-                f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
-                _text(_summary_words(date)),
-            )
+    for event in event_documents(timeline) if events is None else events:
+        when = _when(event["date"])
         parts = []
-        if event.summary:
-            parts.append(isolate(event.summary))
-        if event.actors:
-            actors = actor_parts.get(event.actors)
+        if event.get("summary"):
+            parts.append(isolate(event["summary"]))
+        if "actors" in event:
+            ids = tuple(event["actors"])
+            actors = actor_parts.get(ids)
             if actors is None:
-                names = (
-                    timeline.actors[a].name if a in timeline.actors else a for a in event.actors
-                )
-                actors = actor_parts[event.actors] = "Actors: " + isolate_join(names)
+                names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
+                actors = actor_parts[ids] = "Actors: " + isolate_join(names)
             parts.append(actors)
         sources = []
-        for citation in event.citations:
-            line = source_lines.get(citation.source)
+        for citation in event["citations"]:
+            line = source_lines.get(citation["source"])
             if line is None:
-                line = source_lines[citation.source] = _source_line(timeline, citation.source)
-            if citation.quote:
-                line += f": “{isolate(citation.quote)}”"
+                line = source_lines[citation["source"]] = _source_line(timeline, citation["source"])
+            if citation.get("quote"):
+                line += f": “{isolate(citation['quote'])}”"
             sources.append("- " + line)
         parts.append("Sources:\n" + "\n".join(sources))
         out += [
             "BEGIN:VEVENT\r\n",
-            _fold(f"UID:{event.id}{suffix}"),
+            _fold(f"UID:{event['id']}{suffix}"),
             "\r\n",
             head,
             when[0],
-            _fold(f"SUMMARY:{_text(isolate(event.title))}{when[1]}"),
+            _fold(f"SUMMARY:{_text(isolate(event['title']))}{when[1]}"),
             "\r\n",
             _fold("DESCRIPTION:" + _text("\n\n".join(parts))),
             "\r\n",
         ]
-        if event.places:
-            out += [_fold(f"LOCATION:{_text(isolate_join(event.places))}"), "\r\n"]
-        key = (event.category, event.tags)
+        if "places" in event:
+            out += [_fold(f"LOCATION:{_text(isolate_join(event['places']))}"), "\r\n"]
+        key = (event["category"], tuple(event.get("tags", ())))
         category = categories.get(key)
         if category is None:
-            known = timeline.categories.get(event.category)
-            label = isolate(known.label if known else event.category)
+            known = timeline.categories.get(key[0])
+            label = isolate(known.label if known else key[0])
             # CATEGORIES is a list of TEXT values: the category, then the tags.
             category = categories[key] = (
-                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *event.tags))) + "\r\n"
+                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *key[1]))) + "\r\n"
             )
         out.append(category)
-        cited = tuple(c.source for c in event.citations)
+        cited = tuple(c["source"] for c in event["citations"])
         url = urls.get(cited)
         if url is None:
             first = next(

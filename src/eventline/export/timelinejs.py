@@ -17,16 +17,21 @@ how the text around it reads.
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
+from eventline.dates import EventDate
+from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from eventline.dates import DatePoint, EventDate
-    from eventline.model import Event, Timeline
+    from collections.abc import Iterable
 
-__all__ = ["to_timelinejs"]
+    from eventline.dates import DatePoint
+    from eventline.model import Timeline
+
+__all__ = ["slides", "to_timelinejs"]
 
 
 def _once(text: str) -> str:
@@ -50,26 +55,26 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{_once(url)}" target="_blank" rel="noopener noreferrer">{_once(text)}</a>'
 
 
-def _text(timeline: Timeline, event: Event) -> str:
-    paragraphs = []
-    if event.summary:
-        paragraphs.append(_once(isolate(event.summary)))
-    if event.actors:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        paragraphs.append("Actors: " + _once(isolate_join(names)))
-    if event.places:
-        paragraphs.append("Places: " + _once(isolate_join(event.places)))
+def _actors(timeline: Timeline, ids: tuple[str, ...]) -> str:
+    """The "Actors:" paragraph of a slide with actors ``ids``; empty for none."""
+    if not ids:
+        return ""
+    names = [timeline.actors[a].name if a in timeline.actors else a for a in ids]
+    return "<p>Actors: " + _once(isolate_join(names)) + "</p>"
+
+
+def _sources(timeline: Timeline, cited: tuple[str, ...]) -> str:
+    """The "Sources:" paragraph of a slide citing the sources ``cited``."""
     sources = []
-    for citation in event.citations:
-        source = timeline.sources.get(citation.source)
+    for source_id in cited:
+        source = timeline.sources.get(source_id)
         if source is None:
-            sources.append(_once(isolate(citation.source)))
+            sources.append(_once(isolate(source_id)))
         elif source.url and source.url.startswith(("https://", "http://")):
             sources.append(_link(source.url, isolate(source.title)))
         else:
             sources.append(_once(isolate(source.title)))
-    paragraphs.append("Sources: " + "; ".join(dict.fromkeys(sources)))
-    return "".join(f"<p>{p}</p>" for p in paragraphs)
+    return "<p>Sources: " + "; ".join(dict.fromkeys(sources)) + "</p>"
 
 
 def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | None) -> bool:
@@ -88,19 +93,59 @@ def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | N
     return end is not None and end != start and all(end.get(k) == v for k, v in start.items())
 
 
-def _slide(timeline: Timeline, event: Event) -> dict[str, Any]:
-    date = event.date
-    category = timeline.categories.get(event.category)
+@functools.lru_cache(maxsize=1 << 16)
+def _when(text: str) -> tuple[dict[str, int], dict[str, int] | None, str | None]:
+    """The start and end date parts of the date ``text`` (shared: copied into
+    each slide) and, where TimelineJS needs them, its words."""
+    date = EventDate.parse(text)
     start = _date(date.start)
     end = None if date.end is None else _date(date.end)
-    slide: dict[str, Any] = {"unique_id": event.id, "start_date": start}
-    if end is not None:
-        slide["end_date"] = end
-    if _needs_words(date, start, end):
-        slide["display_date"] = _twice(date.display())
-    slide["text"] = {"headline": _once(isolate(event.title)), "text": _text(timeline, event)}
-    slide["group"] = _twice(isolate(category.label if category else event.category))
-    return slide
+    return start, end, _twice(date.display()) if _needs_words(date, start, end) else None
+
+
+def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The slide of each of ``events``, canonical event documents (as in the data
+    file), names and labels looked up in ``timeline`` (whose own events are not used)."""
+    # Large timelines repeat dates, categories, actor groups and source
+    # lists: each is worked out once.
+    groups: dict[str, str] = {}
+    actor_paragraphs: dict[tuple[str, ...], str] = {}
+    source_paragraphs: dict[tuple[str, ...], str] = {}
+    out = []
+    for event in events:
+        group = groups.get(event["category"])
+        if group is None:
+            category = timeline.categories.get(event["category"])
+            label = category.label if category else event["category"]
+            group = groups[event["category"]] = _twice(isolate(label))
+        ids = tuple(event.get("actors", ()))
+        actors = actor_paragraphs.get(ids)
+        if actors is None:
+            actors = actor_paragraphs[ids] = _actors(timeline, ids)
+        cited = tuple(c["source"] for c in event["citations"])
+        sources = source_paragraphs.get(cited)
+        if sources is None:
+            sources = source_paragraphs[cited] = _sources(timeline, cited)
+        summary = event.get("summary")
+        places = event.get("places")
+        text = "".join(
+            (
+                f"<p>{_once(isolate(summary))}</p>" if summary else "",
+                actors,
+                f"<p>Places: {_once(isolate_join(places))}</p>" if places else "",
+                sources,
+            )
+        )
+        start, end, words = _when(event["date"])
+        slide: dict[str, Any] = {"unique_id": event["id"], "start_date": dict(start)}
+        if end is not None:
+            slide["end_date"] = dict(end)
+        if words is not None:
+            slide["display_date"] = words
+        slide["text"] = {"headline": _once(isolate(event["title"])), "text": text}
+        slide["group"] = group
+        out.append(slide)
+    return out
 
 
 def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
@@ -114,4 +159,4 @@ def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
     title: dict[str, Any] = {"text": {"headline": _once(isolate(timeline.title))}}
     if timeline.description:
         title["text"]["text"] = f"<p>{_once(isolate(timeline.description))}</p>"
-    return {"title": title, "events": [_slide(timeline, e) for e in timeline]}
+    return {"title": title, "events": slides(timeline, event_documents(timeline))}

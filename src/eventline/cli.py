@@ -14,6 +14,7 @@ import click
 
 from eventline import io, load
 from eventline.dates import DateError, EventDate
+from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem
 from eventline.validate import canonical_form, validate
@@ -34,6 +35,31 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         except DateError as error:
             message = str(error)
             self.fail(message if message.startswith("'") else f"{value!r} {message}", param, ctx)
+
+
+class LanguageParam(click.ParamType):  # type: ignore[type-arg]
+    """A BCP 47 language tag eventline has a catalogue for (``de``, ``de-AT``)."""
+
+    name = "TAG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Language):
+            return value
+        try:
+            return language(value)
+        except LanguageError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=LanguageParam(),
+        default=None,
+        help="Language of dates and labels, a BCP 47 tag: "
+        + ", ".join(sorted(LANGUAGES))
+        + " (a region such as de-AT uses its own date patterns). Default: en.",
+    )(func)
 
 
 _PROGRESS_BYTES = 32 * 1024 * 1024
@@ -250,6 +276,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 @cli.command("list")
 @_data_option
 @_filter_options
+@_lang_option
 def list_command(
     data: Path | None,
     start: EventDate | None,
@@ -257,61 +284,88 @@ def list_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """List events as a table: date as people read it, category, title.
 
-    Example: eventline list --from 2025-02 --category diplomacy
+    Example: eventline list --from 2025-02 --category diplomacy --lang de
     """
+    lang = lang or ENGLISH
+    _ = lang.gettext
     timeline = _filtered(data, start, end, categories, actors, tags)
-    rows = [("DATE", "CATEGORY", "TITLE")]
+    rows = [(_("DATE"), _("CATEGORY"), _("TITLE"))]
     for event in timeline:
         category = timeline.categories.get(event.category)
         rows.append(
-            (event.date.display(), category.label if category else event.category, event.title)
+            (
+                display_date(event.date, lang),
+                category.label if category else event.category,
+                event.title,
+            )
         )
     for line in _table(rows):
         click.echo(line)
-    click.echo(f"{len(timeline)} events", err=True)
+    count = len(timeline)
+    if lang.is_default:
+        click.echo(f"{count} events", err=True)
+    else:
+        number = lang.format_number(count)
+        click.echo(
+            lang.ngettext("%(count)s event", "%(count)s events", count) % {"count": number},
+            err=True,
+        )
 
 
 @cli.command("show")
 @click.argument("event_id")
 @_data_option
-def show_command(event_id: str, data: Path | None) -> None:
+@_lang_option
+def show_command(event_id: str, data: Path | None, lang: Language | None) -> None:
     """Show one event in full, with its citations.
 
-    Example: eventline show trump-putin-call
+    Example: eventline show trump-putin-call --lang fr
     """
+    lang = lang or ENGLISH
+    _ = lang.gettext
     timeline = _load_or_exit(data or io.default_data_path())
     event = timeline.get(event_id)
     if event is None:
         raise click.UsageError(f"no event has the id {event_id!r}; `eventline list` shows them")
     category = timeline.categories.get(event.category)
-    lines = [
-        event.title,
-        f"  id:        {event.id}",
-        f"  date:      {event.date.display()} ({event.date})",
-        f"  category:  {category.label if category else event.category}",
+    labels = {
+        "id": _("id:"),
+        "date": _("date:"),
+        "category": _("category:"),
+        "actors": _("actors:"),
+        "places": _("places:"),
+        "tags": _("tags:"),
+    }
+    width = max(len(label) for label in labels.values()) + 2
+    fields = [
+        ("id", event.id),
+        ("date", f"{display_date(event.date, lang)} ({event.date})"),
+        ("category", category.label if category else event.category),
     ]
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        lines.append(f"  actors:    {', '.join(names)}")
+        fields.append(("actors", ", ".join(names)))
     if event.places:
-        lines.append(f"  places:    {', '.join(event.places)}")
+        fields.append(("places", ", ".join(event.places)))
     if event.tags:
-        lines.append(f"  tags:      {', '.join(event.tags)}")
+        fields.append(("tags", ", ".join(event.tags)))
+    lines = [event.title, *(f"  {labels[key].ljust(width)}{value}" for key, value in fields)]
     if event.summary:
         lines += [
             "",
             *textwrap.wrap(event.summary, 78, initial_indent="  ", subsequent_indent="  "),
         ]
-    lines += ["", "  Sources:"]
+    lines += ["", "  " + _("Sources:")]
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
         head = source.title if source else citation.source
         if source and source.publisher:
             head += f" ({source.publisher}"
-            head += f", {source.published.display()})" if source.published else ")"
+            head += f", {display_date(source.published, lang)})" if source.published else ")"
         lines.append(f"  - {head}")
         if source and source.url:
             lines.append(f"    {source.url}")

@@ -1,0 +1,283 @@
+"""--lang: display dates by CLDR through Babel, interface text from catalogues."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from eventline.dates import EventDate
+from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
+
+from .conftest import REPO, Run
+from .golden import check_golden
+
+# Every precision, qualifier and interval shape the display code distinguishes.
+SHAPES = [
+    ("day", "2025-02-12"),
+    ("month", "2022-02"),
+    ("year", "2014"),
+    ("approximate year", "2014~"),
+    ("uncertain month", "2014-03?"),
+    ("approximate and uncertain day", "2025-02-12%"),
+    ("days, same month", "2025-02-14/2025-02-16"),
+    ("days, across months", "2025-01-30/2025-02-02"),
+    ("days, across years", "2024-12-30/2025-01-02"),
+    ("months, same year", "2025-01/2025-03"),
+    ("months, across years", "2024-11/2025-02"),
+    ("years", "2014/2016"),
+    ("same day twice", "2025-02-14/2025-02-14"),
+    ("qualified interval", "2025-02-14~/2025-02-16~"),
+    ("uncertain months", "2014-03?/2014-05?"),
+    ("mixed precision", "2014/2014-03"),
+    ("mixed qualifiers", "2025-02-14?/2025-03-01"),
+    ("ongoing", "2022-02-24/.."),
+    ("end unknown", "2022-02-24/"),
+    ("approximate start, ongoing", "2014~/.."),
+]
+GOLDEN_LANGUAGES = ["en", "de", "fr", "uk", "ar"]
+ALL_AVAILABLE = "ar (العربية), de (Deutsch), en (English), fr (Français), uk (Українська)"
+
+
+def _visible(text: str) -> str:
+    """Spaces other than U+0020 and format characters spelled out, so the golden file shows them."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if c != " " and unicodedata.category(c) in ("Zs", "Cf") else c
+        for c in text
+    )
+
+
+def test_display_dates_match_the_golden_table() -> None:
+    """Each precision, qualifier and interval shape reads as CLDR writes it in de, fr, uk and ar."""
+    languages = [language(tag) for tag in GOLDEN_LANGUAGES]
+    lines = ["\t".join(["shape", "edtf", *GOLDEN_LANGUAGES])]
+    for shape, edtf in SHAPES:
+        date = EventDate.parse(edtf)
+        lines.append(
+            "\t".join([shape, edtf, *(_visible(display_date(date, lang)) for lang in languages)])
+        )
+    check_golden("display-dates.tsv", "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(("shape", "edtf"), SHAPES)
+def test_english_is_eventdate_display_byte_for_byte(shape: str, edtf: str) -> None:
+    """English output is exactly EventDate.display(), as before --lang existed."""
+    date = EventDate.parse(edtf)
+    assert display_date(date) == display_date(date, language("en")) == date.display()
+
+
+def test_english_never_imports_babel() -> None:
+    """English dates and labels leave Babel unloaded: `import eventline` and `list` stay fast."""
+    code = (
+        "import sys, eventline\n"
+        "from eventline.i18n import display_date, language\n"
+        "from eventline.dates import EventDate\n"
+        "lang = language('en')\n"
+        "print(display_date(EventDate.parse('2025-02-14/2025-02-16'), lang), lang.gettext('DATE'),"
+        " lang.format_number(12345), 'babel' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "14–16 February 2025 DATE 12345 False\n"
+
+
+class TestLanguageTags:
+    @pytest.mark.parametrize(
+        ("tag", "expected"),
+        [
+            ("de", Language("de", "de", "de")),
+            ("DE", Language("de", "de", "de")),
+            ("de-AT", Language("de-AT", "de", "de_AT")),
+            ("de_at", Language("de-AT", "de", "de_AT")),
+            ("fr-CA", Language("fr-CA", "fr", "fr_CA")),
+            ("ar-EG", Language("ar-EG", "ar", "ar_EG")),
+            ("uk-UA", Language("uk-UA", "uk", "uk_UA")),
+            ("en-GB", Language("en-GB", "en", "en_GB")),
+        ],
+    )
+    def test_a_tag_resolves_to_its_catalogue_and_cldr_locale(
+        self, tag: str, expected: Language
+    ) -> None:
+        """Case and '_' are forgiven; a region CLDR knows keeps its own patterns."""
+        assert language(tag) == expected
+
+    def test_english_is_the_default(self) -> None:
+        """No tag and 'en' are the same English."""
+        assert language() is language("en") is ENGLISH
+        assert ENGLISH.is_default
+        assert ENGLISH.direction == "ltr"
+
+    def test_a_region_cldr_lacks_falls_back_to_the_language(self) -> None:
+        """RFC 4647 lookup: de-XX is German as CLDR writes it for 'de'."""
+        assert language("de-XX") == Language("de", "de", "de")
+        assert language("en-XX") is ENGLISH
+
+    def test_a_region_keeps_its_own_month_names(self) -> None:
+        """Austrian German writes January as Jänner (CLDR de_AT)."""
+        date = EventDate.parse("2025-01-30/2025-02-02")
+        assert display_date(date, language("de-AT")) == "30. Jänner\u2009–\u20092. Februar 2025"
+        assert display_date(date, language("de")) == "30. Januar\u2009–\u20092. Februar 2025"
+
+    def test_arabic_is_right_to_left(self) -> None:
+        """ar (and its regions) set dir="rtl"; the others are left to right."""
+        assert [language(t).direction for t in ("ar", "ar-EG", "de", "uk")] == [
+            "rtl",
+            "rtl",
+            "ltr",
+            "ltr",
+        ]
+
+    @pytest.mark.parametrize(
+        ("tag", "message"),
+        [
+            ("pt-BR", f"no catalogue for 'pt-BR'; available: {ALL_AVAILABLE}"),
+            ("xx", f"no catalogue for 'xx'; available: {ALL_AVAILABLE}"),
+            (
+                "german",
+                f"'german' is not a BCP 47 language tag such as 'de' or 'de-AT'; available: {ALL_AVAILABLE}",
+            ),
+            (
+                "de-DE-u-nu-arab",
+                f"'de-DE-u-nu-arab' is not a BCP 47 language tag such as 'de' or 'de-AT'; available: {ALL_AVAILABLE}",
+            ),
+        ],
+    )
+    def test_an_unknown_or_malformed_tag_names_the_languages_available(
+        self, tag: str, message: str
+    ) -> None:
+        """A language without a catalogue is refused, never silently shown in English."""
+        with pytest.raises(LanguageError) as error:
+            language(tag)
+        assert str(error.value) == message
+
+
+class TestCatalogues:
+    @pytest.mark.parametrize(
+        ("n", "expected"),
+        [
+            (0, "0 حدث"),
+            (1, "حدث واحد"),
+            (2, "حدثان"),
+            (3, "3 أحداث"),
+            (11, "11 حدثًا"),
+            (100, "100 حدث"),
+        ],
+    )
+    def test_arabic_counts_take_all_six_plural_forms(self, n: int, expected: str) -> None:
+        """The catalogue's Plural-Forms pick the form CLDR's rules give for n."""
+        ar = language("ar")
+        assert ar.ngettext("%(count)s event", "%(count)s events", n) % {"count": n} == expected
+
+    @pytest.mark.parametrize(
+        ("n", "expected"), [(1, "1 подія"), (3, "3 події"), (5, "5 подій"), (21, "21 подія")]
+    )
+    def test_ukrainian_counts_agree_with_the_number(self, n: int, expected: str) -> None:
+        """Ukrainian has one, few and many forms."""
+        uk = language("uk")
+        assert uk.ngettext("%(count)s event", "%(count)s events", n) % {"count": n} == expected
+
+    def test_numbers_are_written_as_the_locale_writes_them(self) -> None:
+        """Group separators follow CLDR: 12.345, 12 345 (narrow no-break space), 12,345."""
+        assert [language(t).format_number(12345) for t in ("de", "fr", "ar", "en")] == [
+            "12.345",
+            "12\u202f345",
+            "12,345",
+            "12345",
+        ]
+
+    @pytest.mark.parametrize("tag", sorted(set(LANGUAGES) - {"en"}))
+    def test_every_message_is_translated(self, tag: str) -> None:
+        """Each catalogue has every message of the template, none fuzzy, none empty."""
+        from babel.messages.pofile import read_po
+
+        locale_dir = REPO / "src" / "eventline" / "locale"
+        with (locale_dir / "eventline.pot").open("rb") as handle:
+            template = {m.id for m in read_po(handle) if m.id}
+        with (locale_dir / tag / "LC_MESSAGES" / "eventline.po").open("rb") as handle:
+            catalogue = read_po(handle, locale=tag)
+        messages = {m.id: m for m in catalogue if m.id}
+        assert set(messages) == template
+        untranslated = [
+            m.id
+            for m in messages.values()
+            if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])
+        ]
+        assert untranslated == []
+
+    def test_the_template_lists_every_message_in_the_source(self) -> None:
+        """eventline.pot is up to date: `pybabel extract -F babel.cfg` would find nothing new."""
+        from babel.messages.extract import extract_from_dir
+        from babel.messages.frontend import parse_mapping_cfg
+        from babel.messages.pofile import read_po
+
+        with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
+            method_map, options_map = parse_mapping_cfg(handle)
+        found = {
+            message[2] if isinstance(message[2], str) else message[2][0]
+            for message in extract_from_dir(REPO, method_map, options_map)
+            if not message[0].startswith((".venv", "node_modules"))
+        }
+        with (REPO / "src" / "eventline" / "locale" / "eventline.pot").open("rb") as handle:
+            listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+        assert found == listed
+
+
+class TestCommands:
+    def test_list_in_german(self, run: Run, small_file: Path) -> None:
+        """Labels, dates and the count line are German; titles and categories are the data's."""
+        result = run("list", "--data", str(small_file), "--lang", "de")
+        assert result.exit_code == 0
+        assert result.stdout == (
+            "DATUM                         KATEGORIE  TITEL\n"
+            "2014                          Military   Annexation\n"
+            "Februar 2022                  Military   Invasion\n"
+            "24. Februar 2022 – andauernd  Military   War\n"
+            "12. Februar 2025              Diplomacy  Call\n"
+            "14.–16. Februar 2025          Diplomacy  Conference\n"
+        )
+        assert result.stderr == "5 Ereignisse\n"
+
+    def test_list_in_arabic_counts_with_the_arabic_plural(self, run: Run, small_file: Path) -> None:
+        """Three events are 'أحداث', the plural for 3 to 10."""
+        result = run("list", "--data", str(small_file), "--lang", "ar", "--category", "military")
+        assert result.exit_code == 0
+        assert result.stdout.splitlines()[1:] == [
+            "2014                    Military  Annexation",
+            "فبراير 2022             Military  Invasion",
+            "24 فبراير 2022 – مستمر  Military  War",
+        ]
+        assert result.stderr == "3 أحداث\n"
+
+    def test_show_in_french(self, run: Run, small_file: Path) -> None:
+        """Field labels align after the longest French label; the source's date is French too."""
+        result = run("show", "call", "--data", str(small_file), "--lang", "fr")
+        assert result.exit_code == 0
+        assert result.stdout == (
+            "Call\n"
+            "  id\u00a0:         call\n"
+            "  date\u00a0:       12 février 2025 (2025-02-12)\n"
+            "  catégorie\u00a0:  Diplomacy\n"
+            "  acteurs\u00a0:    Donald Trump, Vladimir Putin\n"
+            "  lieux\u00a0:      Washington, Moscow\n"
+            "  mots-clés\u00a0:  phone-call\n"
+            "\n"
+            "  They spoke.\n"
+            "\n"
+            "  Sources\u00a0:\n"
+            "  - An article (A wire, 13 février 2025)\n"
+            "    https://example.org/article\n"
+            "    “spoke separately”\n"
+        )
+
+    @pytest.mark.parametrize("command", [["list"], ["show", "call"]])
+    def test_an_unknown_language_is_a_usage_error(
+        self, run: Run, small_file: Path, command: list[str]
+    ) -> None:
+        """Exit 2, naming the languages there are."""
+        result = run(*command, "--data", str(small_file), "--lang", "pt-BR")
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for '--lang': no catalogue for 'pt-BR'; available: {ALL_AVAILABLE}"
+        )

@@ -281,3 +281,70 @@ class TestCommands:
         assert result.stderr.splitlines()[-1] == (
             f"Error: Invalid value for '--lang': no catalogue for 'pt-BR'; available: {ALL_AVAILABLE}"
         )
+
+
+class TestExports:
+    @pytest.mark.parametrize(
+        ("fmt", "tag", "golden"),
+        [
+            ("csv", "de", "small-export.de.csv"),
+            ("ics", "fr", "small-export.fr.ics"),
+            ("timelinejs", "ar", "small-export.ar.timelinejs.json"),
+        ],
+    )
+    def test_export_in_a_language_matches_its_golden_file(
+        self, run: Run, small_file: Path, fmt: str, tag: str, golden: str
+    ) -> None:
+        """Display dates and labels are in the language asked for; ids, columns and data are not."""
+        result = run("export", "--format", fmt, "--data", str(small_file), "--lang", tag)
+        assert result.exit_code == 0
+        check_golden(golden, result.stdout_bytes.decode("utf-8"))
+
+    def test_csv_display_date_is_in_the_language(self, small_file: Path) -> None:
+        """Only the display_date column changes; the header stays the column names."""
+        import csv
+        import io
+
+        import eventline
+
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    eventline.export.export(eventline.load(small_file), "csv", language("uk"))
+                )
+            )
+        )
+        assert [r["display_date"] for r in rows] == [
+            "2014",
+            "лютий 2022\u202fр.",
+            "24 лютого 2022\u202fр. – триває досі",
+            "12 лютого 2025\u202fр.",
+            "14–16 лютого 2025\u202fр.",
+        ]
+
+    def test_every_timelinejs_slide_says_its_date_in_the_language(self, small_file: Path) -> None:
+        """TimelineJS would write months in its own words; each slide carries the CLDR date instead."""
+        import eventline
+        from eventline.export.timelinejs import to_timelinejs
+
+        slides = to_timelinejs(eventline.load(small_file), lang=language("de"))["events"]
+        assert [s["display_date"] for s in slides] == [
+            "2014",
+            "Februar 2022",
+            "24. Februar 2022 – andauernd",
+            "12. Februar 2025",
+            "14.–16. Februar 2025",
+        ]
+        assert "<p>Akteure: Donald Trump, Vladimir Putin</p>" in slides[3]["text"]["text"]
+
+    def test_json_export_is_the_data_in_every_language(self, run: Run, small_file: Path) -> None:
+        """The data format has nothing of eventline's to translate: same bytes with --lang."""
+        english = run("export", "--format", "json", "--data", str(small_file))
+        arabic = run("export", "--format", "json", "--data", str(small_file), "--lang", "ar")
+        assert arabic.stdout_bytes == english.stdout_bytes
+
+    def test_an_unknown_language_is_a_usage_error(self, run: Run, small_file: Path) -> None:
+        """Exit 2 before anything is written."""
+        result = run("export", "--format", "csv", "--data", str(small_file), "--lang", "klingon")
+        assert result.exit_code == 2
+        assert "'klingon' is not a BCP 47 language tag" in result.stderr

@@ -444,6 +444,7 @@ def render_command(
     help="Write to this file (atomically) instead of standard output.",
 )
 @_filter_options
+@_lang_option
 def export_command(
     fmt: str,
     data: Path | None,
@@ -453,12 +454,15 @@ def export_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """Export events as JSON, CSV, iCalendar or TimelineJS.
 
     The same data always gives the same bytes. Text a spreadsheet would run
     as a formula is defused in CSV; no data text becomes live HTML in
-    TimelineJS.
+    TimelineJS. --lang writes display dates (CSV's display_date, calendar
+    summaries, TimelineJS slides) and labels in that language; JSON is the
+    data and stays as it is.
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
     """
@@ -469,6 +473,7 @@ def export_command(
             data or io.default_data_path(),
             fmt,
             lambda timeline: timeline.filter(start, end, categories, actors, tags),
+            lang or ENGLISH,
         )
     except InvalidDataError as error:
         _echo_problems(error.problems)

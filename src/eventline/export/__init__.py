@@ -15,18 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventline.export import csv, ics, timelinejs
+from eventline.i18n import ENGLISH
 
 if TYPE_CHECKING:
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["FORMATS", "export", "export_file"]
 
 
-def _timelinejs_text(timeline: Timeline) -> str:
-    return json.dumps(timelinejs.to_timelinejs(timeline), indent=2, ensure_ascii=False) + "\n"
+def _timelinejs_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
+    data = timelinejs.to_timelinejs(timeline, lang=lang)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _json_text(timeline: Timeline) -> str:
+def _json_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
+    # The data format is the data itself: no text in it is eventline's to translate.
     import attrs
 
     from eventline import io
@@ -38,7 +42,8 @@ def _json_text(timeline: Timeline) -> str:
 
 _BATCH = 10_000
 
-FORMATS: dict[str, Callable[[Timeline], str]] = {
+#: Writer of each format: ``writer(timeline, lang=...)`` gives its text.
+FORMATS: dict[str, Callable[..., str]] = {
     "json": _json_text,
     "csv": csv.to_csv,
     "ics": ics.to_ics,
@@ -47,7 +52,10 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
 
 
 def export_file(
-    path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None = None
+    path: str | os.PathLike[str],
+    format: str,
+    select: Callable[[Timeline], Timeline] | None = None,
+    lang: Language = ENGLISH,
 ) -> tuple[Iterator[str], int]:
     """Export a data file: the text, as pieces to write one after the other, and
     the number of events in it.
@@ -56,6 +64,7 @@ def export_file(
         path: the data file.
         format: one of :data:`FORMATS`.
         select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
+        lang: the language of display dates and labels (:func:`eventline.i18n.language`).
 
     Large files exported as CSV are proved valid and written in two halves by
     two processes; each writes its rows, a batch at a time, to a temporary
@@ -85,7 +94,7 @@ def export_file(
                         batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
                         del events[:_BATCH]
                         part = pick(batch)
-                        out.write(csv.to_csv(part, header=False))
+                        out.write(csv.to_csv(part, header=False, lang=lang))
                         count += len(part)
                 return spool, count
 
@@ -100,7 +109,7 @@ def export_file(
                 return _spooled(csv.header_row(), folder, [first, second]), n1 + n2
             shutil.rmtree(folder, ignore_errors=True)
     timeline = pick(eventline.load(path))
-    return iter([export(timeline, format)]), len(timeline)
+    return iter([export(timeline, format, lang)]), len(timeline)
 
 
 def _spooled(head: str, folder: Path, spools: list[str]) -> Iterator[str]:
@@ -115,11 +124,11 @@ def _spooled(head: str, folder: Path, spools: list[str]) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def export(timeline: Timeline, format: str) -> str:
-    """The timeline as text in ``format`` (one of :data:`FORMATS`)."""
+def export(timeline: Timeline, format: str, lang: Language = ENGLISH) -> str:
+    """The timeline as text in ``format`` (one of :data:`FORMATS`), dates and labels in ``lang``."""
     from eventline.quick import paused_gc
 
     # Writers build millions of short-lived strings and lists; the cyclic
     # collector would scan every record of a large timeline again and again.
     with paused_gc():
-        return FORMATS[format](timeline)
+        return FORMATS[format](timeline, lang=lang)

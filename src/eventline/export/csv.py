@@ -6,10 +6,13 @@ import csv as _csv
 import io
 from typing import TYPE_CHECKING
 
+from eventline.i18n import ENGLISH, display_date
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from eventline.dates import EventDate
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["COLUMNS", "to_csv"]
@@ -45,8 +48,11 @@ def header_row() -> str:
     return ",".join(COLUMNS) + "\r\n"
 
 
-def to_csv(timeline: Timeline, *, header: bool = True) -> str:
+def to_csv(timeline: Timeline, *, header: bool = True, lang: Language = ENGLISH) -> str:
     """The events as CSV text.
+
+    ``display_date`` is written in ``lang``; the header row stays the column
+    names above, in every language, so scripts can read any export.
 
     Text cells that a spreadsheet would run as a formula (starting with
     ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'``. (Ids, dates,
@@ -56,11 +62,11 @@ def to_csv(timeline: Timeline, *, header: bool = True) -> str:
     writer = _csv.writer(out, lineterminator="\r\n")
     if header:
         writer.writerow(COLUMNS)
-    writer.writerows(_rows(timeline))
+    writer.writerows(_rows(timeline, lang))
     return out.getvalue()
 
 
-def _rows(timeline: Timeline) -> Iterator[list[str]]:
+def _rows(timeline: Timeline, lang: Language) -> Iterator[list[str]]:
     # Large timelines repeat dates, categories, actor groups and sources:
     # each derived cell is worked out once.
     dates: dict[EventDate, list[str]] = {}
@@ -77,7 +83,7 @@ def _rows(timeline: Timeline) -> Iterator[list[str]]:
                 "" if date.upper is None else date.upper.isoformat(),
                 date.precision,
                 date.qualifier or "",
-                date.display(),
+                display_date(date, lang),
             ]
         actors = actor_cells.get(event.actors)
         if actors is None:

@@ -6,7 +6,11 @@ import datetime as dt
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+from eventline.dates import EventDate
+from eventline.i18n import ENGLISH, display_date
+
 if TYPE_CHECKING:
+    from eventline.i18n import Language
     from eventline.model import Event, Timeline
 
 __all__ = ["to_ics"]
@@ -50,16 +54,20 @@ def _day(value: dt.date) -> str:
     )
 
 
-def _summary(event: Event) -> str:
+def _summary(event: Event, lang: Language) -> str:
+    _ = lang.gettext
     date = event.date
-    if date.end_kind == "open":
-        return f"{event.title} (ongoing since {date.start.display()})"
-    if date.end_kind == "unknown":
-        return f"{event.title} ({date.start.display()}, end not known)"
+    if date.end_kind in ("open", "unknown"):
+        start = display_date(EventDate(date.start), lang)
+        if date.end_kind == "open":
+            return _("%(title)s (ongoing since %(date)s)") % {"title": event.title, "date": start}
+        return _("%(title)s (%(date)s, end not known)") % {"title": event.title, "date": start}
     if date.precision != "day":
-        return f"{event.title} ({date.display()}, day not known)"
+        text = display_date(date, lang)
+        return _("%(title)s (%(date)s, day not known)") % {"title": event.title, "date": text}
     if date.qualifier is not None:
-        return f"{event.title} ({date.display()})"
+        text = display_date(date, lang)
+        return _("%(title)s (%(date)s)") % {"title": event.title, "date": text}
     return event.title
 
 
@@ -81,13 +89,14 @@ def _stamp(timeline: Timeline) -> str:
     return f"{_day(latest)}T000000Z"
 
 
-def _description(timeline: Timeline, event: Event) -> str:
+def _description(timeline: Timeline, event: Event, lang: Language) -> str:
+    _ = lang.gettext
     parts = []
     if event.summary:
         parts.append(event.summary)
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        parts.append("Actors: " + ", ".join(names))
+        parts.append(_("Actors: %(names)s") % {"names": ", ".join(names)})
     sources = []
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
@@ -97,15 +106,16 @@ def _description(timeline: Timeline, event: Event) -> str:
         if citation.quote:
             line += f": “{citation.quote}”"
         sources.append(line)
-    parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
+    parts.append(_("Sources:") + "\n" + "\n".join(f"- {s}" for s in sources))
     return "\n\n".join(parts)
 
 
-def to_ics(timeline: Timeline) -> str:
+def to_ics(timeline: Timeline, lang: Language = ENGLISH) -> str:
     """The events as an iCalendar file: all-day entries, CRLF line ends, folded lines.
 
     A month or a year is an entry spanning it, with the precision said in the
-    summary; an open or unknown end is a one-day entry on its start.
+    summary; an open or unknown end is a one-day entry on its start. Summary
+    dates and description labels are in ``lang``.
     """
     stamp = _stamp(timeline)
     lines = [
@@ -124,8 +134,8 @@ def to_ics(timeline: Timeline) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{_day(start)}",
             f"DTEND;VALUE=DATE:{_day(end)}",
-            f"SUMMARY:{_text(_summary(event))}",
-            f"DESCRIPTION:{_text(_description(timeline, event))}",
+            f"SUMMARY:{_text(_summary(event, lang))}",
+            f"DESCRIPTION:{_text(_description(timeline, event, lang))}",
         ]
         if event.places:
             lines.append(f"LOCATION:{_text(', '.join(event.places))}")

@@ -16,8 +16,11 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from eventline.i18n import ENGLISH, display_date
+
 if TYPE_CHECKING:
     from eventline.dates import DatePoint
+    from eventline.i18n import Language
     from eventline.model import Event, Timeline
 
 __all__ = ["to_timelinejs"]
@@ -44,13 +47,14 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{_once(url)}" target="_blank" rel="noopener noreferrer">{_once(text)}</a>'
 
 
-def _text(timeline: Timeline, event: Event) -> str:
+def _text(timeline: Timeline, event: Event, lang: Language) -> str:
+    _ = lang.gettext
     paragraphs = []
     if event.summary:
         paragraphs.append(_once(event.summary))
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        paragraphs.append("Actors: " + _once(", ".join(names)))
+        paragraphs.append(_("Actors: %(names)s") % {"names": _once(", ".join(names))})
     sources = []
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
@@ -60,30 +64,36 @@ def _text(timeline: Timeline, event: Event) -> str:
             sources.append(_link(source.url, source.title))
         else:
             sources.append(_once(source.title))
-    paragraphs.append("Sources: " + "; ".join(dict.fromkeys(sources)))
+    paragraphs.append(_("Sources:") + " " + "; ".join(dict.fromkeys(sources)))
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
-def _slide(timeline: Timeline, event: Event) -> dict[str, Any]:
+def _slide(timeline: Timeline, event: Event, lang: Language) -> dict[str, Any]:
     date = event.date
     category = timeline.categories.get(event.category)
     slide: dict[str, Any] = {"unique_id": event.id, "start_date": _date(date.start)}
     if date.end is not None:
         slide["end_date"] = _date(date.end)
-    if date.qualifier is not None or date.end_kind in ("open", "unknown"):
-        slide["display_date"] = _twice(date.display())
-    slide["text"] = {"headline": _once(event.title), "text": _text(timeline, event)}
+    # TimelineJS writes dates itself in its own language's words; in any other
+    # language than English every slide says its date as CLDR writes it.
+    if not lang.is_default or date.qualifier is not None or date.end_kind in ("open", "unknown"):
+        slide["display_date"] = _twice(display_date(date, lang))
+    slide["text"] = {"headline": _once(event.title), "text": _text(timeline, event, lang)}
     slide["group"] = _twice(category.label if category else event.category)
     return slide
 
 
-def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
+def to_timelinejs(timeline: Timeline, lang: Language = ENGLISH) -> dict[str, Any]:
     """The timeline as a TimelineJS3 JSON object (a title slide and one slide per event).
 
     Only the date parts the precision has are given: a month has no ``day``.
-    Links are http(s) only.
+    Links are http(s) only. In a language other than English (``lang``)
+    every slide has a ``display_date`` in that language; TimelineJS's own
+    interface text follows the ``language`` option of the page that embeds it
+    (``new TL.Timeline(el, data, {language: "de"})``), which is not part of
+    the data.
     """
     title: dict[str, Any] = {"text": {"headline": _once(timeline.title)}}
     if timeline.description:
         title["text"]["text"] = f"<p>{_once(timeline.description)}</p>"
-    return {"title": title, "events": [_slide(timeline, e) for e in timeline]}
+    return {"title": title, "events": [_slide(timeline, e, lang) for e in timeline]}

@@ -348,3 +348,54 @@ class TestExports:
         result = run("export", "--format", "csv", "--data", str(small_file), "--lang", "klingon")
         assert result.exit_code == 2
         assert "'klingon' is not a BCP 47 language tag" in result.stderr
+
+
+TIMELINEJS = REPO / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
+
+
+def test_timelinejs_shows_the_german_dates_on_every_slide(
+    browser, tmp_path: Path, small_file: Path
+) -> None:
+    """Knight Lab's TimelineJS, embedded with its own German, shows each slide's date as CLDR writes it."""
+    import json
+
+    import eventline
+    from eventline.export.timelinejs import to_timelinejs
+
+    if not (TIMELINEJS / "js" / "timeline.js").is_file():
+        pytest.skip("TimelineJS is not installed: run `npm ci` in the repository")
+    data = to_timelinejs(eventline.load(small_file), lang=language("de"))
+    # TimelineJS fetches its language file by XHR, which file:// pages may not do:
+    # hand it the same file's contents as the language option instead.
+    german = (TIMELINEJS / "js" / "locale" / "de.json").read_text(encoding="utf-8")
+    page_file = tmp_path / "timelinejs.html"
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<link rel='stylesheet' href='{(TIMELINEJS / 'css' / 'timeline.css').as_uri()}'>"
+        f"<script src='{(TIMELINEJS / 'js' / 'timeline.js').as_uri()}'></script></head>"
+        "<body><div id='embed' style='width:1000px;height:600px'></div><script>"
+        f"window.timeline = new TL.Timeline('embed', {json.dumps(data)}, {{language: {german}}});"
+        "window.timeline.on('loaded', () => document.documentElement.dataset.ready = '1');"
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("html[data-ready]", state="attached", timeout=60_000)
+        dates = page.locator(
+            ".tl-slide:not(.tl-slide-titleslide) .tl-headline-date"
+        ).all_text_contents()
+        assert dates == [
+            "2014",
+            "Februar 2022",
+            "24. Februar 2022 – andauernd",
+            "12. Februar 2025",
+            "14.–16. Februar 2025",
+        ]
+        assert errors == []
+    finally:
+        context.close()

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import html
 import io as stdio
 import json
 from pathlib import Path
+from typing import Any
 
+import attrs
 import icalendar
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 import eventline
+from eventline.dates import DatePoint, EventDate
 from eventline.export import FORMATS, export
 
 from .conftest import HOSTILE, REPO, browser_required, write_json
 from .golden import check_golden
+from .test_hardening import timelines
 from .test_page import Page
 
 FORMULA = '=HYPERLINK("http://x")'
 TIMELINEJS = REPO / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 SUFFIX = {"json": "json", "csv": "csv", "ics": "ics", "timelinejs": "json"}
+# The first 16 hex digits of sha256("Small"), the small dataset's title.
+SMALL_KEY = "5263293fc202649b"
+RTL = "موسكو"  # Arabic letters: bidi class AL
+FSI, PDI, RLO = "\u2068", "\u2069", "\u202e"
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -125,7 +136,7 @@ class TestIcs:
         tl = eventline.load(small_file)
         calendar = icalendar.Calendar.from_ical(tl.to_ics())
         events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-        assert set(events) == {f"{e.id}@eventline" for e in tl}
+        assert set(events) == {f"{e.id}-{SMALL_KEY}@eventline" for e in tl}
         expected = {
             "annexation": (
                 dt.date(2014, 1, 1),
@@ -146,7 +157,7 @@ class TestIcs:
             "conference": (dt.date(2025, 2, 14), dt.date(2025, 2, 17), "Conference"),
         }
         for event_id, (start, end, summary) in expected.items():
-            vevent = events[f"{event_id}@eventline"]
+            vevent = events[f"{event_id}-{SMALL_KEY}@eventline"]
             assert vevent.decoded("DTSTART") == start
             assert vevent.decoded("DTEND") == end
             assert str(vevent["SUMMARY"]) == summary
@@ -169,7 +180,7 @@ class TestIcs:
         vevent = next(
             e
             for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")
-            if e["UID"] == "call@eventline"
+            if e["UID"] == f"call-{SMALL_KEY}@eventline"
         )
         assert str(vevent["DESCRIPTION"]).startswith(
             "Ünïcödé, text; with \\ and\nnew lines дипломатия"
@@ -257,3 +268,344 @@ def test_timelinejs_shows_hostile_text_as_text(browser, tmp_path, hostile_file):
         assert page.errors == []
     finally:
         page.close()
+
+
+# --- every date form, as TimelineJS 3.9.11 shows it -----------------------------
+
+# (date, what the slide says). Where TimelineJS can say the date from its parts
+# it uses its own wording ("March 18, 2014", " — " between the ends); where it
+# cannot (qualifiers, open or unknown ends, an end it would drop as redundant)
+# the slide shows `eventline list`'s words.
+TIMELINEJS_DATES = [
+    ("2014", "2014"),
+    ("2022-02", "February 2022"),
+    ("2022-02-24", "February 24, 2022"),
+    ("0079", "79"),
+    ("2014~", "about 2014"),
+    ("2014-03?", "March 2014 (uncertain)"),
+    ("2025-02-12%", "about 12 February 2025 (uncertain)"),
+    ("2014/2014", "2014"),
+    ("2014/2015", "2014 — 2015"),
+    ("2014/2014-03", "2014 – March 2014"),
+    ("2014/2015-03", "2014 — March 2015"),
+    ("2014/2014-03-18", "2014 – 18 March 2014"),
+    ("2014/2015-03-18", "2014 — March 18, 2015"),
+    ("2014-03/2014", "March 2014 — 2014"),
+    ("2014-03/2015", "March 2014 — 2015"),
+    ("2014-03/2014-03", "March 2014"),
+    ("2014-03/2014-05", "March 2014 — May 2014"),
+    ("2022-02/2022-02-24", "February 2022 – 24 February 2022"),
+    ("2022-02/2022-03-24", "February 2022 — March 24, 2022"),
+    ("2014-03-01/2014", "March 1, 2014 — 2014"),
+    ("2014-03-01/2015", "March 1, 2014 — 2015"),
+    ("2014-03-01/2014-03", "March 1, 2014 — March 2014"),
+    ("2014-03-01/2014-04", "March 1, 2014 — April 2014"),
+    ("2025-02-14/2025-02-14", "February 14, 2025"),
+    ("2025-02-14/2025-02-16", "February 14, 2025 — February 16, 2025"),
+    ("0079/0080-08-24", "79 — August 24, 80"),
+    ("2014?/2015", "2014 (uncertain) – 2015"),
+    ("2014/2014-03-18~", "2014 – about 18 March 2014"),
+    ("2014-03~/2014-03~", "about March 2014"),
+    ("2022-02-24/..", "24 February 2022 – ongoing"),
+    ("2022-02/", "February 2022 – end unknown"),
+    ("2014/..", "2014 – ongoing"),
+]
+
+
+def _dated(small_doc: dict, dates: list[str]) -> dict:
+    template = small_doc["events"][0]
+    small_doc["events"] = [
+        dict(template, id=f"e{i}", title=f"Event {i}", date=date) for i, date in enumerate(dates)
+    ]
+    return small_doc
+
+
+def _slide_dates(page: Page) -> dict[str, str]:
+    return dict(
+        page.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.tl-slide:not(.tl-slide-titleslide)'))
+                .map(s => [s.id, s.querySelector('.tl-headline-date').textContent])"""
+        )
+    )
+
+
+def test_timelinejs_shows_both_ends_of_every_date_form(browser, tmp_path, small_doc):
+    """Each date form and precision pairing shows in the real TimelineJS with both ends."""
+    dates = [date for date, _ in TIMELINEJS_DATES]
+    tl = eventline.load(write_json(tmp_path / "e.json", _dated(small_doc, dates)))
+    page = Page(browser, _timelinejs_page(tmp_path, tl.to_timelinejs()))
+    try:
+        shown = _slide_dates(page)
+        assert page.errors == []
+    finally:
+        page.close()
+    ids = {str(e.date): e.id for e in tl}
+    assert {date: shown[ids[date]] for date in dates} == dict(TIMELINEJS_DATES)
+    # Where TimelineJS is given words, they are exactly `eventline list`'s.
+    for event in tl:
+        if "display_date" in _slides(tl)[event.id]:
+            assert shown[event.id] == event.date.display()
+
+
+def _slides(tl: eventline.Timeline) -> dict[str, dict]:
+    return {s["unique_id"]: s for s in tl.to_timelinejs()["events"]}
+
+
+# --- iCalendar UIDs ---------------------------------------------------------------
+
+
+class TestIcsUid:
+    def _uids(self, text: str) -> dict[str, str]:
+        calendar = icalendar.Calendar.from_ical(text)
+        return {str(e["UID"]).split("-")[0]: str(e["UID"]) for e in calendar.walk("VEVENT")}
+
+    def test_two_timelines_with_the_same_event_id_get_different_uids(self, tmp_path, small_doc):
+        """Events of one id in two datasets do not overwrite each other in one calendar."""
+        first = eventline.load(write_json(tmp_path / "a.json", small_doc))
+        small_doc["title"] = "Another timeline"
+        second = eventline.load(write_json(tmp_path / "b.json", small_doc))
+        a, b = self._uids(first.to_ics()), self._uids(second.to_ics())
+        assert a["call"] == f"call-{SMALL_KEY}@eventline"
+        assert (
+            b["call"]
+            == "call-" + hashlib.sha256(b"Another timeline").hexdigest()[:16] + "@eventline"
+        )
+        assert set(a.values()).isdisjoint(b.values())
+
+    def test_the_same_data_gives_the_same_uids_every_run(self, run, small_file):
+        """Loading and exporting again, through the CLI too, gives the same UIDs."""
+        first = self._uids(eventline.load(small_file).to_ics())
+        again = self._uids(run("export", "--format", "ics", "--data", str(small_file)).stdout)
+        assert first == again
+        assert len(set(first.values())) == 5
+
+    def test_a_filter_keeps_each_events_uid(self, run, small_file):
+        """An export of some events gives them the UIDs they have in the full export."""
+        full = self._uids(eventline.load(small_file).to_ics())
+        some = self._uids(
+            run(
+                "export", "--format", "ics", "--category", "military", "--data", str(small_file)
+            ).stdout
+        )
+        assert some == {k: full[k] for k in ("annexation", "invasion", "war")}
+
+    def test_an_explicit_identity_replaces_the_title(self, small_file):
+        """to_ics(identity=...) and uid() name the dataset another way."""
+        from eventline.export.ics import to_ics, uid
+
+        uids = self._uids(to_ics(eventline.load(small_file), identity="org.example/talks"))
+        assert uids["call"] == uid("org.example/talks", "call")
+        assert uids["call"] != f"call-{SMALL_KEY}@eventline"
+
+    def test_an_entry_reaching_the_last_day_has_a_duration(self, tmp_path, small_doc):
+        """9999-12-31 has no next day: the entry gets DURATION, and icalendar reads its span."""
+        small_doc["events"][3]["date"] = "9999-12-30/9999-12-31"
+        tl = eventline.load(write_json(tmp_path / "e.json", small_doc))
+        calendar = icalendar.Calendar.from_ical(tl.to_ics())
+        vevent = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("call-"))
+        assert vevent.decoded("DTSTART") == dt.date(9999, 12, 30)
+        assert "DTEND" not in vevent
+        assert vevent.decoded("DURATION") == dt.timedelta(days=2)
+
+
+# --- CSV with a byte-order mark ----------------------------------------------------
+
+
+class TestCsvBom:
+    def test_bom_starts_the_csv_and_a_bom_aware_reader_reads_it(self, run, small_file, tmp_path):
+        """--bom writes EF BB BF then the same CSV; utf-8-sig reads the header as 'id'."""
+        plain = eventline.load(small_file).to_csv().encode("utf-8")
+        out = tmp_path / "out.csv"
+        result = run(
+            "export", "--format", "csv", "--bom", "--data", str(small_file), "-o", str(out)
+        )
+        assert result.exit_code == 0
+        assert out.read_bytes() == b"\xef\xbb\xbf" + plain
+        stdout = run("export", "--format", "csv", "--bom", "--data", str(small_file))
+        assert stdout.stdout_bytes == b"\xef\xbb\xbf" + plain
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [r["id"] for r in rows] == ["annexation", "invasion", "war", "call", "conference"]
+
+    def test_without_bom_the_csv_is_plain_utf8(self, run, small_file):
+        """The default has no byte-order mark."""
+        result = run("export", "--format", "csv", "--data", str(small_file))
+        assert result.stdout_bytes.startswith(b"id,title,")
+
+    def test_bom_with_another_format_is_a_usage_error(self, run, small_file):
+        """--bom is for CSV only: exit 2 with a message."""
+        result = run("export", "--format", "ics", "--bom", "--data", str(small_file))
+        assert result.exit_code == 2
+        assert "--bom is for --format csv only" in result.stderr
+
+    def test_bom_on_the_streamed_path_too(self, run, small_file, tmp_path, monkeypatch):
+        """A file large enough to be exported in halves gets the same bytes, BOM first."""
+        from eventline import quick
+
+        plain = run("export", "--format", "csv", "--bom", "--data", str(small_file)).stdout_bytes
+        monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+        out = tmp_path / "out.csv"
+        run("export", "--format", "csv", "--bom", "--data", str(small_file), "-o", str(out))
+        assert out.read_bytes() == plain
+
+
+# --- bidirectional isolation ------------------------------------------------------
+
+
+@pytest.fixture
+def rtl_file(tmp_path, small_doc):
+    """The small dataset with right-to-left names, places, title and source."""
+    small_doc["actors"][1]["name"] = RTL
+    small_doc["sources"][0]["title"] = "تقرير 2025"
+    call = small_doc["events"][3]
+    call["title"] = "مكالمة"
+    call["places"] = [RTL, "Washington"]
+    return write_json(tmp_path / "rtl.json", small_doc)
+
+
+def _with_override(tl: eventline.Timeline) -> eventline.Timeline:
+    """``tl`` with a U+202E in an actor's name (validate refuses it; writers must not trust)."""
+    actors = dict(tl.actors)
+    actors["trump"] = attrs.evolve(actors["trump"], name=f"Donald{RLO}Trump")
+    return attrs.evolve(tl, actors=actors)
+
+
+class TestBidi:
+    def test_ics_isolates_each_value(self, rtl_file):
+        """icalendar reads each right-to-left value between FSI and PDI; Latin values unchanged."""
+        calendar = icalendar.Calendar.from_ical(eventline.load(rtl_file).to_ics())
+        call = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("call-"))
+        assert str(call["SUMMARY"]) == f"{FSI}مكالمة{PDI}"
+        assert str(call["LOCATION"]) == f"{FSI}{RTL}{PDI}, Washington"
+        assert str(call["DESCRIPTION"]) == (
+            f"They spoke.\n\nActors: {FSI}{RTL}{PDI}, Vladimir Putin\n\nSources:\n"
+            f"- {FSI}تقرير 2025{PDI} <https://example.org/article>: “spoke separately”"
+        )
+
+    def test_ics_contains_an_override_inside_its_value(self, small_file):
+        """An override in a name is closed by the PDI right after the name."""
+        text = _with_override(eventline.load(small_file)).to_ics()
+        calendar = icalendar.Calendar.from_ical(text)
+        call = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("call-"))
+        assert f"Actors: {FSI}Donald{RLO}Trump{PDI}, Vladimir Putin" in str(call["DESCRIPTION"])
+
+    def test_csv_isolates_each_value_of_a_joined_cell(self, rtl_file):
+        """Python's csv reads the joined cells with each right-to-left value isolated."""
+        rows = list(csv.DictReader(stdio.StringIO(eventline.load(rtl_file).to_csv(), newline="")))
+        call = next(r for r in rows if r["id"] == "call")
+        assert call["actors"] == f"{FSI}{RTL}{PDI}; Vladimir Putin"
+        assert call["places"] == f"{FSI}{RTL}{PDI}; Washington"
+        assert call["sources"] == f"{FSI}تقرير 2025{PDI}"
+        assert call["title"] == "مكالمة"  # a cell of its own: nothing next to it to disturb
+
+    def test_show_isolates_joined_values(self, run, rtl_file):
+        """`eventline show` isolates each actor and place on its line."""
+        out = run("show", "call", "--data", str(rtl_file)).stdout
+        assert f"  actors:    {FSI}{RTL}{PDI}, Vladimir Putin\n" in out
+        assert f"  places:    {FSI}{RTL}{PDI}, Washington\n" in out
+
+    def test_list_isolates_titles_and_keeps_columns_aligned(self, run, rtl_file):
+        """`eventline list` isolates a right-to-left title; the isolates take no column width."""
+        lines = run("list", "--data", str(rtl_file)).stdout.splitlines()
+        assert lines[4] == f"12 February 2025            Diplomacy  {FSI}مكالمة{PDI}"
+        assert lines[0] == "DATE                        CATEGORY   TITLE"
+
+    def test_timelinejs_override_does_not_reverse_the_names_after_it(
+        self, browser, tmp_path, small_file
+    ):
+        """In Chromium, the names after an overridden name still read left to right."""
+        tl = _with_override(eventline.load(small_file))
+        page = Page(browser, _timelinejs_page(tmp_path, tl.to_timelinejs()))
+        try:
+            page.page.evaluate("() => window.timeline.goToId('call')")
+            page.page.locator("#call .tl-text-content p").first.wait_for(timeout=10_000)
+            # x of the first and last letter of "Vladimir Putin", drawn after the override.
+            xs = page.page.evaluate(
+                """() => {
+                  const p = Array.from(document.querySelectorAll('#call .tl-text-content p'))
+                    .find(p => p.textContent.startsWith('Actors:'));
+                  const node = p.firstChild, text = node.textContent;
+                  const at = i => { const r = document.createRange();
+                    r.setStart(node, i); r.setEnd(node, i + 1);
+                    return r.getBoundingClientRect().left; };
+                  const v = text.indexOf('Vladimir');
+                  return [text, at(v), at(v + 'Vladimir Putin'.length - 1)];
+                }"""
+            )
+            text, first, last = xs
+            assert first < last
+            assert text == f"Actors: {FSI}Donald{RLO}Trump{PDI}, Vladimir Putin"
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+# --- property: every reader sees the span `eventline list` shows --------------------
+
+
+def _point(parts: dict[str, int]) -> DatePoint:
+    return DatePoint(parts["year"], parts.get("month"), parts.get("day"))
+
+
+def _timelinejs_reading(slide: dict) -> tuple[str | None, dt.date, dt.date]:
+    """What a TimelineJS reader sees: its words if given, else the span of its parts,
+    after TimelineJS 3.9's rule that drops an end equal to the start on the start's parts."""
+    if "display_date" in slide:
+        return html.unescape(html.unescape(slide["display_date"])), dt.date.min, dt.date.min
+    start, end = slide["start_date"], slide.get("end_date")
+    if end is not None and all(end.get(k) == v for k, v in start.items()):
+        end = None
+    last = _point(end or start)
+    return None, _point(start).lower, last.upper
+
+
+def _ics_reading(vevent: Any) -> tuple[dt.date, dt.date, str]:
+    start = vevent.decoded("DTSTART")
+    end = vevent.decoded("DTEND") if "DTEND" in vevent else start + vevent.decoded("DURATION")
+    return start, end - dt.timedelta(days=1), str(vevent["SUMMARY"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines())
+def test_every_format_shows_the_span_list_shows(timeline):
+    """For each event, JSON, CSV, iCalendar and TimelineJS readers see `list`'s span."""
+    assume(len(timeline) > 0)
+    shown = {e.id: e.date for e in timeline}  # `eventline list` prints date.display()
+
+    doc = json.loads(export(timeline, "json"))
+    assert {e["id"]: EventDate.parse(e["date"]) for e in doc["events"]} == shown
+
+    rows = csv.DictReader(stdio.StringIO(export(timeline, "csv"), newline=""))
+    for row in rows:
+        date = shown[row["id"]]
+        assert row["earliest"] == date.lower.isoformat()
+        assert row["latest"] == ("" if date.upper is None else date.upper.isoformat())
+        assert row["display_date"] == date.display()
+
+    calendar = icalendar.Calendar.from_ical(export(timeline, "ics"))
+    vevents = calendar.walk("VEVENT")
+    assert len(vevents) == len(timeline)
+    for vevent in vevents:
+        date = shown[str(vevent["UID"]).rsplit("-", 1)[0]]
+        first, last, summary = _ics_reading(vevent)
+        assert first == date.lower
+        if date.upper is None:  # one day on its start, the end said in words
+            assert last == date.lower
+            assert summary.endswith(
+                f"(ongoing since {date.start.display()})"
+                if date.end_kind == "open"
+                else f"({date.start.display()}, end not known)"
+            )
+        else:
+            assert last == date.upper
+            if date.precision != "day" or date.qualifier is not None:
+                assert f"({date.display()}" in summary
+
+    for slide in json.loads(export(timeline, "timelinejs"))["events"]:
+        date = shown[slide["unique_id"]]
+        words, first, last = _timelinejs_reading(slide)
+        if words is not None:
+            assert words == date.display()
+        else:
+            assert date.qualifier is None
+            assert (first, last) == (date.lower, date.upper)

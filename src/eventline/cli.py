@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from eventline import io, load
+from eventline import bidi, io, load
 from eventline.dates import DateError, EventDate
 from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
 from eventline.model import Timeline
@@ -263,11 +263,19 @@ def schema_command() -> None:
     click.echo(resources.files("eventline").joinpath("schema.json").read_text("utf-8"), nl=False)
 
 
+def _width(cell: str) -> int:
+    # The isolates around a right-to-left value take no room on screen.
+    return len(cell) - cell.count(bidi.FSI) - cell.count(bidi.PDI)
+
+
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return [
         "  ".join(
-            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+            [
+                *(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)),
+                row[-1],
+            ]
         ).rstrip()
         for row in rows
     ]
@@ -296,12 +304,9 @@ def list_command(
     rows = [(_("DATE"), _("CATEGORY"), _("TITLE"))]
     for event in timeline:
         category = timeline.categories.get(event.category)
+        label = category.label if category else event.category
         rows.append(
-            (
-                display_date(event.date, lang),
-                category.label if category else event.category,
-                event.title,
-            )
+            (display_date(event.date, lang), bidi.isolate(label), bidi.isolate(event.title))
         )
     for line in _table(rows):
         click.echo(line)
@@ -348,11 +353,11 @@ def show_command(event_id: str, data: Path | None, lang: Language | None) -> Non
     ]
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        fields.append(("actors", ", ".join(names)))
+        fields.append(("actors", bidi.isolate_join(names)))
     if event.places:
-        fields.append(("places", ", ".join(event.places)))
+        fields.append(("places", bidi.isolate_join(event.places)))
     if event.tags:
-        fields.append(("tags", ", ".join(event.tags)))
+        fields.append(("tags", bidi.isolate_join(event.tags)))
     lines = [event.title, *(f"  {labels[key].ljust(width)}{value}" for key, value in fields)]
     if event.summary:
         lines += [
@@ -443,12 +448,19 @@ def render_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV only: start with a UTF-8 byte-order mark, so that Excel and other "
+    "spreadsheet programs read accents and quotes right. Default: plain UTF-8.",
+)
 @_filter_options
 @_lang_option
 def export_command(
     fmt: str,
     data: Path | None,
     output: Path | None,
+    bom: bool,
     start: EventDate | None,
     end: EventDate | None,
     categories: tuple[str, ...],
@@ -465,15 +477,20 @@ def export_command(
     data and stays as it is.
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
+
+    Example: eventline export --format csv --bom -o talks.csv
     """
     from eventline.export import export_file
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv only")
     try:
         pieces, count = export_file(
             data or io.default_data_path(),
             fmt,
             lambda timeline: timeline.filter(start, end, categories, actors, tags),
-            lang or ENGLISH,
+            bom=bom,
+            lang=lang or ENGLISH,
         )
     except InvalidDataError as error:
         _echo_problems(error.problems)

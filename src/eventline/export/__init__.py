@@ -6,6 +6,7 @@ the same timeline always gives the same text.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -55,6 +56,8 @@ def export_file(
     path: str | os.PathLike[str],
     format: str,
     select: Callable[[Timeline], Timeline] | None = None,
+    *,
+    bom: bool = False,
     lang: Language = ENGLISH,
 ) -> tuple[Iterator[str], int]:
     """Export a data file: the text, as pieces to write one after the other, and
@@ -64,6 +67,8 @@ def export_file(
         path: the data file.
         format: one of :data:`FORMATS`.
         select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
+        bom: start CSV text with a byte-order mark (:data:`csv.BOM`), so that
+            spreadsheet programs read it as UTF-8 rather than Windows-1252.
         lang: the language of display dates and labels (:func:`eventline.i18n.language`).
 
     Large files exported as CSV are proved valid and written in two halves by
@@ -73,7 +78,20 @@ def export_file(
 
     Raises:
         eventline.InvalidDataError: the file is not valid; nothing is exported.
+        ValueError: ``bom`` with a format other than ``"csv"``.
     """
+    if bom and format != "csv":
+        raise ValueError(f"a byte-order mark is for CSV, not {format}")
+    pieces, count = _export_file(path, format, select, lang)
+    return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
+
+
+def _export_file(
+    path: str | os.PathLike[str],
+    format: str,
+    select: Callable[[Timeline], Timeline] | None,
+    lang: Language,
+) -> tuple[Iterator[str], int]:
     import eventline
     from eventline import io
     from eventline.quick import PARALLEL_BYTES, in_halves, paused_gc

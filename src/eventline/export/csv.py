@@ -1,4 +1,9 @@
-"""CSV (RFC 4180): one row per event, UTF-8, CRLF line ends, a header row."""
+"""CSV (RFC 4180): one row per event, UTF-8, CRLF line ends, a header row.
+
+A cell that joins several values (actors, places, tags, source titles)
+isolates each (:mod:`eventline.bidi`), so a right-to-left value cannot
+change how its neighbours in the cell read.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import csv as _csv
 import io
 from typing import TYPE_CHECKING
 
+from eventline.bidi import isolate_join
 from eventline.i18n import ENGLISH, display_date
 
 if TYPE_CHECKING:
@@ -15,7 +21,7 @@ if TYPE_CHECKING:
     from eventline.i18n import Language
     from eventline.model import Timeline
 
-__all__ = ["COLUMNS", "to_csv"]
+__all__ = ["BOM", "COLUMNS", "to_csv"]
 
 COLUMNS = (
     "id",
@@ -34,6 +40,9 @@ COLUMNS = (
     "sources",
     "source_urls",
 )
+
+BOM = "\ufeff"
+"""The byte-order mark (U+FEFF) that tells spreadsheet programs the file is UTF-8."""
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -88,13 +97,13 @@ def _rows(timeline: Timeline, lang: Language) -> Iterator[list[str]]:
         actors = actor_cells.get(event.actors)
         if actors is None:
             names = (timeline.actors[a].name if a in timeline.actors else a for a in event.actors)
-            actors = actor_cells[event.actors] = _cell("; ".join(names))
+            actors = actor_cells[event.actors] = _cell(isolate_join(names, "; "))
         cited = tuple(c.source for c in event.citations)
         sources = source_cells.get(cited)
         if sources is None:
             known = [timeline.sources[s] for s in cited if s in timeline.sources]
             sources = source_cells[cited] = (
-                _cell("; ".join(dict.fromkeys(s.title for s in known))),
+                _cell(isolate_join(dict.fromkeys(s.title for s in known), "; ")),
                 " ".join(dict.fromkeys(s.url for s in known if s.url)),
             )
         yield [
@@ -103,7 +112,7 @@ def _rows(timeline: Timeline, lang: Language) -> Iterator[list[str]]:
             *date_cells,
             labels.get(event.category) or _cell(event.category),
             actors,
-            _cell("; ".join(event.places)),
+            _cell(isolate_join(event.places, "; ")),
             "; ".join(event.tags),
             _cell(event.summary or ""),
             *sources,

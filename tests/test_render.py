@@ -65,15 +65,90 @@ def test_same_data_same_bytes_across_processes(tmp_path, small_file):
     assert len(digests) == 1
 
 
+def reachable(fig, panel="overview"):
+    """Event ids a reader can reach in a panel: own markers, then cluster members."""
+    ids = []
+    for t in fig.data:
+        if t.meta == (panel, "events"):
+            ids += [c[0] for c in t.customdata]
+        elif t.meta == (panel, "clusters"):
+            ids += [m for c in t.customdata for m in c[2].split(" ")]
+    return ids
+
+
 def test_figure_is_a_plotly_figure_with_every_event(small_file):
-    """figure() returns a go.Figure whose overview draws one marker per event."""
+    """figure() returns a go.Figure whose overview reaches every event exactly once."""
     tl = eventline.load(small_file)
     fig = render.figure(tl)
     assert isinstance(fig, go.Figure)
-    overview = [t for t in fig.data if t.meta == ("overview", "events")]
-    assert sorted(c[0] for t in overview for c in t.customdata) == sorted(e.id for e in tl)
-    assert {t.name for t in overview} == {"Diplomacy", "Military"}
+    assert sorted(reachable(fig)) == sorted(e.id for e in tl)
+    assert [t.name for t in fig.data if t.showlegend] == ["Diplomacy", "Military"]
     assert all(t.type == "scatter" for t in fig.data)
+
+
+def test_events_on_one_spot_become_a_cluster_that_counts_them(tmp_path, small_doc):
+    """Nine same-day events in one lane overflow its slots: the extra ones share a marker
+    that says how many it holds and names them in its hover; none is lost or doubled."""
+    base = small_doc["events"][3]
+    small_doc["events"] += [{**base, "id": f"same-{i}", "title": f"Same {i}"} for i in range(8)]
+    tl = eventline.load(write_json(tmp_path / "same.json", small_doc))
+    fig = render.figure(tl)
+    (focus,) = [t for t in fig.data if t.meta == ("focus", "clusters")]
+    assert list(focus.text) == ["2"]
+    assert [c[2] for c in focus.customdata] == ["call same-7"]
+    assert list(focus.hovertext) == [
+        "<b>2 events</b><br>• Call<br>• Same 7<br><i>Click or tap to list them</i>"
+    ]
+    assert sorted(reachable(fig)) == sorted(e.id for e in tl)
+    in_focus = reachable(fig, "focus")
+    assert len(in_focus) == len(set(in_focus))
+    assert {f"same-{i}" for i in range(8)} <= set(in_focus)
+    overview = [t for t in fig.data if t.meta == ("overview", "clusters")]
+    for t in overview:
+        assert [str(len(c[2].split(" "))) for c in t.customdata] == list(t.text)
+
+
+def test_hover_isolates_right_to_left_names(tmp_path, small_doc):
+    """A right-to-left actor name is wrapped in FSI…PDI in the hover's Actors line."""
+    small_doc["actors"][1]["name"] = "דוד"
+    tl = eventline.load(write_json(tmp_path / "rtl.json", small_doc))
+    fig = render.figure(tl)
+    hovers = [h for t in fig.data if t.meta == ("focus", "events") for h in t.hovertext]
+    assert any("Actors: ⁨דוד⁩, Vladimir Putin" in h for h in hovers)
+
+
+def test_interface_text_follows_the_language(small_file):
+    """A gettext catalogue translates headings and hints; lang and dir come from Language."""
+    import gettext
+
+    french = {
+        "Search events": "Rechercher",
+        "Chronology": "Chronologie",
+        "Overview: %(first)s–%(last)s": "Vue d’ensemble : %(first)s–%(last)s",
+        "%(num)s event": "%(num)s événement",
+        "%(num)s events": "%(num)s événements",
+    }
+
+    class French(gettext.NullTranslations):
+        def gettext(self, message):
+            return french.get(message, message)
+
+        def ngettext(self, singular, plural, n):
+            return french.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+    tl = eventline.load(small_file)
+    page = render.to_html(
+        tl, plotlyjs="cdn", language=render.Language(French(), lang="fr", direction="rtl")
+    )
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr" dir="rtl">\n')
+    assert '<label for="eventline-timeline-q">Rechercher</label>' in page
+    assert '<h2 id="chronology-heading" tabindex="-1">Chronologie</h2>' in page
+    assert '<p class="facts">5 événements · 1 source cited · latest event: ' in page
+    figure_json = re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)
+    assert figure_json is not None
+    layout = json.loads(figure_json.group(1))["layout"]
+    assert layout["annotations"][0]["text"] == "<b>Vue d’ensemble : 2014–2025</b>"
+    assert "Search events" not in page
 
 
 def test_many_events_switch_to_webgl(tmp_path, small_doc):
@@ -89,9 +164,9 @@ def test_many_events_switch_to_webgl(tmp_path, small_doc):
     ]
     tl = eventline.load(write_json(tmp_path / "many.json", small_doc))
     fig = render.figure(tl)
-    markers = [t for t in fig.data if t.meta == ("overview", "events")]
+    markers = [t for t in fig.data if t.meta in (("overview", "events"), ("overview", "clusters"))]
     assert {t.type for t in markers} == {"scattergl"}
-    assert sum(len(t.x) for t in markers) == len(tl)
+    assert sorted(reachable(fig)) == sorted(e.id for e in tl)
     page = render.to_html(tl, plotlyjs="cdn")
     assert page.count('<li class="event"') == render.CHRONOLOGY_LIMIT
     assert f"shows the first 1,000 of {len(tl):,} events" in page
@@ -107,8 +182,8 @@ def test_hostile_text_is_escaped_everywhere(hostile_file):
     html_part = page.replace(figure_json.group(1), "")
     assert "<img" not in html_part
     assert not re.search(r"href=[\"']?javascript:", html_part)
-    assert len(re.findall(r"<script\b", page)) == 4
-    assert page.count("</script>") == 4
+    assert len(re.findall(r"<script\b", page)) == 6
+    assert page.count("</script>") == 6
 
 
 class TestRenderCommand:
@@ -160,18 +235,30 @@ class TestRenderCommand:
         assert "is a directory" in result.stderr
 
 
-def test_import_eventline_does_not_import_plotly():
-    """`import eventline` stays light: plotly loads only when rendering."""
-    code = "import sys, eventline; eventline.load(); print('plotly' in sys.modules)"
+def test_import_eventline_does_not_import_plotly_or_jinja2():
+    """`import eventline` stays light: plotly and Jinja2 load only when rendering."""
+    code = (
+        "import sys, eventline; eventline.load(); "
+        "print('plotly' in sys.modules, 'jinja2' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
+
+
+def test_template_and_assets_are_package_data():
+    """The page's template, stylesheet and script are read from the installed package."""
+    from importlib import resources
+
+    root = resources.files("eventline.render")
+    for name in ("templates/page.html.j2", "assets/page.css", "assets/page.js"):
+        assert root.joinpath(name).read_text(encoding="utf-8").strip()
 
 
 @pytest.mark.parametrize("plotlyjs", ["embed", "cdn"])
 def test_page_has_no_share_to_cloud_or_logo(small_file, plotlyjs):
     """A published page does not invite readers to upload the chart."""
     page = render.to_html(eventline.load(small_file), plotlyjs=plotlyjs)
-    config = re.search(r"Plotly\.newPlot\(gd, fig\.data, fig\.layout, (\{.*?\})\)", page)
+    config = re.search(r'id="eventline-timeline-config">(\{.*?\})</script>', page)
     assert config is not None
     settings = json.loads(config.group(1))
     assert settings["showSendToCloud"] is False
@@ -195,5 +282,4 @@ def test_any_valid_dates_render(dates):
         sources={"s": eventline.Source("s", "S")},
     )
     fig = render.figure(tl)
-    overview = [t for t in fig.data if t.meta == ("overview", "events")]
-    assert sum(len(t.x) for t in overview) == len(events)
+    assert sorted(reachable(fig)) == sorted(e.id for e in events)

@@ -1,0 +1,273 @@
+/* eventline's timeline page: the chart, search and filters, permalinks, keyboard.
+   A fixed script: it reads data only from the page's JSON blocks and the DOM. */
+(function () {
+  "use strict";
+  var DIV = "eventline-timeline";
+  var $ = function (id) { return document.getElementById(id); };
+  var gd = $(DIV);
+  var fig = JSON.parse($(DIV + "-figure").textContent);
+  var config = JSON.parse($(DIV + "-config").textContent);
+  var messages = JSON.parse($(DIV + "-messages").textContent);
+  var form = $(DIV + "-controls");
+  var q = $(DIV + "-q"), category = $(DIV + "-category"), actor = $(DIV + "-actor");
+  var status = $(DIV + "-status"), empty = $(DIV + "-empty");
+  var details = $(DIV + "-details");
+  var items = Array.prototype.slice.call(document.querySelectorAll("li.event"));
+  var byId = {};
+  var touch = window.matchMedia("(hover: none)").matches;
+  var narrow = window.matchMedia("(max-width: 640px)").matches;
+
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+
+  items.forEach(function (li) {
+    var text = [".title", ".summary", ".meta"].map(function (sel) {
+      var el = li.querySelector(sel);
+      return el ? el.textContent : "";
+    }).join(" ");
+    li._eventline = {
+      text: fold(text), category: li.getAttribute("data-category"),
+      actors: (li.getAttribute("data-actors") || "").split(" ")
+    };
+    byId[li.id.slice(6)] = li;
+  });
+
+  /* A layout made for narrow screens: a compact overview above the chronology. */
+  function compact(figure) {
+    var layout = figure.layout;
+    figure.data = figure.data.filter(function (t) { return (t.xaxis || "x") === "x"; });
+    delete layout.xaxis2; delete layout.yaxis2;
+    layout.annotations = (layout.annotations || []).slice(0, 1);
+    layout.shapes = (layout.shapes || []).filter(function (s) {
+      return s.xref === "x" || s.xref === "x domain";
+    });
+    var rows = layout.yaxis.range[1] + 0.5;
+    layout.yaxis.domain = [0, 1];
+    layout.yaxis.tickfont = {size: 10};
+    layout.yaxis.ticktext = layout.yaxis.ticktext.map(function (t) {
+      return t.length > 11 ? t.slice(0, 10) + "…" : t;
+    });
+    layout.margin = {l: 78, r: 16, t: 28, b: 30};
+    layout.height = Math.max(140, rows * 18 + 58);
+    layout.showlegend = false;
+    layout.dragmode = false;
+    config.displayModeBar = false;
+    return figure;
+  }
+  if (narrow) { compact(fig); }
+
+  /* Search and filters, kept in the URL query. */
+  function matches(li) {
+    var info = li._eventline, words = fold(q.value).split(/\s+/).filter(Boolean);
+    if (category.value && info.category !== category.value) { return false; }
+    if (actor.value && info.actors.indexOf(actor.value) < 0) { return false; }
+    return words.every(function (w) { return info.text.indexOf(w) >= 0; });
+  }
+  var original = null;
+  function filterChart(visible) {
+    if (!gd.data) { return; }
+    if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
+    var xs = [], indices = [];
+    gd.data.forEach(function (t, i) {
+      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight") { return; }
+      xs.push(original[i].map(function (x, j) {
+        var cd = t.customdata[j];
+        if (cd === null || cd === undefined) { return x; }
+        var ids = Array.isArray(cd) ? (cd[2] ? cd[2].split(" ") : [cd[0]]) : [cd];
+        return visible === null || ids.some(function (id) { return visible[id]; }) ? x : null;
+      }));
+      indices.push(i);
+    });
+    if (indices.length) { Plotly.restyle(gd, {x: xs}, indices); }
+  }
+  function apply(push) {
+    var active = Boolean(q.value.trim() || category.value || actor.value);
+    var visible = active ? {} : null, shown = 0;
+    items.forEach(function (li) {
+      var ok = !active || matches(li);
+      li.hidden = !ok;
+      if (ok) { shown += 1; if (active) { visible[li.id.slice(6)] = true; } }
+    });
+    if (active && window.__eventlineExtra) { window.__eventlineExtra(visible); }
+    empty.hidden = !active || shown > 0;
+    status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString("en")}) : "";
+    filterChart(visible);
+    if (push !== false) {
+      var params = new URLSearchParams();
+      if (q.value.trim()) { params.set("q", q.value.trim()); }
+      if (category.value) { params.set("category", category.value); }
+      if (actor.value) { params.set("actor", actor.value); }
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+  }
+  function readQuery() {
+    var params = new URLSearchParams(location.search);
+    q.value = params.get("q") || "";
+    [[category, "category"], [actor, "actor"]].forEach(function (pair) {
+      var value = params.get(pair[1]) || "";
+      var known = Array.prototype.some.call(pair[0].options, function (o) { return o.value === value; });
+      pair[0].value = known ? value : "";
+    });
+  }
+  var timer = null;
+  q.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
+  category.addEventListener("change", apply);
+  actor.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+
+  /* Highlight one event in the chronology and the chart. */
+  function highlightChart(id) {
+    if (!gd.data) { return Promise.resolve(); }
+    var old = [];
+    gd.data.forEach(function (t, i) { if (t.meta && t.meta[0] === "highlight") { old.push(i); } });
+    var chain = old.length ? Plotly.deleteTraces(gd, old) : Promise.resolve();
+    if (!id) { return chain; }
+    var spots = {};
+    gd.data.forEach(function (t) {
+      if (!t.meta || (t.meta[1] !== "events" && t.meta[1] !== "clusters") || !t.customdata) { return; }
+      t.customdata.forEach(function (cd, j) {
+        var ids = cd[2] ? cd[2].split(" ") : [cd[0]];
+        if (ids.indexOf(id) < 0 || t.x[j] === null) { return; }
+        var key = (t.xaxis || "x") + (t.yaxis || "y");
+        spots[key] = spots[key] || {x: [], y: [], xaxis: t.xaxis || "x", yaxis: t.yaxis || "y"};
+        spots[key].x.push(t.x[j]); spots[key].y.push(t.y[j]);
+      });
+    });
+    var traces = Object.keys(spots).sort().map(function (k) {
+      var s = spots[k];
+      return {type: "scatter", mode: "markers", x: s.x, y: s.y, xaxis: s.xaxis, yaxis: s.yaxis,
+        marker: {symbol: "circle-open", size: 28, color: "#111", line: {width: 3, color: "#111"}},
+        hoverinfo: "skip", showlegend: false, meta: ["highlight"]};
+    });
+    return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
+  }
+  function mark(id, scroll) {
+    items.forEach(function (li) { li.classList.toggle("current", li.id === "event-" + id); });
+    var li = byId[id];
+    if (li && li.hidden) { form.reset(); q.value = ""; category.value = ""; actor.value = ""; apply(); }
+    if (li && scroll) { li.scrollIntoView({block: "center"}); }
+    return highlightChart(li || id ? id : null);
+  }
+  function fromHash() {
+    var m = /^#event-([a-z0-9-]+)$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+  window.addEventListener("hashchange", function () {
+    var id = fromHash();
+    if (id) { mark(id, true); }
+  });
+
+  /* Copy-link buttons. */
+  function linkTo(id) { return location.href.split("#")[0] + "#event-" + id; }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button.copy-link");
+    if (!button) { return; }
+    var id = button.getAttribute("data-id"), url = linkTo(id);
+    history.replaceState(null, "", "#event-" + id);
+    mark(id, false);
+    var done = function () { status.textContent = fill(messages.copied, {url: url}); };
+    var fail = function () { status.textContent = fill(messages.copy, {url: url}); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, fail);
+    } else {
+      var area = document.createElement("textarea");
+      area.value = url; area.setAttribute("readonly", ""); area.style.position = "fixed";
+      area.style.opacity = "0"; document.body.appendChild(area); area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      document.body.removeChild(area); button.focus();
+      (ok ? done : fail)();
+    }
+  });
+
+  /* Keyboard: arrows move between the visible events; focus shows the event in the chart. */
+  var list = $(DIV + "-events");
+  list.addEventListener("keydown", function (e) {
+    var li = e.target.closest("li.event");
+    if (!li || e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var visible = items.filter(function (x) { return !x.hidden; });
+    var i = visible.indexOf(li), next = null;
+    if (e.key === "ArrowDown" || e.key === "ArrowRight") { next = visible[i + 1]; }
+    else if (e.key === "ArrowUp" || e.key === "ArrowLeft") { next = visible[i - 1]; }
+    else if (e.key === "Home") { next = visible[0]; }
+    else if (e.key === "End") { next = visible[visible.length - 1]; }
+    else { return; }
+    e.preventDefault();
+    if (next) { next.querySelector("a.permalink").focus(); }
+  });
+  list.addEventListener("focusin", function (e) {
+    var li = e.target.closest("li.event");
+    if (li) { highlightChart(li.id.slice(6)); }
+  });
+
+  /* Taps and cluster clicks show the events in the details box under the chart. */
+  function show(nodes) {
+    var body = details.querySelector(".details-body");
+    body.textContent = "";
+    nodes.forEach(function (n) { body.appendChild(n); });
+    details.hidden = false;
+    details.focus({preventScroll: true});
+    details.scrollIntoView({block: "nearest"});
+  }
+  function eventCard(id) {
+    var li = byId[id], box = document.createElement("div");
+    if (!li) { box.textContent = messages.missing; return box; }
+    Array.prototype.forEach.call(li.children, function (child) {
+      if (!child.classList.contains("copy-link")) {
+        var copy = child.cloneNode(true);
+        copy.removeAttribute("id");
+        box.appendChild(copy);
+      }
+    });
+    var go = document.createElement("a");
+    go.href = "#event-" + id; go.textContent = messages.open; go.className = "go";
+    box.appendChild(go);
+    return box;
+  }
+  function clusterList(ids) {
+    var heading = document.createElement("p"), ul = document.createElement("ul");
+    heading.textContent = messages.cluster;
+    ul.className = "members";
+    ids.forEach(function (id) {
+      var li = byId[id], item = document.createElement("li"), a = document.createElement("a");
+      a.href = "#event-" + id;
+      a.textContent = li ? li.querySelector("time").textContent + ": " +
+        li.querySelector(".permalink").textContent : id;
+      item.appendChild(a); ul.appendChild(item);
+    });
+    return [heading, ul];
+  }
+  details.querySelector(".details-close").addEventListener("click", function () {
+    details.hidden = true;
+  });
+
+  Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
+    plot.on("plotly_click", function (ev) {
+      var point = ev && ev.points && ev.points[0];
+      var info = point && point.customdata;
+      if (!info || !Array.isArray(info)) { return; }
+      if (info[2]) { show(clusterList(info[2].split(" "))); return; }
+      var url = String(info[1] || "");
+      if (touch) {
+        show([eventCard(info[0])]);
+        highlightChart(info[0]);
+      } else if (/^https?:\/\//.test(url)) {
+        window.open(url, "_blank", "noopener,noreferrer");
+      } else if (byId[info[0]]) {
+        location.hash = "#event-" + info[0];
+      }
+    });
+    readQuery();
+    if (q.value || category.value || actor.value) { apply(false); }
+    var id = fromHash();
+    return id ? mark(id, true) : null;
+  }).then(function () {
+    document.documentElement.setAttribute("data-eventline-ready", "1");
+  });
+})();

@@ -1,0 +1,441 @@
+"""The Plotly figure: an overview of the whole span and a focus panel on the most
+crowded week, one lane per category in both.
+
+Point events are markers; intervals are bars; a month or a year is drawn as the
+dotted, lighter span it could fall in; an open end runs to the right edge with
+an arrow. Markers that would meet are one cluster marker showing how many it
+holds. Every trace that stands for events carries their ids in ``customdata``
+(the page filters and highlights by them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from eventline.bidi import isolate, isolate_join
+from eventline.dates import DatePoint, EventDate
+from eventline.model import Event, Timeline
+from eventline.render import lanes as L
+from eventline.render.text import ENGLISH, Language, ptext, rgba, short, wrap
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["WEBGL_THRESHOLD", "figure"]
+
+WEBGL_THRESHOLD = 2000  # above this many events, markers and bars use WebGL
+ROW_PX = 26
+CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
+
+
+def _trace(webgl: bool, **props: Any) -> Any:
+    import plotly.graph_objects as go
+
+    return go.Scattergl(**props) if webgl else go.Scatter(**props)
+
+
+def first_url(timeline: Timeline, event: Event) -> str | None:
+    """The first cited source's http(s) URL, if any."""
+    for citation in event.citations:
+        source = timeline.sources.get(citation.source)
+        if source is not None and source.url:
+            return source.url
+    return None
+
+
+def _hover(timeline: Timeline, event: Event, language: Language) -> str:
+    _ = language.gettext
+    category = timeline.categories.get(event.category)
+    lines = [f"<b>{wrap(event.title, 60)}</b>", ptext(event.date.display())]
+    if category is not None:
+        lines[-1] += f" · {ptext(isolate(category.label))}"
+    if event.summary:
+        lines.append(wrap(event.summary))
+    if event.actors:
+        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
+        lines.append(wrap(_("Actors: %(names)s") % {"names": isolate_join(names)}))
+    titles = []
+    for citation in event.citations:
+        source = timeline.sources.get(citation.source)
+        if source is not None and source.title not in titles:
+            titles.append(source.title)
+    if titles:
+        lines.append(wrap(_("Sources: %(titles)s") % {"titles": isolate_join(titles, "; ")}))
+    if first_url(timeline, event):
+        lines.append("<i>" + ptext(_("Click to open the source")) + "</i>")
+    return "<br>".join(lines)
+
+
+def figure(
+    timeline: Timeline,
+    *,
+    title: str | None = None,
+    webgl: bool | None = None,
+    language: Language = ENGLISH,
+) -> go.Figure:
+    """The timeline as a Plotly figure, ready for ``fig.show()`` or restyling.
+
+    Args:
+        timeline: the events to draw (filter it first to draw fewer).
+        title: the figure title; default: the dataset's title.
+        webgl: draw with WebGL (``scattergl``); default: when there are more
+            than ``WEBGL_THRESHOLD`` events.
+        language: the interface language of headings and hints (default English).
+    """
+    import plotly.graph_objects as go
+
+    _ = language.gettext
+    events = list(timeline)
+    use_gl = len(events) > WEBGL_THRESHOLD if webgl is None else webgl
+    first = min((e.date.lower for e in events), default=dt.date(2000, 1, 1))
+    last = max((e.date.upper or e.date.lower for e in events), default=first)
+    pad = max(dt.timedelta(days=(last - first).days // 40), 3 * L.DAY)
+    x0 = L.add(dt.datetime.combine(first, dt.time()), -pad)
+    x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
+    spans = [L.span(e, x1) for e in events]
+    categories = [cid for cid in timeline.categories if any(e.category == cid for e in events)]
+    categories += sorted({e.category for e in events} - set(categories))
+
+    panels = [L.panel("overview", x0, x1, spans, timeline, categories)]
+    focus = L.densest_week(spans)
+    if focus is not None:
+        panels.append(L.panel("focus", focus[0], focus[1], spans, timeline, categories))
+
+    hover = {e.id: _hover(timeline, e, language) for e in events}
+    urls = {e.id: first_url(timeline, e) or "" for e in events}
+    gap_px, top_px, bottom_px = 70, 100, 90
+    plot_px = sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1)
+    fig = go.Figure()
+    layout: dict[str, Any] = {}
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    top = 1.0
+    for number, panel in enumerate(panels, start=1):
+        suffix = "" if number == 1 else str(number)
+        xref, yref = f"x{suffix}", f"y{suffix}"
+        height = panel.rows * ROW_PX / plot_px
+        ticks = _add_panel(fig, panel, xref, yref, hover, urls, use_gl, shapes, language)
+        layout[f"xaxis{suffix}"] = {
+            "type": "date",
+            "range": [panel.start.isoformat(), panel.end.isoformat()],
+            "anchor": yref,
+            "showgrid": True,
+            "gridcolor": "#eceff3",
+            "linecolor": "#b7bec8",
+            "ticks": "outside",
+            **({"dtick": 86400000, "tickformat": "%a %d %b"} if panel.name == "focus" else {}),
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [round(max(top - height, 0.0), 6), round(min(top, 1.0), 6)],
+            "tickmode": "array",
+            "tickvals": [t[0] for t in ticks],
+            "ticktext": [t[1] for t in ticks],
+            "range": [-0.5, max(panel.rows - 0.5, 0.5)],
+            "fixedrange": True,
+            "showgrid": False,
+            "zeroline": False,
+            "anchor": xref,
+        }
+        if panel.name == "overview":
+            heading = _("Overview: %(first)s–%(last)s") % {"first": first.year, "last": last.year}
+            if focus is not None:
+                shapes.append(_focus_band(focus))
+        else:
+            heading = _("Focus: %(range)s") % {"range": _range_text(panel.start, panel.end)}
+        annotations.append(_panel_title(heading, top))
+        top -= height + gap_px / plot_px
+
+    name = timeline.title if title is None else title
+    fig.update_layout(
+        title={
+            "text": f"<b>{ptext(name)}</b>",
+            "subtitle": {"text": ptext(_subtitle(timeline, language))},
+            "x": 0.01,
+        },
+        height=plot_px + top_px + bottom_px,
+        margin={"l": 140, "r": 30, "t": top_px, "b": bottom_px},
+        hovermode="closest",
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "title": {"text": ptext(_("Categories (click to hide or show):"))},
+            "itemclick": "toggle",
+            "itemdoubleclick": "toggleothers",
+        },
+        # No template: the figure's JSON then depends only on the data, not on
+        # the plotly version's default theme (and stays small).
+        template="none",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
+        shapes=shapes,
+        annotations=annotations,
+        dragmode="pan",
+        showlegend=True,
+        **layout,
+    )
+    return fig
+
+
+def _add_panel(
+    fig: go.Figure,
+    panel: L.Panel,
+    xref: str,
+    yref: str,
+    hover: dict[str, str],
+    urls: dict[str, str],
+    webgl: bool,
+    shapes: list[dict[str, Any]],
+    language: Language,
+) -> list[tuple[float, str]]:
+    """Draw a panel's lanes, the first at the top; return its y tick positions and labels."""
+    ticks = []
+    bottom = float(panel.rows)
+    for i, lane in enumerate(panel.lanes):
+        bottom -= lane.rows
+        top_row = bottom + lane.rows - 1
+        ticks.append((bottom + (lane.rows - 1) / 2, ptext(lane.label)))
+        if i % 2 == 0:
+            shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + lane.rows - 0.5))
+        ys = [top_row - slot for slot in lane.slots[: len(lane.spans)]]
+        traces = _lane_traces(panel, lane, ys, hover, urls, xref, yref, webgl, language)
+        fig.add_traces(traces)
+    return ticks
+
+
+def _lane_band(xref: str, yref: str, y0: float, y1: float) -> dict[str, Any]:
+    return {
+        "type": "rect",
+        "xref": f"{xref} domain",
+        "yref": yref,
+        "x0": 0,
+        "x1": 1,
+        "y0": y0,
+        "y1": y1,
+        "fillcolor": "rgba(120,135,160,0.07)",
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _focus_band(focus: tuple[dt.datetime, dt.datetime]) -> dict[str, Any]:
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y domain",
+        "x0": focus[0].isoformat(),
+        "x1": focus[1].isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": "rgba(255,200,0,0.18)",
+        "line": {"width": 1, "color": "rgba(200,150,0,0.6)"},
+        "layer": "below",
+    }
+
+
+def _panel_title(text: str, y: float) -> dict[str, Any]:
+    return {
+        "text": f"<b>{ptext(text)}</b>",
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": y,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "yshift": 6,
+        "showarrow": False,
+        "font": {"size": 12, "color": "#444"},
+    }
+
+
+def _range_text(start: dt.datetime, end: dt.datetime) -> str:
+    last = (end - L.DAY).date()
+    return EventDate(
+        DatePoint(start.year, start.month, start.day),
+        DatePoint(last.year, last.month, last.day),
+        "closed",
+    ).display()
+
+
+def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
+    _ = language.gettext
+    count = len(members)
+    lines = [
+        "<b>"
+        + ptext(language.ngettext("%(num)d event", "%(num)d events", count) % {"num": count})
+        + "</b>"
+    ]
+    lines += ["• " + wrap(short(s.event.title, 60), 64) for s in members[:CLUSTER_LISTED]]
+    if count > CLUSTER_LISTED:
+        rest = count - CLUSTER_LISTED
+        lines.append(
+            ptext(language.ngettext("and %(num)d more", "and %(num)d more", rest) % {"num": rest})
+        )
+    lines.append("<i>" + ptext(_("Click or tap to list them")) + "</i>")
+    return "<br>".join(lines)
+
+
+def _lane_traces(
+    panel: L.Panel,
+    lane: L.Lane,
+    ys: Sequence[float],
+    hover: dict[str, str],
+    urls: dict[str, str],
+    xref: str,
+    yref: str,
+    webgl: bool,
+    language: Language,
+) -> list[Any]:
+    _ = language.gettext
+    common = {"xaxis": xref, "yaxis": yref, "legendgroup": lane.category, "showlegend": False}
+    placed = list(zip(lane.spans, ys, strict=True))
+    traces: list[Any] = []
+    for coarse in (False, True):
+        xs: list[str | None] = []
+        bar_y: list[float | None] = []
+        ids: list[str | None] = []
+        for span, y in placed:
+            if not span.point and span.coarse == coarse:
+                xs += [span.start.isoformat(), span.end.isoformat(), None]
+                bar_y += [y, y, None]
+                ids += [span.event.id, span.event.id, None]
+        if xs:
+            line = {
+                "color": rgba(lane.color, 0.35 if coarse else 0.6),
+                "width": 9,
+                "dash": "dot" if coarse else "solid",
+            }
+            traces.append(
+                _trace(
+                    webgl,
+                    x=xs,
+                    y=bar_y,
+                    mode="lines",
+                    line=line,
+                    hoverinfo="skip",
+                    customdata=ids,
+                    name=f"{ptext(lane.label)} spans",
+                    meta=[panel.name, "spans"],
+                    **common,
+                )
+            )
+    ongoing = [(span, y) for span, y in placed if span.open_end]
+    if ongoing:
+        traces.append(
+            _trace(
+                False,
+                x=[panel.end.isoformat()] * len(ongoing),
+                y=[y for _, y in ongoing],
+                mode="markers",
+                marker={"symbol": "triangle-right", "size": 13, "color": lane.color},
+                hovertext=[
+                    ptext(_("Ongoing: %(title)s") % {"title": isolate(short(s.event.title))})
+                    for s, _y in ongoing
+                ],
+                hoverinfo="text",
+                customdata=[[s.event.id, ""] for s, _y in ongoing],
+                name=f"{ptext(lane.label)} ongoing",
+                meta=[panel.name, "ongoing"],
+                cliponaxis=False,
+                **common,
+            )
+        )
+    singles = [placed[g[0]] for g in lane.groups if len(g) == 1]
+    markers = [L.marker(span) for span, _ in singles]
+    # An empty trace would not follow its legend group's toggling in plotly.js.
+    if singles or not lane.groups:
+        traces.append(
+            _trace(
+                webgl,
+                x=[panel.clip(x).isoformat() for x, _ in markers],
+                y=[y for _, y in singles],
+                mode="markers",
+                marker={
+                    "symbol": [symbol for _, symbol in markers],
+                    "size": [11 if span.point else 9 for span, _ in singles],
+                    "color": lane.color,
+                    "line": {"width": 2, "color": lane.color},
+                },
+                hovertext=[hover[span.event.id] for span, _ in singles],
+                hoverinfo="text",
+                customdata=[[span.event.id, urls[span.event.id]] for span, _ in singles],
+                name=ptext(lane.label),
+                meta=[panel.name, "events"],
+                **{**common, "showlegend": panel.name == "overview" and bool(singles)},
+            )
+        )
+    groups = [[placed[i] for i in g] for g in lane.groups if len(g) > 1]
+    if groups:
+        traces.append(
+            _trace(
+                webgl,
+                x=[panel.clip(L.marker(g[0][0])[0]).isoformat() for g in groups],
+                y=[g[0][1] for g in groups],
+                mode="markers+text",
+                marker={
+                    "symbol": "circle",
+                    "size": 22,
+                    "color": lane.color,
+                    "line": {"width": 2, "color": "#ffffff"},
+                },
+                text=[str(len(g)) for g in groups],
+                textposition="middle center",
+                textfont={"size": 11, "color": "#ffffff"},
+                hovertext=[_cluster_hover([s for s, _ in g], language) for g in groups],
+                hoverinfo="text",
+                customdata=[["", "", " ".join(s.event.id for s, _ in g)] for g in groups],
+                # A lane whose events are all in clusters shows its legend entry here.
+                name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
+                meta=[panel.name, "clusters"],
+                **({} if webgl else {"cliponaxis": False}),
+                **{**common, "showlegend": panel.name == "overview" and not singles},
+            )
+        )
+    if lane.labelled and placed:
+        traces.append(
+            _trace(
+                False,
+                x=[L.label_anchor(s, panel.start, panel.end).isoformat() for s, _ in placed],
+                y=list(ys),
+                mode="text",
+                text=["  " + ptext(short(span.event.title)) for span, _ in placed],
+                textposition="middle right",
+                textfont={"size": 11, "color": "#1d2330"},
+                hoverinfo="skip",
+                customdata=[span.event.id for span, _ in placed],
+                name=f"{ptext(lane.label)} labels",
+                meta=[panel.name, "labels"],
+                cliponaxis=True,
+                **common,
+            )
+        )
+    return traces
+
+
+def _subtitle(timeline: Timeline, language: Language) -> str:
+    parts = []
+    if timeline.description:
+        parts.append(short(timeline.description, 220))
+    parts.append(facts(timeline, language))
+    return " — ".join(parts)
+
+
+def facts(timeline: Timeline, language: Language) -> str:
+    """The header's facts, e.g. "27 events · 12 sources cited · latest event: 14 February 2025"."""
+    sources = len({c.source for e in timeline for c in e.citations})
+    n = len(timeline)
+    items = [
+        language.ngettext("%(num)s event", "%(num)s events", n) % {"num": f"{n:,}"},
+        language.ngettext("%(num)s source cited", "%(num)s sources cited", sources)
+        % {"num": f"{sources:,}"},
+    ]
+    if n:
+        latest = max(timeline, key=lambda e: (e.date.upper or e.date.lower, e.date.lower, e.id))
+        items.append(language.gettext("latest event: %(date)s") % {"date": latest.date.display()})
+    return " · ".join(items)

@@ -1,0 +1,87 @@
+"""Text for the figure and the page: Plotly-safe escaping, shortening, colours, and
+the interface language.
+
+Interface text (headings, hints, counts) goes through a ``gettext.NullTranslations``
+(English by default) so that a translated page needs only a catalogue, never a
+change here. Data text goes through :func:`ptext` before it reaches Plotly, whose
+labels understand a few HTML tags.
+"""
+
+from __future__ import annotations
+
+import gettext
+import textwrap
+
+import attrs
+
+from eventline.model import Timeline
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+LABEL_CHARS = 64
+
+
+@attrs.frozen
+class Language:
+    """The page's interface language.
+
+    Attributes:
+        translations: gettext catalogue for interface text; NullTranslations is English.
+        lang: BCP 47 tag written to ``<html lang>``.
+        direction: ``"ltr"`` or ``"rtl"``, written to ``<html dir>``.
+    """
+
+    translations: gettext.NullTranslations = attrs.field(factory=gettext.NullTranslations)
+    lang: str = "en"
+    direction: str = "ltr"
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+
+ENGLISH = Language()
+
+
+def ptext(text: str) -> str:
+    """Text for Plotly labels: its pseudo-HTML then shows tags as text.
+
+    Only & < > are escaped: Plotly decodes those (and numeric entities) but
+    shows ``&quot;`` literally, and without ``<`` no tag can form.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrap(text: str, width: int = 72) -> str:
+    """``text`` escaped for Plotly and wrapped at ``width`` characters with ``<br>``."""
+    return "<br>".join(ptext(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def colors(timeline: Timeline) -> dict[str, str]:
+    """Category id to ``#rrggbb``: the category's own colour or the palette's next."""
+    return {
+        cid: cat.color or PALETTE[i % len(PALETTE)]
+        for i, (cid, cat) in enumerate(timeline.categories.items())
+    }
+
+
+def rgba(color: str, alpha: float) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

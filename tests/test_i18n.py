@@ -80,7 +80,7 @@ def test_english_never_imports_babel() -> None:
         " lang.format_number(12345), 'babel' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == "14–16 February 2025 DATE 12345 False\n"
+    assert out.stdout == "14–16 February 2025 DATE 12,345 False\n"
 
 
 class TestLanguageTags:
@@ -168,7 +168,7 @@ class TestCatalogues:
     def test_arabic_counts_take_all_six_plural_forms(self, n: int, expected: str) -> None:
         """The catalogue's Plural-Forms pick the form CLDR's rules give for n."""
         ar = language("ar")
-        assert ar.ngettext("%(count)s event", "%(count)s events", n) % {"count": n} == expected
+        assert ar.ngettext("%(num)s event", "%(num)s events", n) % {"num": n} == expected
 
     @pytest.mark.parametrize(
         ("n", "expected"), [(1, "1 подія"), (3, "3 події"), (5, "5 подій"), (21, "21 подія")]
@@ -176,7 +176,7 @@ class TestCatalogues:
     def test_ukrainian_counts_agree_with_the_number(self, n: int, expected: str) -> None:
         """Ukrainian has one, few and many forms."""
         uk = language("uk")
-        assert uk.ngettext("%(count)s event", "%(count)s events", n) % {"count": n} == expected
+        assert uk.ngettext("%(num)s event", "%(num)s events", n) % {"num": n} == expected
 
     def test_numbers_are_written_as_the_locale_writes_them(self) -> None:
         """Group separators follow CLDR: 12.345, 12 345 (narrow no-break space), 12,345."""
@@ -184,7 +184,7 @@ class TestCatalogues:
             "12.345",
             "12\u202f345",
             "12,345",
-            "12345",
+            "12,345",
         ]
 
     @pytest.mark.parametrize("tag", sorted(set(LANGUAGES) - {"en"}))
@@ -399,3 +399,103 @@ def test_timelinejs_shows_the_german_dates_on_every_slide(
         assert errors == []
     finally:
         context.close()
+
+
+# Things a reader sees side by side: none may cover another.
+_OVERLAP_CHECK = """() => {
+  const boxes = (sel) => Array.from(document.querySelectorAll(sel))
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => [sel, el.getBoundingClientRect()]);
+  const groups = [
+    boxes(".controls .field"),
+    ...Array.from(document.querySelectorAll("li.event .head")).map((head) =>
+      Array.from(head.children).map((el) => ["head " + head.parentElement.id, el.getBoundingClientRect()])),
+    boxes(".legend li"),
+  ];
+  const hits = [];
+  for (const group of groups) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const a = group[i][1], b = group[j][1];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+          hits.push(group[i][0]);
+        }
+      }
+    }
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("tag", "direction", "search_label", "chronology"),
+    [
+        ("ar", "rtl", "البحث في الأحداث", "التسلسل الزمني"),
+        ("de", "ltr", "Ereignisse suchen", "Chronik"),
+    ],
+)
+@pytest.mark.parametrize(("width", "phone"), [(1280, False), (360, True)])
+def test_translated_page_fits_and_reads_in_its_language(
+    browser,
+    run: Run,
+    tmp_path: Path,
+    tag: str,
+    direction: str,
+    search_label: str,
+    chronology: str,
+    width: int,
+    phone: bool,
+) -> None:
+    """`render --lang` in Chromium: lang and dir set, text translated, no sideways scroll, nothing overlapping."""
+    page_file = tmp_path / f"{tag}.html"
+    result = run("render", "--lang", tag, "-o", str(page_file))
+    assert result.exit_code == 0
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone
+    )
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("html[data-eventline-ready]", state="attached", timeout=60_000)
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+            tag,
+            direction,
+        ]
+        assert page.locator("label[for='eventline-timeline-q']").text_content() == search_label
+        assert page.locator("#chronology-heading").text_content() == chronology
+        scroll = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll == [width, width]
+        assert page.evaluate(_OVERLAP_CHECK) == []
+        page.fill("#eventline-timeline-q", "Munich")
+        page.wait_for_function("document.getElementById('eventline-timeline-status').textContent")
+        status = page.locator("#eventline-timeline-status").text_content()
+        assert status == {"ar": "يُعرض 1 من أصل 27", "de": "1 von 27 Ereignissen angezeigt"}[tag]
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_arabic_page_writes_dates_numbers_and_the_chart_axes_in_arabic(tmp_path: Path) -> None:
+    """Chronology dates, header counts and plotly's month names come from CLDR for ar."""
+    import json
+    import re
+
+    import eventline
+    from eventline import render
+
+    page = render.to_html(eventline.load(), plotlyjs="cdn", language=language("ar"))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n')
+    assert '<p class="facts">27 حدثًا · 17 مصدرًا · آخر حدث: 14–16 فبراير 2025</p>' in page
+    assert '<time datetime="2025-02-12">12 فبراير 2025</time>' in page
+    config = json.loads(
+        re.search(r'id="eventline-timeline-config">(.*?)</script>', page, re.S).group(1)
+    )
+    assert config["locale"] == "ar"
+    arabic = config["locales"]["ar"]["format"]
+    assert arabic["months"][1] == "فبراير"
+    assert arabic["dayMonthYear"] == "%-d %b %Y"

@@ -316,7 +316,7 @@ def list_command(
     else:
         number = lang.format_number(count)
         click.echo(
-            lang.ngettext("%(count)s event", "%(count)s events", count) % {"count": number},
+            lang.ngettext("%(num)s event", "%(num)s events", count) % {"num": number},
             err=True,
         )
 
@@ -400,6 +400,7 @@ def show_command(event_id: str, data: Path | None, lang: Language | None) -> Non
     "cdn: a small page that loads plotly.js from the network.",
 )
 @_filter_options
+@_lang_option
 def render_command(
     data: Path | None,
     output: Path,
@@ -410,20 +411,27 @@ def render_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """Write the interactive timeline page (one self-contained HTML file).
 
     The page has an overview of the whole span, a focus panel on the most
     crowded week, hover details, source links on click, and a plain
     chronology for readers without JavaScript. The same data always gives
-    the same bytes.
+    the same bytes. --lang writes its interface text, dates and numbers in
+    that language (right to left for Arabic); the data's own text stays as is.
 
-    Example: eventline render --from 2025-01 -o reports/2025.html
+    Example: eventline render --from 2025-01 -o reports/2025.html --lang de
     """
     from eventline import render
 
     timeline = _filtered(data, start, end, categories, actors, tags)
-    page = render.to_html(timeline, title=title, plotlyjs="cdn" if plotlyjs == "cdn" else "embed")
+    page = render.to_html(
+        timeline,
+        title=title,
+        plotlyjs="cdn" if plotlyjs == "cdn" else "embed",
+        language=lang or ENGLISH,
+    )
     try:
         io.atomic_write(output, page, make_parents=True)
     except io.WriteError as error:

@@ -108,12 +108,12 @@ class Language:
         return self.translations.ngettext(singular, plural, n)
 
     def format_number(self, n: int) -> str:
-        """An integer written as the locale writes numbers (``12.345`` in German).
+        """An integer written as the locale writes numbers: ``12,345``, ``12.345`` (German).
 
-        English keeps plain digits (``12345``), as eventline always wrote them.
+        Digits are Latin (CLDR's default numbering system in Babel), Arabic included.
         """
         if self.is_default:
-            return str(n)
+            return f"{n:,}"
         from babel.numbers import format_decimal
 
         return format_decimal(n, locale=self.locale)
@@ -246,6 +246,87 @@ class _Dates:
             text = _interval(start.lower, end.lower, _SKELETONS[start.precision], self.locale)
             return self.qualify(text, start.qualifier)
         return _("%(start)s – %(end)s") % {"start": self.point(start), "end": self.point(end)}
+
+
+# CLDR date fields (UTS #35) that d3-time-format, which Plotly uses, can write.
+_D3_FIELDS = {
+    "d": "%-d",
+    "dd": "%d",
+    "M": "%-m",
+    "MM": "%m",
+    "MMM": "%b",
+    "LLL": "%b",
+    "MMMM": "%B",
+    "LLLL": "%B",
+    "y": "%Y",
+    "yyyy": "%Y",
+    "E": "%a",
+    "EE": "%a",
+    "EEE": "%a",
+    "ccc": "%a",
+    "EEEE": "%A",
+    "cccc": "%A",
+}
+
+
+def d3_date_format(lang: Language, skeleton: str) -> str | None:
+    """The CLDR pattern of ``skeleton`` for ``lang`` as a d3-time-format string.
+
+    ``MMMEd`` in German is ``E., d. MMM`` → ``%a., %-d. %b``. None when the
+    pattern has a field d3 cannot write.
+    """
+    from babel import Locale
+
+    pattern = Locale.parse(lang.locale).datetime_skeletons[skeleton].pattern
+    out, end = [], 0
+    for m in _FIELD_RE.finditer(pattern):
+        out.append(pattern[end : m.start()].replace("%", "%%"))  # spaces, punctuation
+        text, end = m.group(0), m.end()
+        if m.group(1) is None:  # a quoted literal
+            out.append(text[1:-1].replace("''", "'").replace("%", "%%") or "'")
+        elif text in _D3_FIELDS:
+            out.append(_D3_FIELDS[text])
+        else:
+            return None
+    out.append(pattern[end:].replace("%", "%%"))
+    return "".join(out)
+
+
+def plotly_locale(lang: Language) -> dict[str, object]:
+    """A plotly.js locale (``config.locales[tag]``) from CLDR: month and day names,
+    the date formats of axis ticks, and number separators.
+    """
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = Locale.parse(lang.locale)
+
+    def names(kind: dict[int, str], order: range) -> list[str]:
+        return [kind[i] for i in order]
+
+    months = locale.months["stand-alone"]
+    days = locale.days["stand-alone"]
+    sunday_first = range(-1, 6)  # Babel counts Monday as 0; d3 starts on Sunday
+    formats = {
+        key: d3_date_format(lang, skeleton)
+        for key, skeleton in (
+            ("year", "y"),
+            ("month", "yMMM"),
+            ("dayMonth", "MMMd"),
+            ("dayMonthYear", "yMMMd"),
+        )
+    }
+    return {
+        "format": {
+            "days": [days["wide"][i % 7] for i in sunday_first],
+            "shortDays": [days["abbreviated"][i % 7] for i in sunday_first],
+            "months": names(months["wide"], range(1, 13)),
+            "shortMonths": names(months["abbreviated"], range(1, 13)),
+            "decimal": get_decimal_symbol(locale),
+            "thousands": get_group_symbol(locale),
+            **{key: value for key, value in formats.items() if value is not None},
+        }
+    }
 
 
 # A pattern's fields: quoted literals, or runs of one letter.

@@ -2,11 +2,12 @@
 
 Usage:
     python benchmarks/run.py [--sizes 10000 100000 1000000] [--render 1000 20000 100000]
-                             [--work DIR] [--markdown]
+                             [--exports json csv ics timelinejs] [--work DIR] [--markdown]
 
 For each size it writes a synthetic dataset (benchmarks/generate.py) and runs,
 each as its own process: the baseline `python -c "import json; json.load(open(F))"`,
-`eventline validate F`, `eventline fmt --check F` and `eventline export --format csv`.
+`eventline validate F`, `eventline fmt --check F` and `eventline export --format X`
+for each X of --exports (json, csv, ics and timelinejs by default).
 It prints wall time, the ratio to the baseline, and peak memory: the resident
 set (RSS) and proportional set (PSS) of the whole process tree, sampled every
 10 ms (validate forks a helper for large files, so one process's figure would
@@ -152,6 +153,10 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--render", type=int, nargs="*", default=[1_000, 20_000, 100_000])
+    parser.add_argument(
+        "--exports", nargs="*", default=["json", "csv", "ics", "timelinejs"], help="export formats"
+    )
+    parser.add_argument("--exports-only", action="store_true", help="skip validate and fmt --check")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args()
@@ -168,23 +173,27 @@ def main() -> None:
             [sys.executable, "-c", f"import json; json.load(open({str(data)!r}))"]
         )
         rows.append((size, mb, "json.load (baseline)", base_s, 1.0, base_rss, 1.0, base_pss, 1.0))
-        for label, command in (
-            ("eventline validate", [*eventline, "validate", str(data)]),
-            ("eventline fmt --check", [*eventline, "fmt", "--check", str(data)]),
+        exports = [
             (
-                "eventline export --format csv",
+                f"eventline export --format {fmt}",
                 [
                     *eventline,
                     "export",
                     "--format",
-                    "csv",
+                    fmt,
                     "--data",
                     str(data),
                     "-o",
-                    str(args.work / "out.csv"),
+                    str(args.work / f"out.{fmt}"),
                 ],
-            ),
-        ):
+            )
+            for fmt in args.exports
+        ]
+        checks = [
+            ("eventline validate", [*eventline, "validate", str(data)]),
+            ("eventline fmt --check", [*eventline, "fmt", "--check", str(data)]),
+        ]
+        for label, command in [*([] if args.exports_only else checks), *exports]:
             seconds, rss, pss = measure(command)
             rows.append(
                 (

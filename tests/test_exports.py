@@ -15,6 +15,7 @@ import attrs
 import icalendar
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import eventline
 from eventline.dates import DatePoint, EventDate
@@ -609,3 +610,67 @@ def test_every_format_shows_the_span_list_shows(timeline):
         else:
             assert date.qualifier is None
             assert (first, last) == (date.lower, date.upper)
+
+
+# --- large files: the streamed path writes the same bytes ---------------------------
+
+
+def _many(small_doc: dict, count: int) -> dict:
+    """``small_doc``'s events repeated ``count`` times over, each with its own id."""
+    events = []
+    for i in range(count):
+        for event in small_doc["events"]:
+            events.append(dict(event, id=f"{event['id']}-{i}"))
+    small_doc["events"] = events
+    return small_doc
+
+
+FILTERS = {
+    "none": lambda tl: tl,
+    "military": lambda tl: tl.filter(categories=["military"]),
+    "2025 on": lambda tl: tl.filter(start="2025"),
+    "nothing": lambda tl: tl.filter(categories=["none-such"]),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_streamed_export_is_byte_for_byte_the_in_memory_one(
+    tmp_path, small_doc, monkeypatch, fmt, name
+):
+    """In halves, a few events a batch, each format writes exactly what export() writes."""
+    from eventline import export as export_package
+    from eventline import io, quick
+
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps(eventline.load(write_json(path, _many(small_doc, 9)))), "utf-8")
+    select = FILTERS[name]
+    expected = export(select(eventline.load(path)), fmt)
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(export_package, "_BATCH", 4)
+    pieces, count = export_package.export_file(path, fmt, select)
+    pieces = list(pieces)
+    assert "".join(pieces) == expected
+    assert count == len(select(eventline.load(path)))
+    if name != "nothing":
+        assert len(pieces) > 2  # the streamed path, not one text made in memory
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines(), st.sampled_from(sorted(FORMATS)))
+def test_streamed_export_of_generated_timelines_is_the_in_memory_one(
+    tmp_path_factory, timeline, fmt
+):
+    """For any valid canonical file, the two-halves path writes export()'s bytes."""
+    from eventline import export as export_package
+    from eventline import io, quick
+
+    path = tmp_path_factory.mktemp("stream") / "events.json"
+    path.write_text(io.dumps(timeline), encoding="utf-8")
+    old = quick.PARALLEL_BYTES, export_package._BATCH
+    quick.PARALLEL_BYTES, export_package._BATCH = 0, 2
+    try:
+        pieces, _ = export_package.export_file(path, fmt)
+        assert "".join(pieces) == export(eventline.load(path), fmt)
+    finally:
+        quick.PARALLEL_BYTES, export_package._BATCH = old

@@ -499,3 +499,20 @@ def test_arabic_page_writes_dates_numbers_and_the_chart_axes_in_arabic(tmp_path:
     arabic = config["locales"]["ar"]["format"]
     assert arabic["months"][1] == "فبراير"
     assert arabic["dayMonthYear"] == "%-d %b %Y"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics", "timelinejs"])
+def test_a_large_file_exported_in_two_halves_is_in_the_language_too(
+    monkeypatch: pytest.MonkeyPatch, small_file: Path, fmt: str
+) -> None:
+    """The two-process path for large files gives the same German text as the single pass."""
+    import eventline
+    from eventline import quick
+    from eventline.export import export, export_file
+
+    german = language("de")
+    whole = export(eventline.load(small_file), fmt, german)
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    pieces, count = export_file(small_file, fmt, lang=german)
+    assert ("".join(pieces), count) == (whole, 5)
+    assert "Februar 2022" in whole

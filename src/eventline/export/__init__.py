@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from eventline.export import csv, ics, timelinejs
 from eventline.i18n import ENGLISH
 
@@ -26,8 +28,10 @@ __all__ = ["FORMATS", "export", "export_file"]
 
 
 def _timelinejs_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
-    data = timelinejs.to_timelinejs(timeline, lang=lang)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from eventline import io
+
+    # The bytes of json.dumps(doc, indent=2, ensure_ascii=False) + "\n", faster.
+    return io.canonical_bytes(timelinejs.to_timelinejs(timeline, lang=lang)).decode("utf-8")
 
 
 def _json_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
@@ -52,6 +56,106 @@ FORMATS: dict[str, Callable[..., str]] = {
 }
 
 
+# --- large files: the same text, a batch of events at a time ------------------------
+#
+# A format that can be written a batch at a time has a _Stream: the text of a
+# batch (and a note about it, which must pickle), what goes between two
+# batches, and, once every note is in, the text before the first batch and
+# after the last, each in the language asked for. Joined, they are byte for
+# byte the text of FORMATS.
+
+_OPEN = '{\n  "events": [\n'
+_CLOSE = "\n  ]\n}\n"
+# iCalendar's DTSTAMP is the latest date of all the events, known only at the
+# end; batches carry this stand-in (same length, never in valid data) until then.
+_STAMP = "\x00" * 16
+
+
+@attrs.frozen
+class _Stream:
+    body: Callable[[Timeline, Language], tuple[str, Any]]
+    separator: str
+    head: Callable[[Timeline, list[Any], Language], str]
+    tail: Callable[[Timeline, list[Any]], str]
+
+
+def _events_json(doc: Any) -> str:
+    """The text of ``doc["events"]``'s items as they sit, two levels deep, in a document."""
+    from eventline import io
+
+    return io.canonical_bytes(doc).decode("utf-8")[len(_OPEN) : -len(_CLOSE)]
+
+
+def _without_events(text: str) -> str:
+    """A document's text whose last key is an empty ``"events"``, cut before its items."""
+    assert text.endswith('"events": []\n}\n')
+    return text[: -len("]\n}\n")] + "\n"
+
+
+def _json_body(part: Timeline, lang: Language) -> tuple[str, Any]:
+    from eventline import io
+
+    events = io.timeline_to_json(part)["events"]
+    used = part.used()
+    return _events_json({"events": events}), (
+        set(used.categories),
+        set(used.actors),
+        set(used.sources),
+    )
+
+
+def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
+    from eventline import io
+
+    cats: set[str] = set().union(*(n[0] for n in notes))
+    acts: set[str] = set().union(*(n[1] for n in notes))
+    srcs: set[str] = set().union(*(n[2] for n in notes))
+    used = attrs.evolve(
+        header,
+        schema=None,
+        categories={k: v for k, v in header.categories.items() if k in cats},
+        actors={k: v for k, v in header.actors.items() if k in acts},
+        sources={k: v for k, v in header.sources.items() if k in srcs},
+    )
+    return _without_events(io.dumps(used))
+
+
+def _ics_body(part: Timeline, lang: Language) -> tuple[str, Any]:
+    days = [e.date.lower for e in part]
+    return ics.vevents(part, _STAMP, lang=lang), max(days)
+
+
+_STREAMS: dict[str, _Stream] = {
+    "csv": _Stream(
+        body=lambda part, lang: (csv.to_csv(part, header=False, lang=lang), None),
+        separator="",
+        head=lambda header, notes, lang: csv.header_row(),
+        tail=lambda header, notes: "",
+    ),
+    "json": _Stream(
+        body=_json_body,
+        separator=",\n",
+        head=_json_head,
+        tail=lambda header, notes: _CLOSE,
+    ),
+    "timelinejs": _Stream(
+        body=lambda part, lang: (
+            _events_json({"events": timelinejs.to_timelinejs(part, lang=lang)["events"]}),
+            None,
+        ),
+        separator=",\n",
+        head=lambda header, notes, lang: _without_events(_timelinejs_text(header, lang)),
+        tail=lambda header, notes: _CLOSE,
+    ),
+    "ics": _Stream(
+        body=_ics_body,
+        separator="",
+        head=lambda header, notes, lang: ics.calendar_head(header),
+        tail=lambda header, notes: ics.CALENDAR_TAIL,
+    ),
+}
+
+
 def export_file(
     path: str | os.PathLike[str],
     format: str,
@@ -71,10 +175,11 @@ def export_file(
             spreadsheet programs read it as UTF-8 rather than Windows-1252.
         lang: the language of display dates and labels (:func:`eventline.i18n.language`).
 
-    Large files exported as CSV are proved valid and written in two halves by
-    two processes; each writes its rows, a batch at a time, to a temporary
-    file that the pieces then read back (and remove), so no process holds
-    the whole export in memory.
+    Large files (64 MB and more) are proved valid and exported in two halves
+    by two processes; each writes its text, a batch of events at a time, to
+    a temporary file that the pieces then read back (and remove), so no
+    process holds the whole export in memory. The text is byte for byte the
+    one :func:`export` gives.
 
     Raises:
         eventline.InvalidDataError: the file is not valid; nothing is exported.
@@ -82,62 +187,133 @@ def export_file(
     """
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
-    pieces, count = _export_file(path, format, select, lang)
+    pieces, count = _export_file(path, format, select or (lambda timeline: timeline), lang)
     return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
 
 
 def _export_file(
     path: str | os.PathLike[str],
     format: str,
-    select: Callable[[Timeline], Timeline] | None,
+    pick: Callable[[Timeline], Timeline],
     lang: Language,
 ) -> tuple[Iterator[str], int]:
     import eventline
     from eventline import io
-    from eventline.quick import PARALLEL_BYTES, in_halves, paused_gc
+    from eventline.quick import PARALLEL_BYTES
 
-    pick = select or (lambda timeline: timeline)
-    if format == "csv":
+    stream = _STREAMS.get(format)
+    if stream is not None:
         raw, _ = io.read_bytes(path, str(path))
         if raw is not None and len(raw) >= PARALLEL_BYTES:
-            folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
-
-            def rows(header: dict[str, Any], events: list[Any]) -> tuple[str, int]:
-                # A batch of records at a time, each batch's documents let go
-                # once its rows are on disk: memory stays near the file's own.
-                fd, spool = tempfile.mkstemp(suffix=".csv", dir=folder)
-                count = 0
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    while events:
-                        batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
-                        del events[:_BATCH]
-                        part = pick(batch)
-                        out.write(csv.to_csv(part, header=False, lang=lang))
-                        count += len(part)
-                return spool, count
-
-            try:
-                with paused_gc():
-                    halves = in_halves(raw, rows)
-            except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
-                halves = None  # not sure: the precise path below says what is wrong
+            streamed = _streamed(raw, stream, pick, lang)
             del raw
-            if isinstance(halves, tuple):
-                (first, n1), (second, n2) = halves
-                return _spooled(csv.header_row(), folder, [first, second]), n1 + n2
-            shutil.rmtree(folder, ignore_errors=True)
+            if streamed is not None:
+                return streamed
     timeline = pick(eventline.load(path))
     return iter([export(timeline, format, lang)]), len(timeline)
 
 
-def _spooled(head: str, folder: Path, spools: list[str]) -> Iterator[str]:
-    """``head``, then the text of each spool file in turn; the folder is removed after."""
+def _streamed(
+    raw: bytes, stream: _Stream, pick: Callable[[Timeline], Timeline], lang: Language
+) -> tuple[Iterator[str], int] | None:
+    """The export of a valid canonical file in two halves; None when not sure it is one."""
+    from eventline import io
+    from eventline.quick import in_halves, paused_gc
+
+    folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
+
+    def half(header: dict[str, Any], events: list[Any]) -> tuple[str, int, list[Any]]:
+        # A batch of records at a time, each batch's documents let go once
+        # its text is on disk: memory stays near the file's own.
+        fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
+        count, notes = 0, []
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            while events:
+                batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
+                del events[:_BATCH]
+                part = pick(batch)
+                if len(part):
+                    text, note = stream.body(part, lang)
+                    out.write(stream.separator + text if count else text)
+                    notes.append(note)
+                    count += len(part)
+        return spool, count, notes
+
+    header_doc = None
+    try:
+        with paused_gc():
+            halves = in_halves(raw, half)
+        if isinstance(halves, tuple):
+            head_end = raw.find(b'\n  "events": [\n')
+            header_doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
+    except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+        halves = None  # not sure: the precise path says what is wrong
+    if not isinstance(halves, tuple) or header_doc is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    header = pick(io.timeline_from_json(header_doc))
+    (first, n1, notes1), (second, n2, notes2) = halves
+    notes = notes1 + notes2
+    if n1 + n2 == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        return iter([export(header, _format_of(stream), lang)]), 0
+    fix = _replacing(_STAMP, ics.stamp(header, notes)) if stream is _STREAMS["ics"] else None
+    spools = [spool for spool, n in ((first, n1), (second, n2)) if n]
+    return (
+        _spooled(
+            stream.head(header, notes, lang),
+            folder,
+            spools,
+            stream.separator,
+            stream.tail(header, notes),
+            fix,
+        ),
+        n1 + n2,
+    )
+
+
+def _format_of(stream: _Stream) -> str:
+    return next(name for name, s in _STREAMS.items() if s is stream)
+
+
+def _read(spool: Path, fix: Callable[[str], str] | None) -> Iterator[str]:
+    """The text of ``spool``, in pieces; ``fix`` applied to whole lines only, so
+    that nothing it replaces is cut in two."""
+    with spool.open(encoding="utf-8", newline="") as handle:
+        rest = ""
+        while piece := handle.read(1 << 22):
+            if fix is None:
+                yield piece
+                continue
+            piece = rest + piece
+            end = piece.rfind("\n") + 1
+            rest = piece[end:]
+            yield fix(piece[:end])
+        if fix is not None and rest:
+            yield fix(rest)
+
+
+def _replacing(old: str, new: str) -> Callable[[str], str]:
+    return lambda text: text.replace(old, new)
+
+
+def _spooled(
+    head: str,
+    folder: Path,
+    spools: list[str],
+    separator: str,
+    tail: str,
+    fix: Callable[[str], str] | None,
+) -> Iterator[str]:
+    """``head``, the text of each spool file in turn (``separator`` between
+    them, ``fix`` applied to whole lines), then ``tail``; the folder is removed after."""
     try:
         yield head
-        for spool in spools:
-            with Path(spool).open(encoding="utf-8", newline="") as handle:
-                while piece := handle.read(1 << 22):
-                    yield piece
+        for index, spool in enumerate(spools):
+            if index:
+                yield separator
+            yield from _read(Path(spool), fix)
+        yield tail
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -17,10 +17,12 @@ from eventline.dates import EventDate
 from eventline.i18n import ENGLISH, display_date
 
 if TYPE_CHECKING:
-    from eventline.i18n import Language
-    from eventline.model import Event, Timeline
+    from collections.abc import Iterable
 
-__all__ = ["to_ics", "uid"]
+    from eventline.i18n import Language
+    from eventline.model import Timeline
+
+__all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
 _DAY = dt.timedelta(days=1)
 
@@ -38,19 +40,20 @@ def _text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
+    if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
+        return line
+    data = line.encode("utf-8")
+    out: list[bytes] = []
+    pos, limit = 0, 75
+    while len(data) - pos > limit:
+        cut = pos + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
+            cut -= 1
+        out.append(data[pos:cut])
+        pos, limit = cut, 74  # continuation lines start with a space
+    out.append(data[pos:])
+    return b"\r\n ".join(out).decode("utf-8")
 
 
 def _day(value: dt.date) -> str:
@@ -61,31 +64,27 @@ def _day(value: dt.date) -> str:
     )
 
 
-def _summary(event: Event, lang: Language) -> str:
+def _summary_words(date: EventDate, lang: Language) -> str:
+    """What the summary says after the title about a date the entry cannot show."""
     _ = lang.gettext
-    date = event.date
-    title = isolate(event.title)
     if date.end_kind in ("open", "unknown"):
         start = display_date(EventDate(date.start), lang)
         if date.end_kind == "open":
-            return _("%(title)s (ongoing since %(date)s)") % {"title": title, "date": start}
-        return _("%(title)s (%(date)s, end not known)") % {"title": title, "date": start}
+            return " " + _("(ongoing since %(date)s)") % {"date": start}
+        return " " + _("(%(date)s, end not known)") % {"date": start}
     if date.precision != "day":
-        text = display_date(date, lang)
-        return _("%(title)s (%(date)s, day not known)") % {"title": title, "date": text}
+        return " " + _("(%(date)s, day not known)") % {"date": display_date(date, lang)}
     if date.qualifier is not None:
-        text = display_date(date, lang)
-        return _("%(title)s (%(date)s)") % {"title": title, "date": text}
-    return title
+        return f" ({display_date(date, lang)})"
+    return ""
 
 
-def _end(event: Event) -> str:
+def _end(date: EventDate) -> str:
     """The entry's end: the exclusive DTEND, an open or unknown end one day on the start.
 
     An entry that takes in 9999-12-31 has no day after it to end on; it
     gets its length as a DURATION in days instead (RFC 5545, 3.8.2.5).
     """
-    date = event.date
     last = date.upper if date.upper is not None else date.lower
     try:
         return f"DTEND;VALUE=DATE:{_day(last + _DAY)}"
@@ -93,33 +92,12 @@ def _end(event: Event) -> str:
         return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
-def _stamp(timeline: Timeline) -> str:
-    """DTSTAMP from the data, not the clock: the latest date the data holds."""
-    days = [e.date.lower for e in timeline]
-    days += [s.published.lower for s in timeline.sources.values() if s.published is not None]
-    latest = max(days, default=dt.date(2000, 1, 1))
-    return f"{_day(latest)}T000000Z"
-
-
-def _description(timeline: Timeline, event: Event, lang: Language) -> str:
-    _ = lang.gettext
-    parts = []
-    if event.summary:
-        parts.append(isolate(event.summary))
-    if event.actors:
-        names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        parts.append(_("Actors: %(names)s") % {"names": isolate_join(names)})
-    sources = []
-    for citation in event.citations:
-        source = timeline.sources.get(citation.source)
-        line = isolate(source.title if source else citation.source)
-        if source and source.url:
-            line += f" <{source.url}>"
-        if citation.quote:
-            line += f": “{isolate(citation.quote)}”"
-        sources.append(line)
-    parts.append(_("Sources:") + "\n" + "\n".join(f"- {s}" for s in sources))
-    return "\n\n".join(parts)
+def _source_line(timeline: Timeline, source_id: str) -> str:
+    source = timeline.sources.get(source_id)
+    line = isolate(source.title if source else source_id)
+    if source and source.url:
+        line += f" <{source.url}>"
+    return line
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -150,8 +128,20 @@ def to_ics(timeline: Timeline, *, identity: str | None = None, lang: Language = 
             default the timeline's title.
         lang: the language of dates and labels (:func:`eventline.i18n.language`).
     """
-    stamp = _stamp(timeline)
-    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    days = [e.date.lower for e in timeline]
+    return (
+        calendar_head(timeline)
+        + vevents(timeline, stamp(timeline, days), identity=identity, lang=lang)
+        + CALENDAR_TAIL
+    )
+
+
+CALENDAR_TAIL = "END:VCALENDAR\r\n"
+"""The calendar's last line, after the events."""
+
+
+def calendar_head(timeline: Timeline) -> str:
+    """The calendar's lines before its first event."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -159,32 +149,96 @@ def to_ics(timeline: Timeline, *, identity: str | None = None, lang: Language = 
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_text(isolate(timeline.title))}",
     ]
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def stamp(timeline: Timeline, days: Iterable[dt.date]) -> str:
+    """DTSTAMP from the data, not the clock: the latest of ``days`` (the events'
+    earliest days) and the sources' publication days; 2000-01-01 when none."""
+    known = list(days)
+    known += [s.published.lower for s in timeline.sources.values() if s.published is not None]
+    return f"{_day(max(known, default=dt.date(2000, 1, 1)))}T000000Z"
+
+
+def vevents(
+    timeline: Timeline, stamp: str, *, identity: str | None = None, lang: Language = ENGLISH
+) -> str:
+    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines, in ``lang``."""
+    _ = lang.gettext
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    head = f"DTSTAMP:{stamp}\r\n"
+    # Large timelines repeat dates, actor groups, sources and categories:
+    # each derived piece is worked out once.
+    dates: dict[EventDate, tuple[str, str]] = {}
+    actor_parts: dict[tuple[str, ...], str] = {}
+    source_lines: dict[str, str] = {}
+    categories: dict[tuple[str, tuple[str, ...]], str] = {}
+    urls: dict[tuple[str, ...], str] = {}
+    out: list[str] = []
     for event in timeline:
-        category = timeline.categories.get(event.category)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.id}{suffix}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(event.date.lower)}",
-            _end(event),
-            f"SUMMARY:{_text(_summary(event, lang))}",
-            f"DESCRIPTION:{_text(_description(timeline, event, lang))}",
+        date = event.date
+        when = dates.get(date)
+        if when is None:
+            when = dates[date] = (
+                f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
+                _text(_summary_words(date, lang)),
+            )
+        parts = []
+        if event.summary:
+            parts.append(isolate(event.summary))
+        if event.actors:
+            actors = actor_parts.get(event.actors)
+            if actors is None:
+                names = (
+                    timeline.actors[a].name if a in timeline.actors else a for a in event.actors
+                )
+                actors = actor_parts[event.actors] = _("Actors: %(names)s") % {
+                    "names": isolate_join(names)
+                }
+            parts.append(actors)
+        sources = []
+        for citation in event.citations:
+            line = source_lines.get(citation.source)
+            if line is None:
+                line = source_lines[citation.source] = _source_line(timeline, citation.source)
+            if citation.quote:
+                line += f": “{isolate(citation.quote)}”"
+            sources.append("- " + line)
+        parts.append(_("Sources:") + "\n" + "\n".join(sources))
+        out += [
+            "BEGIN:VEVENT\r\n",
+            _fold(f"UID:{event.id}{suffix}"),
+            "\r\n",
+            head,
+            when[0],
+            _fold(f"SUMMARY:{_text(isolate(event.title))}{when[1]}"),
+            "\r\n",
+            _fold("DESCRIPTION:" + _text("\n\n".join(parts))),
+            "\r\n",
         ]
         if event.places:
-            lines.append(f"LOCATION:{_text(isolate_join(event.places))}")
-        label = category.label if category else event.category
-        # CATEGORIES is a list of TEXT values: the category, then the tags.
-        lines.append("CATEGORIES:" + ",".join(_text(v) for v in (isolate(label), *event.tags)))
-        url = next(
-            (
-                timeline.sources[c.source].url
-                for c in event.citations
-                if c.source in timeline.sources and timeline.sources[c.source].url
-            ),
-            None,
-        )
-        if url:
-            lines.append(f"URL:{url}")
-        lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            out += [_fold(f"LOCATION:{_text(isolate_join(event.places))}"), "\r\n"]
+        key = (event.category, event.tags)
+        category = categories.get(key)
+        if category is None:
+            known = timeline.categories.get(event.category)
+            label = isolate(known.label if known else event.category)
+            # CATEGORIES is a list of TEXT values: the category, then the tags.
+            category = categories[key] = (
+                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *event.tags))) + "\r\n"
+            )
+        out.append(category)
+        cited = tuple(c.source for c in event.citations)
+        url = urls.get(cited)
+        if url is None:
+            first = next(
+                (
+                    timeline.sources[c].url
+                    for c in cited
+                    if c in timeline.sources and timeline.sources[c].url
+                ),
+                None,
+            )
+            url = urls[cited] = _fold(f"URL:{first}") + "\r\n" if first else ""
+        out += [url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
+    return "".join(out)

@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
 
 Run = Callable[..., Result]
 
+# Playwright's device descriptors ("Pixel 5", "iPhone 13"), filled when the browser starts.
+DEVICES: dict[str, dict[str, Any]] = {}
+
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "</script><script>window.__xss=1</script>"
 
@@ -171,6 +174,7 @@ def browser() -> Iterator[Any]:
             raise
         pytest.skip("playwright is not installed")
     with sync_playwright() as p:
+        DEVICES.update(p.devices)
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield instance

@@ -11,7 +11,7 @@ import pytest
 import eventline
 from eventline import render
 
-from .conftest import HOSTILE, REPO, write_json
+from .conftest import DEVICES, HOSTILE, REPO, write_json
 
 READY = "html[data-eventline-ready]"
 
@@ -68,10 +68,19 @@ REACH_JS = """() => {
 class Page:
     """A loaded page with what it logged and what it tried to fetch."""
 
-    def __init__(self, browser: Any, path: Path, *, javascript: bool = True) -> None:
-        self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
-        )
+    def __init__(
+        self,
+        browser: Any,
+        path: Path,
+        *,
+        javascript: bool = True,
+        device: dict[str, Any] | None = None,
+        suffix: str = "",
+    ) -> None:
+        # A phone is a Playwright device descriptor (viewport, touch, mobile) on Chromium.
+        options = {k: v for k, v in (device or {}).items() if k != "default_browser_type"}
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        self.context = browser.new_context(java_script_enabled=javascript, **options)
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
@@ -82,7 +91,7 @@ class Page:
         )
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", self._dialog)
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + suffix)
         if javascript:
             self.page.wait_for_selector(READY, state="attached", timeout=60_000)
 
@@ -140,7 +149,8 @@ def test_published_page_loads_offline_and_draws_every_event(open_page, tmp_path)
     markers = [
         t for t in traces if t["meta"] and t["meta"][0] == "overview" and t["mode"] != "lines"
     ]
-    assert drawn_svg == sum(t["drawn"] for t in markers)
+    # and one unseen point that keeps the overview's axes drawn when a search empties it
+    assert drawn_svg == sum(t["drawn"] for t in markers) + 1
     labels = page.page.locator(
         "#eventline-timeline .subplot.x2y2 .scatterlayer text"
     ).all_text_contents()
@@ -239,3 +249,249 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
     assert page.page.evaluate(REACH_JS) == sorted(e.id for e in tl)
     # Chromium's advice to plotly.js's WebGL text atlas (Canvas2D readback) is not an error.
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
+
+
+REPORT = REPO / "reports" / "timeline.html"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every control a finger can hit, with its box: links, buttons, fields.
+TARGETS_JS = """() => Array.from(document.querySelectorAll("a, button, input, select"))
+  .filter(el => !el.closest(".skip, .modebar") && el.getClientRects().length > 0)
+  .map(el => { const r = el.getBoundingClientRect();
+    return {text: (el.textContent || el.id).trim().slice(0, 40), w: r.width, h: r.height}; })"""
+
+VISIBLE_IDS_JS = """() => Array.from(document.querySelectorAll("li.event"))
+  .filter(li => !li.hidden).map(li => li.id.slice(6))"""
+
+
+def _phone(name: str = "Pixel 5") -> dict[str, Any]:
+    return DEVICES[name]
+
+
+@pytest.fixture
+def accented(tmp_path, small_doc):
+    """A small page whose events carry accents, for search."""
+    small_doc["events"][3]["summary"] = "They spoke about Zelenskyy’s DÉMARCHE in Genève."
+    tl = eventline.load(write_json(tmp_path / "accented.json", small_doc))
+    out = tmp_path / "accented.html"
+    out.write_text(render.to_html(tl), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("device", "width"),
+    [
+        ("Galaxy S9+", 320),
+        ("Galaxy S8", 360),
+        ("iPhone 13", 390),
+        ("Nexus 5X", 412),
+        ("iPad Mini", 768),
+    ],
+)
+def test_no_sideways_scroll_on_phones_and_tablets(open_page, tmp_path, device, width):
+    """At 320–768 px the published page fits the screen: nothing scrolls sideways."""
+    page = open_page(REPORT, device=_phone(device))
+    assert page.page.evaluate("() => innerWidth") == width
+    scroll = page.page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= width
+    plot = page.page.locator("#eventline-timeline .main-svg").first.bounding_box()
+    assert plot is not None
+    assert plot["x"] >= 0
+    assert plot["x"] + plot["width"] <= width
+    _screenshot(page, f"phone-{width}.png", tmp_path)
+    assert page.errors == []
+
+
+def test_phone_gets_a_compact_overview_and_taps_show_the_event(open_page, tmp_path):
+    """On a phone: one compact overview panel, no Plotly legend, targets at least 24 px,
+    a tap on a marker shows the event (what a hover shows), a tap on a cluster lists it."""
+    tl = eventline.load(REPO / "data" / "events.json")
+    page = open_page(REPORT, device=_phone("Pixel 5"))
+    _screenshot(page, "phone-pixel5.png", tmp_path)
+    axes = page.page.evaluate(
+        """() => Array.from(new Set(document.getElementById("eventline-timeline").data
+            .map(t => t.xaxis || "x")))"""
+    )
+    assert axes == ["x"]
+    assert page.page.locator("#eventline-timeline .legend").count() == 0
+    chart = page.page.locator("#eventline-timeline").bounding_box()
+    assert chart is not None
+    assert chart["height"] < 400
+    small = [t for t in page.page.evaluate(TARGETS_JS) if t["w"] < 24 or t["h"] < 24]
+    assert small == []
+    assert page.page.evaluate(REACH_JS) == sorted(e.id for e in tl)
+
+    event = tl.get("crimea-annexation")
+    assert event is not None
+    page.page.evaluate(
+        "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+    )
+    x, y = page.page.evaluate(POINT_JS, [event.id])
+    page.page.touchscreen.tap(x, y)
+    details = page.page.locator("#eventline-timeline-details")
+    details.wait_for(state="visible", timeout=5000)
+    text = details.inner_text()
+    assert event.title in text
+    assert "18 March 2014" in text
+    assert "International law" in text or "Military" in text
+
+    page.page.evaluate(
+        "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+    )
+    x, y = page.page.evaluate(POINT_JS, ["trump-zelenskiy-call"])
+    page.page.touchscreen.tap(x, y)
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('#eventline-timeline-details .members a').length > 1"
+    )
+    members = details.locator(".members a").all_text_contents()
+    first, second = tl.get("kremlin-announces-summit-plan"), tl.get("trump-zelenskiy-call")
+    assert first is not None
+    assert second is not None
+    assert members == [
+        f"{first.date.display()}: {first.title}",
+        f"{second.date.display()}: {second.title}",
+    ]
+    details.get_by_role("link", name=second.title).click()
+    page.page.wait_for_function("() => location.hash === '#event-trump-zelenskiy-call'")
+    _screenshot(page, "phone-cluster.png", tmp_path)
+    assert page.errors == []
+
+
+def test_search_filters_chart_and_chronology_and_is_kept_in_the_url(open_page, accented):
+    """Typing filters both views, ignoring case and accents; ?q= survives a reload;
+    no match says so; Clear shows every event again."""
+    page = open_page(accented)
+    p = page.page
+    p.get_by_label("Search events").fill("demarche geneve")
+    p.wait_for_function("() => location.search === '?q=demarche+geneve'")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
+    assert p.evaluate(REACH_JS) == ["call"]
+    assert p.locator("#eventline-timeline-status").inner_text() == "1 of 5 events shown"
+    p.reload()
+    p.wait_for_selector(READY, state="attached")
+    assert p.get_by_label("Search events").input_value() == "demarche geneve"
+    assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
+    assert p.evaluate(REACH_JS) == ["call"]
+
+    p.get_by_label("Search events").fill("nothing like this")
+    p.wait_for_function("() => location.search === '?q=nothing+like+this'")
+    assert p.evaluate(VISIBLE_IDS_JS) == []
+    assert p.evaluate(REACH_JS) == []
+    assert p.get_by_text("No event matches this search and these filters.").is_visible()
+
+    p.get_by_role("button", name="Clear").click()
+    p.wait_for_function("() => location.search === ''")
+    assert len(p.evaluate(VISIBLE_IDS_JS)) == 5
+    assert not p.get_by_text("No event matches").is_visible()
+    assert page.errors == []
+
+
+def test_category_and_actor_filters_combine_and_load_from_the_url(open_page, accented):
+    """?category= and ?actor= select events in both views, and the selects show them."""
+    page = open_page(accented, suffix="?category=military&actor=putin")
+    p = page.page
+    assert p.get_by_label("Category", exact=True).input_value() == "military"
+    assert p.get_by_label("Actor", exact=True).input_value() == "putin"
+    assert p.evaluate(VISIBLE_IDS_JS) == ["annexation", "invasion"]
+    assert p.evaluate(REACH_JS) == ["annexation", "invasion"]
+    p.get_by_label("Category", exact=True).select_option("diplomacy")
+    p.wait_for_function("() => location.search === '?category=diplomacy&actor=putin'")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
+    assert p.evaluate(REACH_JS) == ["call"]
+    assert page.errors == []
+
+
+def test_permalink_scrolls_to_and_highlights_the_event_and_copies_its_link(open_page, browser):
+    """#event-<id> scrolls to the entry and marks it in the chronology and in both chart
+    panels; its Copy link button puts that URL on the clipboard."""
+    page = open_page(REPORT, suffix="#event-trump-putin-call")
+    p = page.page
+    item = p.locator("#event-trump-putin-call")
+    assert "current" in (item.get_attribute("class") or "")
+    assert item.is_visible()
+    box = item.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < 900
+    marks = p.evaluate(
+        """() => document.getElementById("eventline-timeline").data
+            .filter(t => t.meta && t.meta[0] === "highlight")
+            .map(t => [t.xaxis, t.x.length]).sort()"""
+    )
+    assert marks == [["x", 1], ["x2", 1]]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    item.get_by_role("button", name="Copy link").click()
+    url = REPORT.as_uri() + "#event-trump-putin-call"
+    p.wait_for_function("() => document.getElementById('eventline-timeline-status').textContent")
+    assert p.locator("#eventline-timeline-status").inner_text() == f"Link copied: {url}"
+    assert p.evaluate("() => navigator.clipboard.readText()") == url
+    assert page.errors == []
+
+
+def test_keyboard_reaches_every_event_and_arrows_move_between_them(open_page, accented):
+    """Tab reaches every event's link; arrow keys go to the next and previous event;
+    the focused link shows a visible outline."""
+    page = open_page(accented)
+    p = page.page
+    reached = []
+    for _ in range(80):
+        p.keyboard.press("Tab")
+        focused = p.evaluate(
+            "() => { const li = document.activeElement.closest('li.event');"
+            " return li ? li.id.slice(6) : null; }"
+        )
+        if focused and focused not in reached:
+            reached.append(focused)
+    assert reached == ["annexation", "invasion", "war", "call", "conference"]
+    p.locator("#event-annexation a.permalink").focus()
+    p.keyboard.press("ArrowDown")
+    p.keyboard.press("ArrowDown")
+    assert p.evaluate("() => document.activeElement.closest('li.event').id") == "event-war"
+    p.keyboard.press("ArrowUp")
+    assert p.evaluate("() => document.activeElement.closest('li.event').id") == "event-invasion"
+    p.keyboard.press("End")
+    assert p.evaluate("() => document.activeElement.closest('li.event').id") == "event-conference"
+    outline = p.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert outline[0] != "none"
+    assert outline[1] >= 2
+    marks = p.evaluate(
+        """() => document.getElementById("eventline-timeline").data
+            .filter(t => t.meta && t.meta[0] === "highlight").length"""
+    )
+    assert marks >= 1
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("device", [None, "Pixel 5"])
+def test_axe_finds_no_serious_violation_with_or_without_a_search(open_page, device):
+    """axe-core (run offline in the page) reports no serious or critical violation on the
+    published page, before and during a search, at desktop and phone sizes."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    page = open_page(REPORT, device=_phone(device) if device else None)
+    p = page.page
+    p.add_script_tag(path=str(AXE))
+    run_axe = """async () => { const r = await axe.run(document);
+      return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
+    assert p.evaluate(run_axe) == []
+    p.get_by_label("Search events").fill("putin")
+    p.wait_for_function("() => location.search === '?q=putin'")
+    assert p.evaluate(run_axe) == []
+    p.get_by_label("Search events").fill("no such words here")
+    p.wait_for_function("() => location.search.startsWith('?q=no')")
+    assert p.evaluate(run_axe) == []
+
+
+def test_print_shows_the_header_and_chronology_without_controls(open_page, tmp_path):
+    """Printed, the page is its header and chronology: no search, chart or copy buttons."""
+    page = open_page(REPORT)
+    p = page.page
+    p.emulate_media(media="print")
+    assert p.locator("h1").is_visible()
+    assert p.locator("li.event").first.is_visible()
+    for hidden in ("#eventline-timeline-controls", "#eventline-timeline", "button.copy-link"):
+        assert not p.locator(hidden).first.is_visible(), hidden
+    p.pdf(path=str(tmp_path / "timeline.pdf"))

@@ -55,12 +55,23 @@
     });
     layout.margin = {l: 78, r: 16, t: 28, b: 30};
     layout.height = Math.max(140, rows * 18 + 58);
+    figure.data.forEach(function (t) {
+      if (t.meta && t.meta[1] === "clusters") { t.marker.size = 17; t.textfont.size = 10; }
+    });
     layout.showlegend = false;
     layout.dragmode = false;
     config.displayModeBar = false;
     return figure;
   }
   if (narrow) { compact(fig); }
+  /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
+  Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
+    .forEach(function (k) {
+      var n = k.slice(5);
+      fig.data.push({type: "scatter", mode: "markers", x: [fig.layout[k].range[0]], y: [0],
+        xaxis: "x" + n, yaxis: "y" + n, marker: {opacity: 0}, hoverinfo: "skip",
+        showlegend: false, meta: ["anchor"]});
+    });
 
   /* Search and filters, kept in the URL query. */
   function matches(li) {
@@ -73,18 +84,27 @@
   function filterChart(visible) {
     if (!gd.data) { return; }
     if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
-    var xs = [], indices = [];
+    var xs = [], shown = [], indices = [];
     gd.data.forEach(function (t, i) {
       if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight") { return; }
+      var any = false;
       xs.push(original[i].map(function (x, j) {
         var cd = t.customdata[j];
         if (cd === null || cd === undefined) { return x; }
         var ids = Array.isArray(cd) ? (cd[2] ? cd[2].split(" ") : [cd[0]]) : [cd];
-        return visible === null || ids.some(function (id) { return visible[id]; }) ? x : null;
+        var keep = visible === null || ids.some(function (id) { return visible[id]; });
+        any = any || keep;
+        return keep ? x : null;
       }));
+      /* plotly.js draws a trace whose x are all null as a broken path: hide it instead,
+         and give it back its own visibility (a legend may have hidden it) when it has points. */
+      if (!any && !("_eventlineVisible" in t)) { t._eventlineVisible = t.visible; }
+      var state = any ? ("_eventlineVisible" in t ? t._eventlineVisible : t.visible) : false;
+      if (any) { delete t._eventlineVisible; }
+      shown.push(state === undefined ? true : state);
       indices.push(i);
     });
-    if (indices.length) { Plotly.restyle(gd, {x: xs}, indices); }
+    if (indices.length) { Plotly.restyle(gd, {x: xs, visible: shown}, indices); }
   }
   function apply(push) {
     var active = Boolean(q.value.trim() || category.value || actor.value);
@@ -121,7 +141,9 @@
   category.addEventListener("change", apply);
   actor.addEventListener("change", apply);
   form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
-  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  $(DIV + "-clear").addEventListener("click", function () {
+    q.value = ""; category.value = ""; actor.value = ""; apply(); q.focus();
+  });
 
   /* Highlight one event in the chronology and the chart. */
   function highlightChart(id) {
@@ -152,7 +174,7 @@
   function mark(id, scroll) {
     items.forEach(function (li) { li.classList.toggle("current", li.id === "event-" + id); });
     var li = byId[id];
-    if (li && li.hidden) { form.reset(); q.value = ""; category.value = ""; actor.value = ""; apply(); }
+    if (li && li.hidden) { q.value = ""; category.value = ""; actor.value = ""; apply(); }
     if (li && scroll) { li.scrollIntoView({block: "center"}); }
     return highlightChart(li || id ? id : null);
   }
@@ -249,21 +271,56 @@
     details.hidden = true;
   });
 
+  /* plotly.js takes no click from a tap where the chart does not pan, so taps are read
+     here: the nearest event or cluster marker within a finger's reach. */
+  function nearest(clientX, clientY) {
+    var best = null, bestD = 24 * 24, box = gd.getBoundingClientRect();
+    gd.data.forEach(function (t) {
+      if (!t.meta || (t.meta[1] !== "events" && t.meta[1] !== "clusters") || !t.customdata) { return; }
+      var xa = gd._fullLayout[(t.xaxis || "x").replace("x", "xaxis")];
+      var ya = gd._fullLayout[(t.yaxis || "y").replace("y", "yaxis")];
+      if (!xa || !ya) { return; }
+      t.x.forEach(function (x, j) {
+        if (x === null) { return; }
+        var dx = box.left + xa._offset + xa.d2p(x) - clientX;
+        var dy = box.top + ya._offset + ya.d2p(t.y[j]) - clientY;
+        if (dx * dx + dy * dy < bestD) { bestD = dx * dx + dy * dy; best = t.customdata[j]; }
+      });
+    });
+    return best;
+  }
+  var tapStart = null, lastTap = 0;
+  gd.addEventListener("touchstart", function (e) {
+    var t = e.changedTouches[0];
+    tapStart = e.touches.length === 1 ? [t.clientX, t.clientY] : null;
+  }, {passive: true, capture: true});
+  gd.addEventListener("touchend", function (e) {
+    var t = e.changedTouches[0];
+    if (!tapStart || Math.abs(t.clientX - tapStart[0]) > 10 || Math.abs(t.clientY - tapStart[1]) > 10) { return; }
+    var info = nearest(t.clientX, t.clientY);
+    if (info) { lastTap = Date.now(); choose(info, true); }
+  }, {passive: true, capture: true});
+
+  function choose(info, tapped) {
+    if (info[2]) { show(clusterList(info[2].split(" "))); return; }
+    var url = String(info[1] || "");
+    if (tapped || touch) {
+      show([eventCard(info[0])]);
+      highlightChart(info[0]);
+    } else if (/^https?:\/\//.test(url)) {
+      window.open(url, "_blank", "noopener,noreferrer");
+    } else if (byId[info[0]]) {
+      location.hash = "#event-" + info[0];
+    }
+  }
+
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];
       var info = point && point.customdata;
-      if (!info || !Array.isArray(info)) { return; }
-      if (info[2]) { show(clusterList(info[2].split(" "))); return; }
-      var url = String(info[1] || "");
-      if (touch) {
-        show([eventCard(info[0])]);
-        highlightChart(info[0]);
-      } else if (/^https?:\/\//.test(url)) {
-        window.open(url, "_blank", "noopener,noreferrer");
-      } else if (byId[info[0]]) {
-        location.hash = "#event-" + info[0];
-      }
+      /* A tap was already handled above, on the marker under the finger. */
+      if (!info || !Array.isArray(info) || Date.now() - lastTap < 1000) { return; }
+      choose(info, false);
     });
     readQuery();
     if (q.value || category.value || actor.value) { apply(false); }

@@ -516,3 +516,29 @@ def test_a_large_file_exported_in_two_halves_is_in_the_language_too(
     pieces, count = export_file(small_file, fmt, lang=german)
     assert ("".join(pieces), count) == (whole, 5)
     assert "Februar 2022" in whole
+
+
+@pytest.mark.parametrize("tag", ["ar", "de"])
+@pytest.mark.parametrize("device", [None, "Pixel 5"])
+def test_axe_finds_no_serious_violation_in_a_translated_page(
+    browser, run: Run, tmp_path: Path, tag: str, device: str | None
+) -> None:
+    """axe-core reports no serious or critical violation on the ar and de pages, desktop and phone."""
+    from .test_page import AXE, Page, _phone
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    page_file = tmp_path / f"{tag}.html"
+    assert run("render", "--lang", tag, "-o", str(page_file)).exit_code == 0
+    page = Page(browser, page_file, device=_phone(device) if device else None)
+    try:
+        page.page.add_script_tag(path=str(AXE))
+        violations = page.page.evaluate(
+            """async () => { const r = await axe.run(document);
+              return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
+        )
+        assert violations == []
+        assert page.errors == []
+    finally:
+        page.close()

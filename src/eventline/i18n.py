@@ -196,8 +196,8 @@ def display_date(date: EventDate, lang: Language = ENGLISH) -> str:
     English is :meth:`EventDate.display` (``14–16 February 2025``). Other
     languages use CLDR's patterns for the locale: ``14.–16. Februar 2025``,
     ``14–16 février 2025``, ``14–16 лютого 2025 р.``; a qualifier, an open
-    end and an unknown end are catalogue messages around the dates
-    (``um 2014`` is not written; ``ca. 2014`` is).
+    end and an unknown end are whole catalogue messages around the dates
+    (German ``ca. 2014``, ``24. Februar 2022 – andauernd``).
     """
     if lang.is_default:
         return date.display()

@@ -11,7 +11,8 @@ for each X of --exports (json, csv, ics and timelinejs by default).
 It prints wall time, the ratio to the baseline, and peak memory: the resident
 set (RSS) and proportional set (PSS) of the whole process tree, sampled every
 10 ms (validate forks a helper for large files, so one process's figure would
-flatter it; the RSS sum counts the pages the helper shares with its parent twice). Then it renders
+flatter it; the RSS sum counts the pages the helper shares with its parent twice), and the
+CPU seconds of the tree (user + system), steadier than wall time on a busy machine. Then it renders
 pages of the --render sizes and times their load in headless Chromium until
 every event is drawn. Nothing here is a test: the figures vary with the machine.
 """
@@ -78,20 +79,28 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, and the peak RSS and PSS (MB) of the process tree."""
+def measure(command: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, the peak RSS and PSS (MB) of the process tree, and its CPU
+    seconds (user + system, the helpers it waited for included).
+
+    On a busy shared machine wall time swings with the load; CPU time much less.
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_rss = peak_pss = 0
-    while proc.poll() is None:
-        sizes = [_memory_kb(pid) for pid in _tree(proc.pid)]
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        sizes = [_memory_kb(p) for p in _tree(proc.pid)]
         peak_rss = max(peak_rss, sum(r for r, _ in sizes))
         peak_pss = max(peak_pss, sum(p for _, p in sizes))
         time.sleep(0.01)
     elapsed = time.perf_counter() - started
-    if proc.returncode not in (0,):
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {proc.returncode}")
-    return elapsed, peak_rss / 1024, peak_pss / 1024
+    return elapsed, peak_rss / 1024, peak_pss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def import_time() -> tuple[float, bool]:
@@ -121,7 +130,7 @@ def render_page(count: int, work: Path) -> tuple[float, int, float]:
     if not data.exists():
         generate.write(count, data)
     page_path = work / f"render-{count}.html"
-    seconds, _, _ = measure(
+    seconds, _, _, _ = measure(
         [sys.executable, "-m", "eventline", "render", "--data", str(data), "-o", str(page_path)]
     )
     count_js = """() => {
@@ -169,10 +178,24 @@ def main() -> None:
         if not data.exists():
             generate.write(size, data)
         mb = data.stat().st_size / 1e6
-        base_s, base_rss, base_pss = measure(
+        base_s, base_rss, base_pss, base_cpu = measure(
             [sys.executable, "-c", f"import json; json.load(open({str(data)!r}))"]
         )
-        rows.append((size, mb, "json.load (baseline)", base_s, 1.0, base_rss, 1.0, base_pss, 1.0))
+        rows.append(
+            (
+                size,
+                mb,
+                "json.load (baseline)",
+                base_s,
+                1.0,
+                base_rss,
+                1.0,
+                base_pss,
+                1.0,
+                base_cpu,
+                1.0,
+            )
+        )
         exports = [
             (
                 f"eventline export --format {fmt}",
@@ -194,7 +217,7 @@ def main() -> None:
             ("eventline fmt --check", [*eventline, "fmt", "--check", str(data)]),
         ]
         for label, command in [*([] if args.exports_only else checks), *exports]:
-            seconds, rss, pss = measure(command)
+            seconds, rss, pss, cpu = measure(command)
             rows.append(
                 (
                     size,
@@ -206,6 +229,8 @@ def main() -> None:
                     rss / base_rss,
                     pss,
                     pss / base_pss,
+                    cpu,
+                    cpu / base_cpu,
                 )
             )
 
@@ -219,6 +244,8 @@ def main() -> None:
         "× RSS",
         "peak PSS MB",
         "× PSS",
+        "CPU s",
+        "× CPU",
     )
     lines = [
         [
@@ -231,6 +258,8 @@ def main() -> None:
             f"{r[6]:.2f}",
             f"{r[7]:.0f}",
             f"{r[8]:.2f}",
+            f"{r[9]:.2f}",
+            f"{r[10]:.2f}",
         ]
         for r in rows
     ]

@@ -496,7 +496,9 @@ def export_command(
         pieces, count = export_file(
             data or io.default_data_path(),
             fmt,
-            lambda timeline: timeline.filter(start, end, categories, actors, tags),
+            None
+            if start is end is None and not (categories or actors or tags)
+            else lambda timeline: timeline.filter(start, end, categories, actors, tags),
             bom=bom,
             lang=lang or ENGLISH,
         )

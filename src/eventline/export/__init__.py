@@ -77,6 +77,9 @@ class _Stream:
     separator: str
     head: Callable[[Timeline, list[Any], Language], str]
     tail: Callable[[Timeline, list[Any]], str]
+    # The text and note of a batch of decoded canonical events, all kept:
+    # the same as ``body`` without building records, where a format can.
+    every: Callable[[list[dict[str, Any]]], tuple[str, Any]] | None = None
 
 
 def _events_json(doc: Any) -> str:
@@ -101,6 +104,15 @@ def _json_body(part: Timeline, lang: Language) -> tuple[str, Any]:
         set(used.categories),
         set(used.actors),
         set(used.sources),
+    )
+
+
+def _json_every(events: list[dict[str, Any]]) -> tuple[str, Any]:
+    # A canonical file's event documents are already the export's.
+    return _events_json({"events": events}), (
+        {e["category"] for e in events},
+        {a for e in events for a in e.get("actors", ())},
+        {c["source"] for e in events for c in e["citations"]},
     )
 
 
@@ -137,6 +149,7 @@ _STREAMS: dict[str, _Stream] = {
         separator=",\n",
         head=_json_head,
         tail=lambda header, notes: _CLOSE,
+        every=_json_every,
     ),
     "timelinejs": _Stream(
         body=lambda part, lang: (
@@ -170,7 +183,9 @@ def export_file(
     Args:
         path: the data file.
         format: one of :data:`FORMATS`.
-        select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``).
+        select: picks the events to export (e.g. ``lambda tl: tl.filter(...)``);
+            None exports every event (and lets a large JSON export skip
+            building records).
         bom: start CSV text with a byte-order mark (:data:`csv.BOM`), so that
             spreadsheet programs read it as UTF-8 rather than Windows-1252.
         lang: the language of display dates and labels (:func:`eventline.i18n.language`).
@@ -187,14 +202,14 @@ def export_file(
     """
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
-    pieces, count = _export_file(path, format, select or (lambda timeline: timeline), lang)
+    pieces, count = _export_file(path, format, select, lang)
     return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
 
 
 def _export_file(
     path: str | os.PathLike[str],
     format: str,
-    pick: Callable[[Timeline], Timeline],
+    select: Callable[[Timeline], Timeline] | None,
     lang: Language,
 ) -> tuple[Iterator[str], int]:
     import eventline
@@ -205,16 +220,21 @@ def _export_file(
     if stream is not None:
         raw, _ = io.read_bytes(path, str(path))
         if raw is not None and len(raw) >= PARALLEL_BYTES:
-            streamed = _streamed(raw, stream, pick, lang)
+            streamed = _streamed(raw, stream, select, lang)
             del raw
             if streamed is not None:
                 return streamed
-    timeline = pick(eventline.load(path))
+    timeline = eventline.load(path)
+    if select is not None:
+        timeline = select(timeline)
     return iter([export(timeline, format, lang)]), len(timeline)
 
 
 def _streamed(
-    raw: bytes, stream: _Stream, pick: Callable[[Timeline], Timeline], lang: Language
+    raw: bytes,
+    stream: _Stream,
+    select: Callable[[Timeline], Timeline] | None,
+    lang: Language,
 ) -> tuple[Iterator[str], int] | None:
     """The export of a valid canonical file in two halves; None when not sure it is one."""
     from eventline import io
@@ -229,14 +249,20 @@ def _streamed(
         count, notes = 0, []
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             while events:
-                batch = io.timeline_from_json({**header, "events": events[:_BATCH]})
-                del events[:_BATCH]
-                part = pick(batch)
-                if len(part):
-                    text, note = stream.body(part, lang)
+                chunk = events[:_BATCH]
+                if select is None and stream.every is not None:
+                    size = len(chunk)
+                    text, note = stream.every(chunk)
+                else:
+                    batch = io.timeline_from_json({**header, "events": chunk})
+                    part = batch if select is None else select(batch)
+                    size = len(part)
+                    text, note = stream.body(part, lang) if size else ("", None)
+                del events[:_BATCH], chunk
+                if size:
                     out.write(stream.separator + text if count else text)
                     notes.append(note)
-                    count += len(part)
+                    count += size
         return spool, count, notes
 
     header_doc = None
@@ -251,7 +277,9 @@ def _streamed(
     if not isinstance(halves, tuple) or header_doc is None:
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    header = pick(io.timeline_from_json(header_doc))
+    header = io.timeline_from_json(header_doc)
+    if select is not None:
+        header = select(header)
     (first, n1, notes1), (second, n2, notes2) = halves
     notes = notes1 + notes2
     if n1 + n2 == 0:

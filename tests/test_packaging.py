@@ -93,3 +93,12 @@ def test_installed_wheel_loads_the_dataset_from_any_folder(wheel, tmp_path):
     )
     assert result.returncode == 0, result.stdout
     assert result.stderr.startswith(str(env))
+
+
+def test_wheel_contains_the_message_catalogues(wheel):
+    """Every language's .po catalogue ships, so --lang works from an installed wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        f"eventline/locale/{tag}/LC_MESSAGES/eventline.po" for tag in ("ar", "de", "fr", "uk")
+    }
+    assert expected <= names

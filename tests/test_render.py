@@ -118,36 +118,23 @@ def test_hover_isolates_right_to_left_names(tmp_path, small_doc):
 
 
 def test_interface_text_follows_the_language(small_file):
-    """A gettext catalogue translates headings and hints; lang and dir come from Language."""
-    import gettext
-
-    french = {
-        "Search events": "Rechercher",
-        "Chronology": "Chronologie",
-        "Overview: %(first)s–%(last)s": "Vue d’ensemble : %(first)s–%(last)s",
-        "%(num)s event": "%(num)s événement",
-        "%(num)s events": "%(num)s événements",
-    }
-
-    class French(gettext.NullTranslations):
-        def gettext(self, message):
-            return french.get(message, message)
-
-        def ngettext(self, singular, plural, n):
-            return french.get(singular if n == 1 else plural, singular if n == 1 else plural)
+    """The French catalogue translates headings, hints, counts and dates; lang and dir follow."""
+    from eventline.i18n import language
 
     tl = eventline.load(small_file)
-    page = render.to_html(
-        tl, plotlyjs="cdn", language=render.Language(French(), lang="fr", direction="rtl")
-    )
-    assert page.startswith('<!DOCTYPE html>\n<html lang="fr" dir="rtl">\n')
-    assert '<label for="eventline-timeline-q">Rechercher</label>' in page
+    page = render.to_html(tl, plotlyjs="cdn", language=language("fr"))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr" dir="ltr">\n')
+    assert '<label for="eventline-timeline-q">Rechercher des événements</label>' in page
     assert '<h2 id="chronology-heading" tabindex="-1">Chronologie</h2>' in page
-    assert '<p class="facts">5 événements · 1 source cited · latest event: ' in page
+    assert (
+        '<p class="facts">5 événements · 1 source citée · dernier événement\u00a0: 14–16 février 2025</p>'
+        in page
+    )
+    assert '<time datetime="2022-02-24/..">24 février 2022 – en cours</time>' in page
     figure_json = re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)
     assert figure_json is not None
     layout = json.loads(figure_json.group(1))["layout"]
-    assert layout["annotations"][0]["text"] == "<b>Vue d’ensemble : 2014–2025</b>"
+    assert layout["annotations"][0]["text"] == "<b>Vue d’ensemble\u00a0: 2014–2025</b>"
     assert "Search events" not in page
 
 

@@ -14,6 +14,7 @@ import click
 
 from eventline import bidi, io, load
 from eventline.dates import AmbiguousDateError, DateError, EventDate
+from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
 from eventline.importer import READERS
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem, show_value
@@ -39,6 +40,31 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         for notice in notices:
             click.echo(f"notice: {notice}", err=True)
         return date
+
+
+class LanguageParam(click.ParamType):  # type: ignore[type-arg]
+    """A BCP 47 language tag eventline has a catalogue for (``de``, ``de-AT``)."""
+
+    name = "TAG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Language):
+            return value
+        try:
+            return language(value)
+        except LanguageError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=LanguageParam(),
+        default=None,
+        help="Language of dates and labels, a BCP 47 tag: "
+        + ", ".join(sorted(LANGUAGES))
+        + " (a region such as de-AT uses its own date patterns). Default: en.",
+    )(func)
 
 
 _PROGRESS_BYTES = 32 * 1024 * 1024
@@ -284,6 +310,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 @cli.command("list")
 @_data_option
 @_filter_options
+@_lang_option
 def list_command(
     data: Path | None,
     start: EventDate | None,
@@ -291,60 +318,85 @@ def list_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """List events as a table: date as people read it, category, title.
 
-    Example: eventline list --from 2025-02 --category diplomacy
+    Example: eventline list --from 2025-02 --category diplomacy --lang de
     """
+    lang = lang or ENGLISH
+    _ = lang.gettext
     timeline = _filtered(data, start, end, categories, actors, tags)
-    rows = [("DATE", "CATEGORY", "TITLE")]
+    rows = [(_("DATE"), _("CATEGORY"), _("TITLE"))]
     for event in timeline:
         category = timeline.categories.get(event.category)
         label = category.label if category else event.category
-        rows.append((event.date.display(), bidi.isolate(label), bidi.isolate(event.title)))
+        rows.append(
+            (display_date(event.date, lang), bidi.isolate(label), bidi.isolate(event.title))
+        )
     for line in _table(rows):
         click.echo(line)
-    click.echo(f"{len(timeline)} events", err=True)
+    count = len(timeline)
+    if lang.is_default:
+        click.echo(f"{count} events", err=True)
+    else:
+        number = lang.format_number(count)
+        click.echo(
+            lang.ngettext("%(num)s event", "%(num)s events", count) % {"num": number},
+            err=True,
+        )
 
 
 @cli.command("show")
 @click.argument("event_id")
 @_data_option
-def show_command(event_id: str, data: Path | None) -> None:
+@_lang_option
+def show_command(event_id: str, data: Path | None, lang: Language | None) -> None:
     """Show one event in full, with its citations.
 
-    Example: eventline show trump-putin-call
+    Example: eventline show trump-putin-call --lang fr
     """
+    lang = lang or ENGLISH
+    _ = lang.gettext
     timeline = _load_or_exit(data or io.default_data_path())
     event = timeline.get(event_id)
     if event is None:
         raise click.UsageError(f"no event has the id {event_id!r}; `eventline list` shows them")
     category = timeline.categories.get(event.category)
-    lines = [
-        event.title,
-        f"  id:        {event.id}",
-        f"  date:      {event.date.display()} ({event.date})",
-        f"  category:  {category.label if category else event.category}",
+    labels = {
+        "id": _("id:"),
+        "date": _("date:"),
+        "category": _("category:"),
+        "actors": _("actors:"),
+        "places": _("places:"),
+        "tags": _("tags:"),
+    }
+    width = max(len(label) for label in labels.values()) + 2
+    fields = [
+        ("id", event.id),
+        ("date", f"{display_date(event.date, lang)} ({event.date})"),
+        ("category", category.label if category else event.category),
     ]
     if event.actors:
         names = [timeline.actors[a].name if a in timeline.actors else a for a in event.actors]
-        lines.append(f"  actors:    {bidi.isolate_join(names)}")
+        fields.append(("actors", bidi.isolate_join(names)))
     if event.places:
-        lines.append(f"  places:    {bidi.isolate_join(event.places)}")
+        fields.append(("places", bidi.isolate_join(event.places)))
     if event.tags:
-        lines.append(f"  tags:      {bidi.isolate_join(event.tags)}")
+        fields.append(("tags", bidi.isolate_join(event.tags)))
+    lines = [event.title, *(f"  {labels[key].ljust(width)}{value}" for key, value in fields)]
     if event.summary:
         lines += [
             "",
             *textwrap.wrap(event.summary, 78, initial_indent="  ", subsequent_indent="  "),
         ]
-    lines += ["", "  Sources:"]
+    lines += ["", "  " + _("Sources:")]
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
         head = source.title if source else citation.source
         if source and source.publisher:
             head += f" ({source.publisher}"
-            head += f", {source.published.display()})" if source.published else ")"
+            head += f", {display_date(source.published, lang)})" if source.published else ")"
         lines.append(f"  - {head}")
         if source and source.url:
             lines.append(f"    {source.url}")
@@ -374,6 +426,7 @@ def show_command(event_id: str, data: Path | None) -> None:
     "cdn: a small page that loads plotly.js from the network.",
 )
 @_filter_options
+@_lang_option
 def render_command(
     data: Path | None,
     output: Path,
@@ -384,6 +437,7 @@ def render_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """Write the interactive timeline page (one self-contained HTML file).
 
@@ -391,14 +445,20 @@ def render_command(
     crowded week, hover details, source links on click, and a chronology of
     every event; readers can search and filter (kept in the URL), link to one
     event (#event-<id>), and read it on a phone. The same data always gives
-    the same bytes.
+    the same bytes. --lang writes its interface text, dates and numbers in
+    that language (right to left for Arabic); the data's own text stays as is.
 
-    Example: eventline render --from 2025-01 -o reports/2025.html
+    Example: eventline render --from 2025-01 -o reports/2025.html --lang de
     """
     from eventline import render
 
     timeline = _filtered(data, start, end, categories, actors, tags)
-    page = render.to_html(timeline, title=title, plotlyjs="cdn" if plotlyjs == "cdn" else "embed")
+    page = render.to_html(
+        timeline,
+        title=title,
+        plotlyjs="cdn" if plotlyjs == "cdn" else "embed",
+        language=lang or ENGLISH,
+    )
     try:
         io.atomic_write(output, page, make_parents=True)
     except io.WriteError as error:
@@ -433,6 +493,7 @@ def render_command(
     "spreadsheet programs read accents and quotes right. Default: plain UTF-8.",
 )
 @_filter_options
+@_lang_option
 def export_command(
     fmt: str,
     data: Path | None,
@@ -443,12 +504,15 @@ def export_command(
     categories: tuple[str, ...],
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    lang: Language | None,
 ) -> None:
     """Export events as JSON, CSV, iCalendar or TimelineJS.
 
     The same data always gives the same bytes. Text a spreadsheet would run
     as a formula is defused in CSV; no data text becomes live HTML in
-    TimelineJS.
+    TimelineJS. --lang writes display dates (CSV's display_date, calendar
+    summaries, TimelineJS slides) and labels in that language; JSON is the
+    data and stays as it is.
 
     Example: eventline export --format ics --from 2025-02 -o talks.ics
 
@@ -475,6 +539,7 @@ def export_command(
             if start is end is None and not (categories or actors or tags)
             else lambda timeline: timeline.filter(start, end, categories, actors, tags),
             bom=bom,
+            lang=lang or ENGLISH,
         )
     except InvalidDataError as error:
         _echo_problems(error.problems)

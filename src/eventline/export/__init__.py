@@ -18,21 +18,24 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from eventline.export import csv, ics, timelinejs
+from eventline.i18n import ENGLISH
 
 if TYPE_CHECKING:
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["FORMATS", "export", "export_file"]
 
 
-def _timelinejs_text(timeline: Timeline) -> str:
+def _timelinejs_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
     from eventline import io
 
     # The bytes of json.dumps(doc, indent=2, ensure_ascii=False) + "\n", faster.
-    return io.canonical_bytes(timelinejs.to_timelinejs(timeline)).decode("utf-8")
+    return io.canonical_bytes(timelinejs.to_timelinejs(timeline, lang=lang)).decode("utf-8")
 
 
-def _json_text(timeline: Timeline) -> str:
+def _json_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
+    # The data format is the data itself: no text in it is eventline's to translate.
     import attrs
 
     from eventline import io
@@ -44,7 +47,8 @@ def _json_text(timeline: Timeline) -> str:
 
 _BATCH = 10_000
 
-FORMATS: dict[str, Callable[[Timeline], str]] = {
+#: Writer of each format: ``writer(timeline, lang=...)`` gives its text.
+FORMATS: dict[str, Callable[..., str]] = {
     "json": _json_text,
     "csv": csv.to_csv,
     "ics": ics.to_ics,
@@ -57,7 +61,8 @@ FORMATS: dict[str, Callable[[Timeline], str]] = {
 # A format that can be written a batch at a time has a _Stream: the text of a
 # batch (and a note about it, which must pickle), what goes between two
 # batches, and, once every note is in, the text before the first batch and
-# after the last. Joined, they are byte for byte the text of FORMATS.
+# after the last, each in the language asked for. Joined, they are byte for
+# byte the text of FORMATS.
 
 _OPEN = '{\n  "events": [\n'
 _CLOSE = "\n  ]\n}\n"
@@ -70,9 +75,9 @@ _STAMP = "\x00" * 16
 class _Stream:
     # The text and note of a batch of canonical event documents (all to be
     # written), names and labels looked up in the tables of a Timeline.
-    body: Callable[[Timeline, list[dict[str, Any]]], tuple[str, Any]]
+    body: Callable[[Timeline, list[dict[str, Any]], Language], tuple[str, Any]]
     separator: str
-    head: Callable[[Timeline, list[Any]], str]
+    head: Callable[[Timeline, list[Any], Language], str]
     tail: Callable[[Timeline, list[Any]], str]
 
 
@@ -89,7 +94,7 @@ def _without_events(text: str) -> str:
     return text[: -len("]\n}\n")] + "\n"
 
 
-def _json_body(tables: Timeline, events: list[dict[str, Any]]) -> tuple[str, Any]:
+def _json_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[str, Any]:
     # A canonical file's event documents are already the export's.
     return _events_json({"events": events}), (
         {e["category"] for e in events},
@@ -98,7 +103,7 @@ def _json_body(tables: Timeline, events: list[dict[str, Any]]) -> tuple[str, Any
     )
 
 
-def _json_head(header: Timeline, notes: list[Any]) -> str:
+def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
     from eventline import io
 
     cats: set[str] = set().union(*(n[0] for n in notes))
@@ -114,18 +119,18 @@ def _json_head(header: Timeline, notes: list[Any]) -> str:
     return _without_events(io.dumps(used))
 
 
-def _ics_body(tables: Timeline, events: list[dict[str, Any]]) -> tuple[str, Any]:
+def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[str, Any]:
     from eventline.dates import EventDate
 
     latest = max(EventDate.parse(d).lower for d in {e["date"] for e in events})
-    return ics.vevents(tables, _STAMP, events=events), latest
+    return ics.vevents(tables, _STAMP, events=events, lang=lang), latest
 
 
 _STREAMS: dict[str, _Stream] = {
     "csv": _Stream(
-        body=lambda tables, events: (csv.rows_text(tables, events), None),
+        body=lambda tables, events, lang: (csv.rows_text(tables, events, lang=lang), None),
         separator="",
-        head=lambda header, notes: csv.header_row(),
+        head=lambda header, notes, lang: csv.header_row(),
         tail=lambda header, notes: "",
     ),
     "json": _Stream(
@@ -135,18 +140,18 @@ _STREAMS: dict[str, _Stream] = {
         tail=lambda header, notes: _CLOSE,
     ),
     "timelinejs": _Stream(
-        body=lambda tables, events: (
-            _events_json({"events": timelinejs.slides(tables, events)}),
+        body=lambda tables, events, lang: (
+            _events_json({"events": timelinejs.slides(tables, events, lang)}),
             None,
         ),
         separator=",\n",
-        head=lambda header, notes: _without_events(_timelinejs_text(header)),
+        head=lambda header, notes, lang: _without_events(_timelinejs_text(header, lang)),
         tail=lambda header, notes: _CLOSE,
     ),
     "ics": _Stream(
         body=_ics_body,
         separator="",
-        head=lambda header, notes: ics.calendar_head(header),
+        head=lambda header, notes, lang: ics.calendar_head(header),
         tail=lambda header, notes: ics.CALENDAR_TAIL,
     ),
 }
@@ -158,6 +163,7 @@ def export_file(
     select: Callable[[Timeline], Timeline] | None = None,
     *,
     bom: bool = False,
+    lang: Language = ENGLISH,
 ) -> tuple[Iterator[str], int]:
     """Export a data file: the text, as pieces to write one after the other, and
     the number of events in it.
@@ -170,6 +176,7 @@ def export_file(
             building records).
         bom: start CSV text with a byte-order mark (:data:`csv.BOM`), so that
             spreadsheet programs read it as UTF-8 rather than Windows-1252.
+        lang: the language of display dates and labels (:func:`eventline.i18n.language`).
 
     Large files (64 MB and more) are proved valid and exported in two halves
     by two processes; each writes its text, a batch of events at a time, to
@@ -183,12 +190,15 @@ def export_file(
     """
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
-    pieces, count = _export_file(path, format, select)
+    pieces, count = _export_file(path, format, select, lang)
     return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
 
 
 def _export_file(
-    path: str | os.PathLike[str], format: str, select: Callable[[Timeline], Timeline] | None
+    path: str | os.PathLike[str],
+    format: str,
+    select: Callable[[Timeline], Timeline] | None,
+    lang: Language,
 ) -> tuple[Iterator[str], int]:
     import eventline
     from eventline import io
@@ -198,18 +208,21 @@ def _export_file(
     if stream is not None:
         raw, _ = io.read_bytes(path, str(path))
         if raw is not None and len(raw) >= PARALLEL_BYTES:
-            streamed = _streamed(raw, stream, select)
+            streamed = _streamed(raw, stream, select, lang)
             del raw
             if streamed is not None:
                 return streamed
     timeline = eventline.load(path)
     if select is not None:
         timeline = select(timeline)
-    return iter([export(timeline, format)]), len(timeline)
+    return iter([export(timeline, format, lang)]), len(timeline)
 
 
 def _streamed(
-    raw: bytes, stream: _Stream, select: Callable[[Timeline], Timeline] | None
+    raw: bytes,
+    stream: _Stream,
+    select: Callable[[Timeline], Timeline] | None,
+    lang: Language,
 ) -> tuple[Iterator[str], int] | None:
     """The export of a valid canonical file in two halves; None when not sure it is one."""
     from eventline import io
@@ -232,7 +245,7 @@ def _streamed(
                     names = select(io.timeline_from_json({**header, "events": chunk}))
                     chunk = list(io.event_documents(names))
                 size = len(chunk)
-                text, note = stream.body(names, chunk) if size else ("", None)
+                text, note = stream.body(names, chunk, lang) if size else ("", None)
                 del events[:_BATCH], chunk
                 if size:
                     out.write(stream.separator + text if count else text)
@@ -262,12 +275,12 @@ def _streamed(
     notes = notes1 + notes2
     if n1 + n2 == 0:
         shutil.rmtree(folder, ignore_errors=True)
-        return iter([export(header, _format_of(stream))]), 0
+        return iter([export(header, _format_of(stream), lang)]), 0
     fix = _replacing(_STAMP, ics.stamp(header, notes)) if stream is _STREAMS["ics"] else None
     spools = [spool for spool, n in ((first, n1), (second, n2)) if n]
     return (
         _spooled(
-            stream.head(header, notes),
+            stream.head(header, notes, lang),
             folder,
             spools,
             stream.separator,
@@ -324,11 +337,11 @@ def _spooled(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def export(timeline: Timeline, format: str) -> str:
-    """The timeline as text in ``format`` (one of :data:`FORMATS`)."""
+def export(timeline: Timeline, format: str, lang: Language = ENGLISH) -> str:
+    """The timeline as text in ``format`` (one of :data:`FORMATS`), dates and labels in ``lang``."""
     from eventline.quick import paused_gc
 
     # Writers build millions of short-lived strings and lists; the cyclic
     # collector would scan every record of a large timeline again and again.
     with paused_gc():
-        return FORMATS[format](timeline)
+        return FORMATS[format](timeline, lang=lang)

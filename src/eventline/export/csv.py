@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate_join
 from eventline.dates import EventDate
+from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["BOM", "COLUMNS", "rows_text", "to_csv"]
@@ -57,29 +59,38 @@ def header_row() -> str:
     return ",".join(COLUMNS) + "\r\n"
 
 
-def to_csv(timeline: Timeline, *, header: bool = True) -> str:
+def to_csv(timeline: Timeline, *, header: bool = True, lang: Language = ENGLISH) -> str:
     """The events as CSV text.
+
+    ``display_date`` is written in ``lang``; the header row stays the column
+    names above, in every language, so scripts can read any export.
 
     Text cells that a spreadsheet would run as a formula (starting with
     ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'``. (Ids, dates,
     tags and http urls cannot start so; the other columns are guarded.)
     """
-    return rows_text(timeline, event_documents(timeline), header=header)
+    return rows_text(timeline, event_documents(timeline), header=header, lang=lang)
 
 
-def rows_text(tables: Timeline, events: Iterable[dict[str, Any]], *, header: bool = False) -> str:
+def rows_text(
+    tables: Timeline,
+    events: Iterable[dict[str, Any]],
+    *,
+    header: bool = False,
+    lang: Language = ENGLISH,
+) -> str:
     """The CSV rows of ``events``, canonical event documents (as in the data
     file), names and labels looked up in ``tables`` (whose own events are not used)."""
     out = io.StringIO(newline="")
     writer = _csv.writer(out, lineterminator="\r\n")
     if header:
         writer.writerow(COLUMNS)
-    writer.writerows(_rows(tables, events))
+    writer.writerows(_rows(tables, events, lang))
     return out.getvalue()
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _date_cells(text: str) -> tuple[str, ...]:
+def _date_cells(text: str, lang: Language) -> tuple[str, ...]:
     # Large files repeat dates, batch after batch: each is worked out once.
     date = EventDate.parse(text)
     return (
@@ -88,11 +99,13 @@ def _date_cells(text: str) -> tuple[str, ...]:
         "" if date.upper is None else date.upper.isoformat(),
         date.precision,
         date.qualifier or "",
-        date.display(),
+        display_date(date, lang),
     )
 
 
-def _rows(timeline: Timeline, events: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
+def _rows(
+    timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language
+) -> Iterator[list[str]]:
     # Large timelines repeat categories, actor groups and sources:
     # each derived cell is worked out once.
     labels = {cid: _cell(c.label) for cid, c in timeline.categories.items()}
@@ -115,7 +128,7 @@ def _rows(timeline: Timeline, events: Iterable[dict[str, Any]]) -> Iterator[list
         yield [
             event["id"],
             _cell(event["title"]),
-            *_date_cells(event["date"]),
+            *_date_cells(event["date"], lang),
             labels.get(event["category"]) or _cell(event["category"]),
             actors,
             _cell(isolate_join(event.get("places", ()), "; ")),

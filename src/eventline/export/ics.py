@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
+from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
@@ -68,16 +70,18 @@ def _day(value: dt.date) -> str:
     )
 
 
-def _summary_words(date: EventDate) -> str:
+def _summary_words(date: EventDate, lang: Language) -> str:
     """What the summary says after the title about a date the entry cannot show."""
-    if date.end_kind == "open":
-        return f" (ongoing since {date.start.display()})"
-    if date.end_kind == "unknown":
-        return f" ({date.start.display()}, end not known)"
+    _ = lang.gettext
+    if date.end_kind in ("open", "unknown"):
+        start = display_date(EventDate(date.start), lang)
+        if date.end_kind == "open":
+            return " " + _("(ongoing since %(date)s)") % {"date": start}
+        return " " + _("(%(date)s, end not known)") % {"date": start}
     if date.precision != "day":
-        return f" ({date.display()}, day not known)"
+        return " " + _("(%(date)s, day not known)") % {"date": display_date(date, lang)}
     if date.qualifier is not None:
-        return f" ({date.display()})"
+        return f" ({display_date(date, lang)})"
     return ""
 
 
@@ -95,13 +99,13 @@ def _end(date: EventDate) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _when(text: str) -> tuple[str, str]:
+def _when(text: str, lang: Language) -> tuple[str, str]:
     """The DTSTART and DTEND lines of the date ``text``, and what the summary says of it."""
     # Large files repeat dates, batch after batch: each is worked out once.
     date = EventDate.parse(text)
     return (
         f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
-        _text(_summary_words(date)),
+        _text(_summary_words(date, lang)),
     )
 
 
@@ -128,21 +132,23 @@ def _uid_suffix(identity: str) -> str:
     return f"-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:16]}@eventline"
 
 
-def to_ics(timeline: Timeline, *, identity: str | None = None) -> str:
+def to_ics(timeline: Timeline, *, identity: str | None = None, lang: Language = ENGLISH) -> str:
     """The events as an iCalendar file: all-day entries, CRLF line ends, folded lines.
 
     A month or a year is an entry spanning it, with the precision said in the
-    summary; an open or unknown end is a one-day entry on its start.
+    summary; an open or unknown end is a one-day entry on its start. Summary
+    dates and description labels are in ``lang``.
 
     Args:
         timeline: the events.
         identity: what tells this dataset from others in UIDs (see :func:`uid`);
             default the timeline's title.
+        lang: the language of dates and labels (:func:`eventline.i18n.language`).
     """
     days = [e.date.lower for e in timeline]
     return (
         calendar_head(timeline)
-        + vevents(timeline, stamp(timeline, days), identity=identity)
+        + vevents(timeline, stamp(timeline, days), identity=identity, lang=lang)
         + CALENDAR_TAIL
     )
 
@@ -177,13 +183,15 @@ def vevents(
     *,
     identity: str | None = None,
     events: Iterable[dict[str, Any]] | None = None,
+    lang: Language = ENGLISH,
 ) -> str:
-    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines.
+    """The VEVENT of each event, DTSTAMP ``stamp``, as folded CRLF lines, in ``lang``.
 
     ``events``: canonical event documents (as in the data file) to write
     instead of the timeline's own events, whose names, labels and sources
     are then looked up in ``timeline``.
     """
+    _ = lang.gettext
     suffix = _uid_suffix(timeline.title if identity is None else identity)
     head = f"DTSTAMP:{stamp}\r\n"
     # Large timelines repeat actor groups, sources and categories:
@@ -194,7 +202,7 @@ def vevents(
     urls: dict[tuple[str, ...], str] = {}
     out: list[str] = []
     for event in event_documents(timeline) if events is None else events:
-        when = _when(event["date"])
+        when = _when(event["date"], lang)
         parts = []
         if event.get("summary"):
             parts.append(isolate(event["summary"]))
@@ -203,7 +211,7 @@ def vevents(
             actors = actor_parts.get(ids)
             if actors is None:
                 names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
-                actors = actor_parts[ids] = "Actors: " + isolate_join(names)
+                actors = actor_parts[ids] = _("Actors: %(names)s") % {"names": isolate_join(names)}
             parts.append(actors)
         sources = []
         for citation in event["citations"]:
@@ -213,7 +221,7 @@ def vevents(
             if citation.get("quote"):
                 line += f": “{isolate(citation['quote'])}”"
             sources.append("- " + line)
-        parts.append("Sources:\n" + "\n".join(sources))
+        parts.append(_("Sources:") + "\n" + "\n".join(sources))
         out += [
             "BEGIN:VEVENT\r\n",
             _fold(f"UID:{event['id']}{suffix}"),

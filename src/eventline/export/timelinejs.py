@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
+from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from eventline.dates import DatePoint
+    from eventline.i18n import Language
     from eventline.model import Timeline
 
 __all__ = ["slides", "to_timelinejs"]
@@ -55,15 +57,17 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{_once(url)}" target="_blank" rel="noopener noreferrer">{_once(text)}</a>'
 
 
-def _actors(timeline: Timeline, ids: tuple[str, ...]) -> str:
+def _actors(timeline: Timeline, ids: tuple[str, ...], lang: Language) -> str:
     """The "Actors:" paragraph of a slide with actors ``ids``; empty for none."""
     if not ids:
         return ""
     names = [timeline.actors[a].name if a in timeline.actors else a for a in ids]
-    return "<p>Actors: " + _once(isolate_join(names)) + "</p>"
+    return (
+        "<p>" + lang.gettext("Actors: %(names)s") % {"names": _once(isolate_join(names))} + "</p>"
+    )
 
 
-def _sources(timeline: Timeline, cited: tuple[str, ...]) -> str:
+def _sources(timeline: Timeline, cited: tuple[str, ...], lang: Language) -> str:
     """The "Sources:" paragraph of a slide citing the sources ``cited``."""
     sources = []
     for source_id in cited:
@@ -74,7 +78,7 @@ def _sources(timeline: Timeline, cited: tuple[str, ...]) -> str:
             sources.append(_link(source.url, isolate(source.title)))
         else:
             sources.append(_once(isolate(source.title)))
-    return "<p>Sources: " + "; ".join(dict.fromkeys(sources)) + "</p>"
+    return "<p>" + lang.gettext("Sources:") + " " + "; ".join(dict.fromkeys(sources)) + "</p>"
 
 
 def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | None) -> bool:
@@ -94,18 +98,27 @@ def _needs_words(date: EventDate, start: dict[str, int], end: dict[str, int] | N
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _when(text: str) -> tuple[dict[str, int], dict[str, int] | None, str | None]:
+def _when(text: str, lang: Language) -> tuple[dict[str, int], dict[str, int] | None, str | None]:
     """The start and end date parts of the date ``text`` (shared: copied into
-    each slide) and, where TimelineJS needs them, its words."""
+    each slide) and, where TimelineJS needs them, its words in ``lang``.
+
+    TimelineJS writes dates itself in its own language's words; in any other
+    language than English every slide says its date as CLDR writes it.
+    """
     date = EventDate.parse(text)
     start = _date(date.start)
     end = None if date.end is None else _date(date.end)
-    return start, end, _twice(date.display()) if _needs_words(date, start, end) else None
+    if lang.is_default and not _needs_words(date, start, end):
+        return start, end, None
+    return start, end, _twice(display_date(date, lang))
 
 
-def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def slides(
+    timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language = ENGLISH
+) -> list[dict[str, Any]]:
     """The slide of each of ``events``, canonical event documents (as in the data
-    file), names and labels looked up in ``timeline`` (whose own events are not used)."""
+    file), names and labels looked up in ``timeline`` (whose own events are not
+    used), dates and labels in ``lang``."""
     # Large timelines repeat dates, categories, actor groups and source
     # lists: each is worked out once.
     groups: dict[str, str] = {}
@@ -121,22 +134,26 @@ def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[st
         ids = tuple(event.get("actors", ()))
         actors = actor_paragraphs.get(ids)
         if actors is None:
-            actors = actor_paragraphs[ids] = _actors(timeline, ids)
+            actors = actor_paragraphs[ids] = _actors(timeline, ids, lang)
         cited = tuple(c["source"] for c in event["citations"])
         sources = source_paragraphs.get(cited)
         if sources is None:
-            sources = source_paragraphs[cited] = _sources(timeline, cited)
+            sources = source_paragraphs[cited] = _sources(timeline, cited, lang)
         summary = event.get("summary")
         places = event.get("places")
         text = "".join(
             (
                 f"<p>{_once(isolate(summary))}</p>" if summary else "",
                 actors,
-                f"<p>Places: {_once(isolate_join(places))}</p>" if places else "",
+                "<p>"
+                + lang.gettext("Places: %(names)s") % {"names": _once(isolate_join(places))}
+                + "</p>"
+                if places
+                else "",
                 sources,
             )
         )
-        start, end, words = _when(event["date"])
+        start, end, words = _when(event["date"], lang)
         slide: dict[str, Any] = {"unique_id": event["id"], "start_date": dict(start)}
         if end is not None:
             slide["end_date"] = dict(end)
@@ -148,15 +165,19 @@ def slides(timeline: Timeline, events: Iterable[dict[str, Any]]) -> list[dict[st
     return out
 
 
-def to_timelinejs(timeline: Timeline) -> dict[str, Any]:
+def to_timelinejs(timeline: Timeline, lang: Language = ENGLISH) -> dict[str, Any]:
     """The timeline as a TimelineJS3 JSON object (a title slide and one slide per event).
 
     Only the date parts the precision has are given: a month has no ``day``.
     Where those parts cannot say the date as ``eventline list`` shows it (a
     qualifier, an open or unknown end, an end TimelineJS would drop), the
     slide carries it in words as ``display_date``. Links are http(s) only.
+    In a language other than English (``lang``) every slide has a
+    ``display_date`` in that language; TimelineJS's own interface text
+    follows the ``language`` option of the page that embeds it (``new
+    TL.Timeline(el, data, {language: "de"})``), which is not part of the data.
     """
     title: dict[str, Any] = {"text": {"headline": _once(isolate(timeline.title))}}
     if timeline.description:
         title["text"]["text"] = f"<p>{_once(isolate(timeline.description))}</p>"
-    return {"title": title, "events": slides(timeline, event_documents(timeline))}
+    return {"title": title, "events": slides(timeline, event_documents(timeline), lang)}

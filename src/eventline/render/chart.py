@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import DatePoint, EventDate
+from eventline.i18n import d3_date_format, display_date
 from eventline.model import Event, Timeline
 from eventline.render import lanes as L
 from eventline.render.text import ENGLISH, Language, ptext, rgba, short, wrap
@@ -54,7 +55,7 @@ def first_url(timeline: Timeline, event: Event) -> str:
 def _hover(timeline: Timeline, event: Event, language: Language) -> str:
     _ = language.gettext
     category = timeline.categories.get(event.category)
-    lines = [f"<b>{wrap(event.title, 60)}</b>", ptext(event.date.display())]
+    lines = [f"<b>{wrap(event.title, 60)}</b>", ptext(display_date(event.date, language))]
     if category is not None:
         lines[-1] += f" · {ptext(isolate(category.label))}"
     if event.summary:
@@ -149,7 +150,11 @@ def figure_dict(
             "gridcolor": "#eceff3",
             "linecolor": "#b7bec8",
             "ticks": "outside",
-            **({"dtick": 86400000, "tickformat": "%a %d %b"} if panel.name == "focus" else {}),
+            **(
+                {"dtick": 86400000, "tickformat": _day_ticks(language)}
+                if panel.name == "focus"
+                else {}
+            ),
         }
         layout[f"yaxis{suffix}"] = {
             "domain": [round(max(top - height, 0.0), 6), round(min(top, 1.0), 6)],
@@ -167,7 +172,9 @@ def figure_dict(
             if focus is not None:
                 shapes.append(_focus_band(focus))
         else:
-            heading = _("Focus: %(range)s") % {"range": _range_text(panel.start, panel.end)}
+            heading = _("Focus: %(range)s") % {
+                "range": _range_text(panel.start, panel.end, language)
+            }
         annotations.append(_panel_title(heading, top))
         top -= height + gap_px / plot_px
 
@@ -279,13 +286,21 @@ def _panel_title(text: str, y: float) -> dict[str, Any]:
     }
 
 
-def _range_text(start: dt.datetime, end: dt.datetime) -> str:
+def _range_text(start: dt.datetime, end: dt.datetime, language: Language) -> str:
     last = (end - L.DAY).date()
-    return EventDate(
+    span = EventDate(
         DatePoint(start.year, start.month, start.day),
         DatePoint(last.year, last.month, last.day),
         "closed",
-    ).display()
+    )
+    return display_date(span, language)
+
+
+def _day_ticks(language: Language) -> str:
+    """The focus panel's day ticks: weekday, day, month, in the language's CLDR order."""
+    if language.is_default:
+        return "%a %d %b"
+    return d3_date_format(language, "MMMEd") or "%a %d %b"
 
 
 def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
@@ -293,14 +308,20 @@ def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
     count = len(members)
     lines = [
         "<b>"
-        + ptext(language.ngettext("%(num)d event", "%(num)d events", count) % {"num": count})
+        + ptext(
+            language.ngettext("%(num)s event", "%(num)s events", count)
+            % {"num": language.format_number(count)}
+        )
         + "</b>"
     ]
     lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
     if count > CLUSTER_LISTED:
         rest = count - CLUSTER_LISTED
         lines.append(
-            ptext(language.ngettext("and %(num)d more", "and %(num)d more", rest) % {"num": rest})
+            ptext(
+                language.ngettext("and %(num)s more", "and %(num)s more", rest)
+                % {"num": language.format_number(rest)}
+            )
         )
     lines.append("<i>" + ptext(_("Click or tap to list them")) + "</i>")
     return "<br>".join(lines)
@@ -456,11 +477,15 @@ def facts(timeline: Timeline, language: Language) -> str:
     sources = len({c.source for e in timeline for c in e.citations})
     n = len(timeline)
     items = [
-        language.ngettext("%(num)s event", "%(num)s events", n) % {"num": f"{n:,}"},
+        language.ngettext("%(num)s event", "%(num)s events", n)
+        % {"num": language.format_number(n)},
         language.ngettext("%(num)s source cited", "%(num)s sources cited", sources)
-        % {"num": f"{sources:,}"},
+        % {"num": language.format_number(sources)},
     ]
     if n:
         latest = max(timeline, key=lambda e: (e.date.upper or e.date.lower, e.date.lower, e.id))
-        items.append(language.gettext("latest event: %(date)s") % {"date": latest.date.display()})
+        items.append(
+            language.gettext("latest event: %(date)s")
+            % {"date": display_date(latest.date, language)}
+        )
     return " · ".join(items)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from eventline.bidi import isolate_join
+from eventline.i18n import display_date, plotly_locale
 from eventline.model import Event, Timeline
 from eventline.render.chart import facts, figure_dict
 from eventline.render.text import ENGLISH, Language, colors
@@ -97,24 +98,39 @@ def _plotly_tag(plotlyjs: PlotlyJS) -> tuple[str, str | None, str | None]:
     return "", f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js", integrity
 
 
-def _entry(timeline: Timeline, event: Event, palette: dict[str, str]) -> dict[str, Any]:
+def _config(language: Language) -> dict[str, Any]:
+    """plotly.js's config; in a language other than English, with that language's
+    month and day names and date orders (from CLDR) for the axes."""
+    if language.is_default:
+        return CONFIG
+    return {**CONFIG, "locale": language.tag, "locales": {language.tag: plotly_locale(language)}}
+
+
+def _entry(
+    timeline: Timeline, event: Event, palette: dict[str, str], language: Language
+) -> dict[str, Any]:
     """What the chronology shows of one event, as plain values for the template."""
     category = timeline.categories.get(event.category)
-    sources = []
+    sources: list[dict[str, Any]] = []
     for citation in event.citations:
         source = timeline.sources.get(citation.source)
         if source is None:
-            sources.append({"title": citation.source, "url": None, "details": "", "quote": None})
+            sources.append({"title": citation.source, "url": None, "details": [], "quote": None})
             continue
         details = [
-            d for d in (source.publisher, source.published and source.published.display()) if d
+            d
+            for d in (
+                source.publisher,
+                source.published and display_date(source.published, language),
+            )
+            if d
         ]
         url = source.url if source.url and source.url.startswith(("https://", "http://")) else None
         sources.append(
             {
                 "title": source.title,
                 "url": url,
-                "details": ", ".join(details),
+                "details": details,
                 "quote": citation.quote,
             }
         )
@@ -123,7 +139,7 @@ def _entry(timeline: Timeline, event: Event, palette: dict[str, str]) -> dict[st
         "id": event.id,
         "title": event.title,
         "date": str(event.date),
-        "display": event.date.display(),
+        "display": display_date(event.date, language),
         "category": event.category,
         "label": category.label if category else event.category,
         "color": palette.get(event.category, "#444444"),
@@ -199,7 +215,7 @@ def to_html(
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     template = env.get_template("page.html.j2")
     return template.render(
-        lang=language.lang,
+        lang=language.tag,
         direction=language.direction,
         div=DIV_ID,
         heading=timeline.title if title is None else title,
@@ -210,7 +226,7 @@ def to_html(
         last_year=last.year if last else None,
         categories=categories,
         actors=actors,
-        entries=[_entry(timeline, e, palette) for e in shown],
+        entries=[_entry(timeline, e, palette, language) for e in shown],
         capped=len(events) > len(shown),
         rest_json=_trusted(script_json({"categories": categories, "events": rest}))
         if rest
@@ -219,7 +235,8 @@ def to_html(
         css=_trusted(_asset("assets/page.css")),
         script=_trusted(_asset("assets/page.js")),
         figure_json=_trusted(script_json(fig)),
-        config_json=_trusted(json.dumps(CONFIG, sort_keys=True)),
+        config_json=_trusted(json.dumps(_config(language), sort_keys=True)),
+        number=language.format_number,
         plotly_code=_trusted(code),
         plotly_url=url,
         plotly_integrity=integrity,

@@ -1,21 +1,31 @@
 """Text for the figure and the page: Plotly-safe escaping, shortening, colours, and
 the interface language.
 
-Interface text (headings, hints, counts) goes through a ``gettext.NullTranslations``
-(English by default) so that a translated page needs only a catalogue, never a
-change here. Data text goes through :func:`ptext` before it reaches Plotly, whose
-labels understand a few HTML tags.
+Interface text (headings, hints, counts) goes through the gettext catalogue of
+an :class:`eventline.i18n.Language` (English by default), so that a translated
+page needs only a catalogue, never a change here. Data text goes through
+:func:`ptext` before it reaches Plotly, whose labels understand a few HTML tags.
 """
 
 from __future__ import annotations
 
-import gettext
 import textwrap
 
-import attrs
-
 from eventline.bidi import FSI, PDI
+from eventline.i18n import ENGLISH, Language
 from eventline.model import Timeline
+
+__all__ = [
+    "ENGLISH",
+    "LABEL_CHARS",
+    "PALETTE",
+    "Language",
+    "colors",
+    "ptext",
+    "rgba",
+    "short",
+    "wrap",
+]
 
 PALETTE = (
     "#1f77b4",
@@ -30,30 +40,6 @@ PALETTE = (
     "#17becf",
 )
 LABEL_CHARS = 64
-
-
-@attrs.frozen
-class Language:
-    """The page's interface language.
-
-    Attributes:
-        translations: gettext catalogue for interface text; NullTranslations is English.
-        lang: BCP 47 tag written to ``<html lang>``.
-        direction: ``"ltr"`` or ``"rtl"``, written to ``<html dir>``.
-    """
-
-    translations: gettext.NullTranslations = attrs.field(factory=gettext.NullTranslations)
-    lang: str = "en"
-    direction: str = "ltr"
-
-    def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
-
-
-ENGLISH = Language()
 
 
 def ptext(text: str) -> str:

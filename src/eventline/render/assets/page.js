@@ -8,6 +8,8 @@
   var fig = JSON.parse($(DIV + "-figure").textContent);
   var config = JSON.parse($(DIV + "-config").textContent);
   var messages = JSON.parse($(DIV + "-messages").textContent);
+  // Counts in the page's language, with Latin digits as the server wrote the others.
+  var numbers = (document.documentElement.lang || "en") + "-u-nu-latn";
   var form = $(DIV + "-controls");
   var q = $(DIV + "-q"), category = $(DIV + "-category"), actor = $(DIV + "-actor");
   var status = $(DIV + "-status"), empty = $(DIV + "-empty");
@@ -179,7 +181,7 @@
     showRest(extra, extraTotal);
     shown += extraTotal;
     empty.hidden = !active || shown > 0;
-    status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString("en")}) : "";
+    status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString(numbers)}) : "";
     filterChart(visible);
     if (push !== false) {
       var params = new URLSearchParams();

@@ -147,7 +147,7 @@ def main() -> None:
             label = f"validate_dataset, DuckDB memory_limit {args.memory_limit}"
             commands.append((label, folder, [sys.executable, "-c", code]))
         for label, target, command in commands:
-            seconds, rss, pss = measure(command)
+            seconds, rss, pss, _cpu = measure(command)
             if label.endswith("(JSON)"):
                 json_seconds = seconds
             ratio = f"{seconds / json_seconds:.2f}" if json_seconds else "–"

@@ -7,8 +7,10 @@ serves the module; each test runs one Spark job, so the module stays in CI's bud
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,3 +121,15 @@ def test_spark_gives_problems_as_rows_of_a_dataframe(spark: Any, tmp_path: Path)
             "rule": "events.source-declared",
         },
     ]
+
+
+def test_eventline_spark_imports_before_any_spark_session() -> None:
+    """README's order works: `import eventline.spark`, then SparkSession.builder...getOrCreate()."""
+    if importlib.util.find_spec("pyspark") is None:
+        if REQUIRED:
+            pytest.fail("EVENTLINE_REQUIRE_SPARK=1 but pyspark is not installed")
+        pytest.skip('pyspark is not installed (pip install "eventline[spark]")')
+    done = subprocess.run(
+        [sys.executable, "-c", "import eventline.spark"], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "")

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
@@ -38,11 +38,18 @@ from eventline.problems import Problem
 __all__ = ["problem_rows", "validate"]
 
 _RAW_LITERALS = "spark.sql.parser.escapedStringLiterals"
-_UID = F.concat(
-    F.col("_metadata.file_path"),
-    F.lit("#"),
-    F.lpad(F.col("_metadata.row_index").cast("string"), 12, "0"),
-).alias("_uid")
+
+
+def _uid() -> Column:
+    """The rules' ``_uid``: file path and zero-padded row index, which sorts in dataset order.
+
+    Built on call, not at import: pyspark's column functions need an active
+    SparkContext, and ``import eventline.spark`` comes before the session."""
+    return F.concat(
+        F.col("_metadata.file_path"),
+        F.lit("#"),
+        F.lpad(F.col("_metadata.row_index").cast("string"), 12, "0"),
+    ).alias("_uid")
 
 
 @contextmanager
@@ -86,7 +93,7 @@ def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFra
             for name in found
             if name not in names
         ]
-        frames[table] = frame.select(*names, _UID)
+        frames[table] = frame.select(*names, _uid())
     return frames, problems
 
 

@@ -617,11 +617,14 @@ def _build() -> list[Rule]:
 
 def _unique(table: str, view: str, rank: int) -> Rule:
     readable = f"{full('id', SLUG)}"
+    # k: the first holder's position in dataset order, from window functions
+    # (a join on _uid < _first would cost rows x duplicated ids).
     firsts = (
-        f"(SELECT d.id AS fid, d._first, count(x._uid) AS k FROM"
-        f" (SELECT id, min(_uid) AS _first FROM {view} WHERE {readable}"
-        f" GROUP BY id HAVING count(*) > 1) d"
-        f" LEFT JOIN {view} x ON x._uid < d._first GROUP BY d.id, d._first)"
+        f"(SELECT id AS fid, _uid AS _first, k FROM"
+        f" (SELECT id, _uid, row_number() OVER (ORDER BY _uid) - 1 AS k,"
+        f" row_number() OVER (PARTITION BY id ORDER BY _uid) AS nth,"
+        f" count(*) OVER (PARTITION BY id) AS n FROM {view}) w"
+        f" WHERE nth = 1 AND n > 1 AND {readable})"
     )
     source = (
         f"(SELECT t.*, t.id AS _id, f.k, f._first FROM {view} t JOIN {firsts} f ON t.id = f.fid) r"

@@ -748,6 +748,14 @@ _FIXED_HOLIDAYS = {
 }  # fmt: skip
 
 
+def _reading(text: str, dayfirst: bool | None) -> str | None:
+    """The grammar's text for ``text`` when it reads as a date, else None."""
+    try:
+        return str(from_text(text, dayfirst))
+    except DateError:
+        return None
+
+
 def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
     """The precise reason ``text`` is refused, for the forms people write that are no date."""
     if m := _HOLIDAY_RE.search(text):
@@ -818,10 +826,7 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
     if m := _VAGUE_RE.match(text):
         word = (m["w"] or m["m"]).lower()
         rest = text[m.end() :]
-        try:
-            whole = str(from_text(rest, dayfirst))
-        except DateError:
-            whole = None
+        whole = _reading(rest, dayfirst)
         if whole is not None:
             return DateError(
                 f"{text!r}: {word!r} is vaguer than a date; write the span you mean as an "
@@ -829,10 +834,7 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
             )
     if m := _OPEN_START_RE.match(text):
         word, rest = m["w"].lower(), m["rest"]
-        try:
-            whole = str(from_text(rest, dayfirst))
-        except DateError:
-            whole = None
+        whole = _reading(rest, dayfirst)
         if whole is not None:
             if word == "after":
                 return DateError(
@@ -844,20 +846,14 @@ def _refusal(text: str, dayfirst: bool | None) -> DateError | None:
                 f"as an interval ending there, START/{whole}"
             )
     if m := re.match(r"(?i)from\s+(?P<rest>.+)$", text):
-        try:
-            whole = str(from_text(m["rest"], dayfirst))
-        except DateError:
-            whole = None
+        whole = _reading(m["rest"], dayfirst)
         if whole is not None and "/" not in whole:
             return DateError(
                 f"{text!r} has no end; write the interval ({whole}/END), {whole}/.. if it "
                 f"is still going on, or {whole}/ if its end is not known"
             )
     if m := re.match(r"(?i)(?P<rest>.+?)\s*(?:[-–—]|\bto|\buntil|\bthrough)$", text):
-        try:
-            whole = str(from_text(m["rest"], dayfirst))
-        except DateError:
-            whole = None
+        whole = _reading(m["rest"], dayfirst)
         if whole is not None:
             return DateError(
                 f"{text!r} has no end; write {whole}/.. if it is still going on, "

@@ -377,6 +377,33 @@ def test_phone_gets_a_compact_overview_and_taps_show_the_event(open_page, tmp_pa
     assert page.errors == []
 
 
+RANGE_JS = """() => document.getElementById("eventline-timeline")._fullLayout.xaxis.range"""
+
+
+def _tap(page: Page, event_id: str) -> None:
+    page.page.evaluate(
+        "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+    )
+    x, y = page.page.evaluate(POINT_JS, [event_id])
+    page.page.touchscreen.tap(x, y)
+    page.page.locator("#eventline-timeline-details").wait_for(state="visible", timeout=5000)
+
+
+def test_phone_time_axis_keeps_its_range_after_taps_and_a_search(open_page):
+    """On a 320 px phone, taps on a marker and a cluster and a search leave the
+    overview's time axis (and so every dot) where it was."""
+    page = open_page(REPORT, device=_phone("Galaxy S9+"))
+    before = page.page.evaluate(RANGE_JS)
+    assert before == ["2003-02-18T00:00:00", "2025-08-31T00:00:00"]
+    _tap(page, "crimea-annexation")
+    _tap(page, "trump-zelenskiy-call")
+    assert page.page.evaluate(RANGE_JS) == before
+    page.page.get_by_label("Search events").fill("trump")
+    page.page.wait_for_function("() => location.search === '?q=trump'")
+    assert page.page.evaluate(RANGE_JS) == before
+    assert page.errors == []
+
+
 def test_search_filters_chart_and_chronology_and_is_kept_in_the_url(open_page, accented):
     """Typing filters both views, ignoring case and accents; ?q= survives a reload;
     no match says so; Clear shows every event again."""

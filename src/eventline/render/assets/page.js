@@ -61,6 +61,9 @@
     });
     layout.showlegend = false;
     layout.dragmode = false;
+    /* The time axis stays put: a tap reaches plotly.js as a touch and a mouse click,
+       which it takes for a double click that would re-range the axis. */
+    layout.xaxis.fixedrange = true;
     config.displayModeBar = false;
     return figure;
   }

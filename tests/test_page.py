@@ -404,6 +404,25 @@ def test_phone_time_axis_keeps_its_range_after_taps_and_a_search(open_page):
     assert page.errors == []
 
 
+HOVER_LABELS_JS = """() => document.querySelectorAll(
+  "#eventline-timeline .hoverlayer .hovertext").length"""
+
+
+def test_phone_tap_shows_no_plotly_hover_label(open_page):
+    """On a touch phone a tap on a marker or a cluster shows the event in the box
+    under the chart only: no Plotly hover label (it named another event, cut off)."""
+    page = open_page(REPORT, device=_phone("Galaxy S9+"))
+    _tap(page, "trump-zelenskiy-call")
+    page.page.wait_for_timeout(300)
+    assert page.page.evaluate(HOVER_LABELS_JS) == 0
+    assert page.page.locator("#eventline-timeline-details .members a").count() == 2
+    _tap(page, "crimea-annexation")
+    page.page.wait_for_timeout(300)
+    assert page.page.evaluate(HOVER_LABELS_JS) == 0
+    assert "Crimea" in page.page.locator("#eventline-timeline-details").inner_text()
+    assert page.errors == []
+
+
 def test_search_filters_chart_and_chronology_and_is_kept_in_the_url(open_page, accented):
     """Typing filters both views, ignoring case and accents; ?q= survives a reload;
     no match says so; Clear shows every event again."""

@@ -68,6 +68,12 @@
     return figure;
   }
   if (narrow) { compact(fig); }
+  /* On touch screens the box under the chart shows the tapped event: no Plotly hover
+     label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
+     "none" rather than "skip": plotly_click still fires. */
+  if (touch) {
+    fig.data.forEach(function (t) { if (t.hoverinfo !== "skip") { t.hoverinfo = "none"; } });
+  }
   /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
   Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
     .forEach(function (k) {

@@ -423,6 +423,27 @@ def test_phone_tap_shows_no_plotly_hover_label(open_page):
     assert page.errors == []
 
 
+# Each lane name as drawn: its lines joined by spaces, and where it starts and ends.
+LANE_NAMES_JS = """() => Array.from(document.querySelectorAll("#eventline-timeline .ytick text"))
+  .map(t => { const lines = t.querySelectorAll("tspan.line"), r = t.getBoundingClientRect();
+    return {text: lines.length ? Array.from(lines, l => l.textContent).join(" ") : t.textContent,
+      left: r.left, right: r.right}; })"""
+
+
+@pytest.mark.parametrize("device", ["Galaxy S9+", "Nexus 5X"])
+def test_phone_overview_shows_whole_lane_names(open_page, device):
+    """At 320 and 412 px every lane name is drawn whole ("International law" on two
+    lines), inside the screen, with nothing scrolling sideways."""
+    tl = eventline.load(REPO / "data" / "events.json")
+    page = open_page(REPORT, device=_phone(device))
+    width = page.page.evaluate("() => innerWidth")
+    names = page.page.evaluate(LANE_NAMES_JS)
+    assert [n["text"] for n in names] == [c.label for c in tl.categories.values()]
+    assert all(n["left"] >= 0 and n["right"] <= width for n in names)
+    assert page.page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert page.errors == []
+
+
 def test_search_filters_chart_and_chronology_and_is_kept_in_the_url(open_page, accented):
     """Typing filters both views, ignoring case and accents; ?q= survives a reload;
     no match says so; Clear shows every event again."""

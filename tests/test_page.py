@@ -377,6 +377,73 @@ def test_phone_gets_a_compact_overview_and_taps_show_the_event(open_page, tmp_pa
     assert page.errors == []
 
 
+RANGE_JS = """() => document.getElementById("eventline-timeline")._fullLayout.xaxis.range"""
+
+
+def _tap(page: Page, event_id: str) -> None:
+    page.page.evaluate(
+        "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+    )
+    x, y = page.page.evaluate(POINT_JS, [event_id])
+    page.page.touchscreen.tap(x, y)
+    page.page.locator("#eventline-timeline-details").wait_for(state="visible", timeout=5000)
+
+
+def test_phone_time_axis_keeps_its_range_after_taps_and_a_search(open_page):
+    """On a 320 px phone, taps on a marker and a cluster and a search leave the
+    overview's time axis (and so every dot) where it was."""
+    page = open_page(REPORT, device=_phone("Galaxy S9+"))
+    before = page.page.evaluate(RANGE_JS)
+    assert before == ["2003-02-18T00:00:00", "2025-08-31T00:00:00"]
+    _tap(page, "crimea-annexation")
+    _tap(page, "trump-zelenskiy-call")
+    assert page.page.evaluate(RANGE_JS) == before
+    page.page.get_by_label("Search events").fill("trump")
+    page.page.wait_for_function("() => location.search === '?q=trump'")
+    assert page.page.evaluate(RANGE_JS) == before
+    assert page.errors == []
+
+
+HOVER_LABELS_JS = """() => document.querySelectorAll(
+  "#eventline-timeline .hoverlayer .hovertext").length"""
+
+
+def test_phone_tap_shows_no_plotly_hover_label(open_page):
+    """On a touch phone a tap on a marker or a cluster shows the event in the box
+    under the chart only: no Plotly hover label (it named another event, cut off)."""
+    page = open_page(REPORT, device=_phone("Galaxy S9+"))
+    _tap(page, "trump-zelenskiy-call")
+    page.page.wait_for_timeout(300)
+    assert page.page.evaluate(HOVER_LABELS_JS) == 0
+    assert page.page.locator("#eventline-timeline-details .members a").count() == 2
+    _tap(page, "crimea-annexation")
+    page.page.wait_for_timeout(300)
+    assert page.page.evaluate(HOVER_LABELS_JS) == 0
+    assert "Crimea" in page.page.locator("#eventline-timeline-details").inner_text()
+    assert page.errors == []
+
+
+# Each lane name as drawn: its lines joined by spaces, and where it starts and ends.
+LANE_NAMES_JS = """() => Array.from(document.querySelectorAll("#eventline-timeline .ytick text"))
+  .map(t => { const lines = t.querySelectorAll("tspan.line"), r = t.getBoundingClientRect();
+    return {text: lines.length ? Array.from(lines, l => l.textContent).join(" ") : t.textContent,
+      left: r.left, right: r.right}; })"""
+
+
+@pytest.mark.parametrize("device", ["Galaxy S9+", "Nexus 5X"])
+def test_phone_overview_shows_whole_lane_names(open_page, device):
+    """At 320 and 412 px every lane name is drawn whole ("International law" on two
+    lines), inside the screen, with nothing scrolling sideways."""
+    tl = eventline.load(REPO / "data" / "events.json")
+    page = open_page(REPORT, device=_phone(device))
+    width = page.page.evaluate("() => innerWidth")
+    names = page.page.evaluate(LANE_NAMES_JS)
+    assert [n["text"] for n in names] == [c.label for c in tl.categories.values()]
+    assert all(n["left"] >= 0 and n["right"] <= width for n in names)
+    assert page.page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert page.errors == []
+
+
 def test_search_filters_chart_and_chronology_and_is_kept_in_the_url(open_page, accented):
     """Typing filters both views, ignoring case and accents; ?q= survives a reload;
     no match says so; Clear shows every event again."""

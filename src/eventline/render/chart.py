@@ -145,6 +145,8 @@ def figure_dict(
         layout[f"xaxis{suffix}"] = {
             "type": "date",
             "range": [panel.start.isoformat(), panel.end.isoformat()],
+            # Fixed: filtering, taps and double taps must not re-range the time axis.
+            "autorange": False,
             "anchor": yref,
             "showgrid": True,
             "gridcolor": "#eceff3",

@@ -51,20 +51,38 @@
     var rows = layout.yaxis.range[1] + 0.5;
     layout.yaxis.domain = [0, 1];
     layout.yaxis.tickfont = {size: 10};
+    /* Whole lane names: a long one goes onto two or more lines, at spaces. */
+    var longest = 0;
     layout.yaxis.ticktext = layout.yaxis.ticktext.map(function (t) {
-      return t.length > 11 ? t.slice(0, 10) + "…" : t;
+      var lines = [];
+      t.split(" ").forEach(function (word) {
+        var last = lines.length - 1;
+        if (last >= 0 && (lines[last] + " " + word).length <= 12) { lines[last] += " " + word; }
+        else { lines.push(word); }
+      });
+      lines.forEach(function (line) { longest = Math.max(longest, line.length); });
+      return lines.join("<br>");
     });
-    layout.margin = {l: 78, r: 16, t: 28, b: 30};
+    layout.margin = {l: Math.min(120, Math.max(78, longest * 6 + 12)), r: 16, t: 28, b: 30};
     layout.height = Math.max(140, rows * 18 + 58);
     figure.data.forEach(function (t) {
       if (t.meta && t.meta[1] === "clusters") { t.marker.size = 17; t.textfont.size = 10; }
     });
     layout.showlegend = false;
     layout.dragmode = false;
+    /* The time axis stays put: a tap reaches plotly.js as a touch and a mouse click,
+       which it takes for a double click that would re-range the axis. */
+    layout.xaxis.fixedrange = true;
     config.displayModeBar = false;
     return figure;
   }
   if (narrow) { compact(fig); }
+  /* On touch screens the box under the chart shows the tapped event: no Plotly hover
+     label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
+     "none" rather than "skip": plotly_click still fires. */
+  if (touch) {
+    fig.data.forEach(function (t) { if (t.hoverinfo !== "skip") { t.hoverinfo = "none"; } });
+  }
   /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
   Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
     .forEach(function (k) {

@@ -581,7 +581,21 @@ def test_print_shows_the_header_and_chronology_without_controls(open_page, tmp_p
     assert p.locator("li.event").first.is_visible()
     for hidden in ("#eventline-timeline-controls", "#eventline-timeline", "button.copy-link"):
         assert not p.locator(hidden).first.is_visible(), hidden
+    assert not p.locator("#eventline-timeline-status").is_visible()
     p.pdf(path=str(tmp_path / "timeline.pdf"))
+
+
+def test_a_filtered_view_prints_how_many_events_it_shows(open_page, accented):
+    """Printed while a search is active, the page says it shows only some of the events."""
+    page = open_page(accented)
+    p = page.page
+    p.get_by_label("Search events").fill("demarche geneve")
+    p.wait_for_function("() => location.search === '?q=demarche+geneve'")
+    p.emulate_media(media="print")
+    status = p.locator("#eventline-timeline-status")
+    assert status.is_visible()
+    assert status.inner_text() == "1 of 5 events shown"
+    assert not p.get_by_label("Search events").is_visible()
 
 
 def test_right_to_left_names_keep_their_order_in_the_chronology(open_page, tmp_path, small_doc):

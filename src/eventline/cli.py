@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -544,14 +544,21 @@ def export_command(
     except InvalidDataError as error:
         _echo_problems(error.problems)
         raise SystemExit(1) from None
+    _write_export(pieces, output, count, fmt)
+
+
+def _write_export(data: bytes | Iterable[str], output: Path | None, count: int, fmt: str) -> None:
+    """An export (bytes, or text in pieces) to standard output, or atomically to
+    ``output`` with a note on stderr; pieces are written as they come."""
     if output is None:
         # Bytes (click writes them to the binary stream), so CSV's and
         # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
-        for piece in pieces:
-            click.echo(piece.encode("utf-8"), nl=False)
+        chunks = [data] if isinstance(data, bytes) else (p.encode("utf-8") for p in data)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
     try:
-        io.atomic_write(output, pieces)
+        io.atomic_write(output, data)
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None
@@ -607,15 +614,7 @@ def _export_binary(
         payload: bytes = getattr(importlib.import_module(module), name)(timeline)
     except ImportError as error:
         raise click.ClickException(str(error)) from None
-    if output is None:
-        click.echo(payload, nl=False)
-        return
-    try:
-        io.atomic_write(output, payload)
-    except io.WriteError as error:
-        click.echo(str(error))
-        raise SystemExit(1) from None
-    click.echo(f"{output}: {len(timeline)} events exported as {fmt}", err=True)
+    _write_export(payload, output, len(timeline), fmt)
 
 
 @cli.command("init")

@@ -690,7 +690,7 @@ def test_streamed_export_is_byte_for_byte_the_in_memory_one(
     monkeypatch.setattr(export_package, "_BATCH", 4)
     pieces, count = export_package.export_file(path, fmt, FILTERS[name])
     pieces = list(pieces)
-    assert "".join(pieces) == expected
+    assert b"".join(pieces) == expected.encode()
     assert count == len(select(eventline.load(path)))
     if name != "nothing":
         assert len(pieces) > 2  # the streamed path, not one text made in memory
@@ -711,7 +711,7 @@ def test_streamed_export_of_generated_timelines_is_the_in_memory_one(
     quick.PARALLEL_BYTES, export_package._BATCH = 0, 2
     try:
         pieces, _ = export_package.export_file(path, fmt)
-        assert "".join(pieces) == export(eventline.load(path), fmt)
+        assert b"".join(pieces) == export(eventline.load(path), fmt).encode()
     finally:
         quick.PARALLEL_BYTES, export_package._BATCH = old
 

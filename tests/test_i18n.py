@@ -514,7 +514,7 @@ def test_a_large_file_exported_in_two_halves_is_in_the_language_too(
     whole = export(eventline.load(small_file), fmt, german)
     monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
     pieces, count = export_file(small_file, fmt, lang=german)
-    assert ("".join(pieces), count) == (whole, 5)
+    assert (b"".join(pieces), count) == (whole.encode(), 5)
     assert "Februar 2022" in whole
 
 

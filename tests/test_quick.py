@@ -118,14 +118,14 @@ def test_csv_export_in_two_halves_matches_the_single_pass(split_everything, tmp_
     whole = export(eventline.load(path), "csv")
     spools = set(Path(tempfile.gettempdir()).glob("eventline-export-*"))
     pieces, count = export_file(path, "csv")
-    assert ("".join(pieces), count) == (whole, 40)
+    assert (b"".join(pieces), count) == (whole.encode(), 40)
     assert set(Path(tempfile.gettempdir()).glob("eventline-export-*")) == spools
     pieces, count = export_file(
         path, "csv", lambda tl: tl.filter(start="2000-01-02", end="2000-01-03")
     )
     assert count == 20
     filtered = eventline.load(path).filter(start="2000-01-02", end="2000-01-03")
-    assert "".join(pieces) == export(filtered, "csv")
+    assert b"".join(pieces) == export(filtered, "csv").encode()
 
 
 def test_csv_export_of_an_invalid_large_file_raises(split_everything, tmp_path):

@@ -547,14 +547,13 @@ def export_command(
     _write_export(pieces, output, count, fmt)
 
 
-def _write_export(data: bytes | Iterable[str], output: Path | None, count: int, fmt: str) -> None:
-    """An export (bytes, or text in pieces) to standard output, or atomically to
+def _write_export(data: bytes | Iterable[bytes], output: Path | None, count: int, fmt: str) -> None:
+    """An export (bytes, whole or in pieces) to standard output, or atomically to
     ``output`` with a note on stderr; pieces are written as they come."""
     if output is None:
         # Bytes (click writes them to the binary stream), so CSV's and
         # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
-        chunks = [data] if isinstance(data, bytes) else (p.encode("utf-8") for p in data)
-        for chunk in chunks:
+        for chunk in [data] if isinstance(data, bytes) else data:
             click.echo(chunk, nl=False)
         return
     try:

@@ -408,13 +408,13 @@ def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
 
 def atomic_write(
     path: str | os.PathLike[str],
-    data: str | bytes | Iterable[str],
+    data: str | bytes | Iterable[str] | Iterable[bytes],
     *,
     make_parents: bool = False,
 ) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
-    The data (text, bytes, or pieces of text written in order) goes to a
+    The data (text, bytes, or pieces of text or bytes written in order) goes to a
     temporary file in the same folder, is flushed to disk, and is renamed over
     the target. Text is written as UTF-8, line ends as given.
 
@@ -429,7 +429,7 @@ def atomic_write(
     elif isinstance(data, bytes):
         chunks = [data]
     else:
-        chunks = (piece.encode("utf-8") for piece in data)
+        chunks = (p if isinstance(p, bytes) else p.encode("utf-8") for p in data)
     if make_parents:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

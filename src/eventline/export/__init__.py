@@ -58,14 +58,14 @@ FORMATS: dict[str, Callable[..., str]] = {
 
 # --- large files: the same text, a batch of events at a time ------------------------
 #
-# A format that can be written a batch at a time has a _Stream: the text of a
-# batch (and a note about it, which must pickle), what goes between two
-# batches, and, once every note is in, the text before the first batch and
+# A format that can be written a batch at a time has a _Stream: the UTF-8
+# text of a batch (and a note about it, which must pickle), what goes between
+# two batches, and, once every note is in, the text before the first batch and
 # after the last, each in the language asked for. Joined, they are byte for
-# byte the text of FORMATS.
+# byte the text of FORMATS, encoded.
 
-_OPEN = '{\n  "events": [\n'
-_CLOSE = "\n  ]\n}\n"
+_OPEN = b'{\n  "events": [\n'
+_CLOSE = b"\n  ]\n}\n"
 # iCalendar's DTSTAMP is the latest date of all the events, known only at the
 # end; batches carry this stand-in (same length, never in valid data) until then.
 _STAMP = "\x00" * 16
@@ -75,17 +75,17 @@ _STAMP = "\x00" * 16
 class _Stream:
     # The text and note of a batch of canonical event documents (all to be
     # written), names and labels looked up in the tables of a Timeline.
-    body: Callable[[Timeline, list[dict[str, Any]], Language], tuple[str, Any]]
-    separator: str
+    body: Callable[[Timeline, list[dict[str, Any]], Language], tuple[bytes, Any]]
+    separator: bytes
     head: Callable[[Timeline, list[Any], Language], str]
     tail: Callable[[Timeline, list[Any]], str]
 
 
-def _events_json(doc: Any) -> str:
+def _events_json(doc: Any) -> bytes:
     """The text of ``doc["events"]``'s items as they sit, two levels deep, in a document."""
     from eventline import io
 
-    return io.canonical_bytes(doc).decode("utf-8")[len(_OPEN) : -len(_CLOSE)]
+    return io.canonical_bytes(doc)[len(_OPEN) : -len(_CLOSE)]
 
 
 def _without_events(text: str) -> str:
@@ -94,7 +94,7 @@ def _without_events(text: str) -> str:
     return text[: -len("]\n}\n")] + "\n"
 
 
-def _json_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[str, Any]:
+def _json_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
     # A canonical file's event documents are already the export's.
     return _events_json({"events": events}), (
         {e["category"] for e in events},
@@ -119,38 +119,41 @@ def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
     return _without_events(io.dumps(used))
 
 
-def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[str, Any]:
+def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
     from eventline.dates import EventDate
 
     latest = max(EventDate.parse(d).lower for d in {e["date"] for e in events})
-    return ics.vevents(tables, _STAMP, events=events, lang=lang), latest
+    return ics.vevents(tables, _STAMP, events=events, lang=lang).encode("utf-8"), latest
 
 
 _STREAMS: dict[str, _Stream] = {
     "csv": _Stream(
-        body=lambda tables, events, lang: (csv.rows_text(tables, events, lang=lang), None),
-        separator="",
+        body=lambda tables, events, lang: (
+            csv.rows_text(tables, events, lang=lang).encode("utf-8"),
+            None,
+        ),
+        separator=b"",
         head=lambda header, notes, lang: csv.header_row(),
         tail=lambda header, notes: "",
     ),
     "json": _Stream(
         body=_json_body,
-        separator=",\n",
+        separator=b",\n",
         head=_json_head,
-        tail=lambda header, notes: _CLOSE,
+        tail=lambda header, notes: _CLOSE.decode(),
     ),
     "timelinejs": _Stream(
         body=lambda tables, events, lang: (
             _events_json({"events": timelinejs.slides(tables, events, lang)}),
             None,
         ),
-        separator=",\n",
+        separator=b",\n",
         head=lambda header, notes, lang: _without_events(_timelinejs_text(header, lang)),
-        tail=lambda header, notes: _CLOSE,
+        tail=lambda header, notes: _CLOSE.decode(),
     ),
     "ics": _Stream(
         body=_ics_body,
-        separator="",
+        separator=b"",
         head=lambda header, notes, lang: ics.calendar_head(header),
         tail=lambda header, notes: ics.CALENDAR_TAIL,
     ),
@@ -164,9 +167,9 @@ def export_file(
     *,
     bom: bool = False,
     lang: Language = ENGLISH,
-) -> tuple[Iterator[str], int]:
-    """Export a data file: the text, as pieces to write one after the other, and
-    the number of events in it.
+) -> tuple[Iterator[bytes], int]:
+    """Export a data file: the UTF-8 text, as pieces of bytes to write one
+    after the other, and the number of events in it.
 
     Args:
         path: the data file.
@@ -181,8 +184,8 @@ def export_file(
     Large files (64 MB and more) are proved valid and exported in two halves
     by two processes; each writes its text, a batch of events at a time, to
     a temporary file that the pieces then read back (and remove), so no
-    process holds the whole export in memory. The text is byte for byte the
-    one :func:`export` gives.
+    process holds the whole export in memory. Joined, the pieces are byte
+    for byte the UTF-8 encoding of the text :func:`export` gives.
 
     Raises:
         eventline.InvalidDataError: the file is not valid; nothing is exported.
@@ -191,7 +194,7 @@ def export_file(
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
     pieces, count = _export_file(path, format, select, lang)
-    return (itertools.chain([csv.BOM], pieces) if bom else pieces), count
+    return (itertools.chain([csv.BOM.encode("utf-8")], pieces) if bom else pieces), count
 
 
 def _export_file(
@@ -199,7 +202,7 @@ def _export_file(
     format: str,
     select: Callable[[Timeline], Timeline] | None,
     lang: Language,
-) -> tuple[Iterator[str], int]:
+) -> tuple[Iterator[bytes], int]:
     import eventline
     from eventline import io
     from eventline.quick import PARALLEL_BYTES
@@ -215,7 +218,7 @@ def _export_file(
     timeline = eventline.load(path)
     if select is not None:
         timeline = select(timeline)
-    return iter([export(timeline, format, lang)]), len(timeline)
+    return iter([export(timeline, format, lang).encode("utf-8")]), len(timeline)
 
 
 def _streamed(
@@ -223,7 +226,7 @@ def _streamed(
     stream: _Stream,
     select: Callable[[Timeline], Timeline] | None,
     lang: Language,
-) -> tuple[Iterator[str], int] | None:
+) -> tuple[Iterator[bytes], int] | None:
     """The export of a valid canonical file in two halves; None when not sure it is one."""
     from eventline import io
     from eventline.quick import in_halves, paused_gc
@@ -238,17 +241,19 @@ def _streamed(
         tables = io.timeline_from_json({**header, "events": []})
         fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
         count, notes = 0, []
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with os.fdopen(fd, "wb") as out:
             while events:
                 chunk, names = events[:_BATCH], tables
                 if select is not None:
                     names = select(io.timeline_from_json({**header, "events": chunk}))
                     chunk = list(io.event_documents(names))
                 size = len(chunk)
-                text, note = stream.body(names, chunk, lang) if size else ("", None)
+                text, note = stream.body(names, chunk, lang) if size else (b"", None)
                 del events[:_BATCH], chunk
                 if size:
-                    out.write(stream.separator + text if count else text)
+                    if count:
+                        out.write(stream.separator)
+                    out.write(text)
                     notes.append(note)
                     count += size
         return spool, count, notes
@@ -275,17 +280,19 @@ def _streamed(
     notes = notes1 + notes2
     if n1 + n2 == 0:
         shutil.rmtree(folder, ignore_errors=True)
-        return iter([export(header, _format_of(stream), lang)]), 0
-    fix = _replacing(_STAMP, ics.stamp(header, notes)) if stream is _STREAMS["ics"] else None
+        return iter([export(header, _format_of(stream), lang).encode("utf-8")]), 0
+    stamp = None
+    if stream is _STREAMS["ics"]:
+        stamp = (_STAMP.encode("ascii"), ics.stamp(header, notes).encode("ascii"))
     spools = [spool for spool, n in ((first, n1), (second, n2)) if n]
     return (
         _spooled(
-            stream.head(header, notes, lang),
+            stream.head(header, notes, lang).encode("utf-8"),
             folder,
             spools,
             stream.separator,
-            stream.tail(header, notes),
-            fix,
+            stream.tail(header, notes).encode("utf-8"),
+            stamp,
         ),
         n1 + n2,
     )
@@ -295,43 +302,39 @@ def _format_of(stream: _Stream) -> str:
     return next(name for name, s in _STREAMS.items() if s is stream)
 
 
-def _read(spool: Path, fix: Callable[[str], str] | None) -> Iterator[str]:
-    """The text of ``spool``, in pieces; ``fix`` applied to whole lines only, so
-    that nothing it replaces is cut in two."""
-    with spool.open(encoding="utf-8", newline="") as handle:
-        rest = ""
+def _read(spool: Path, replace: tuple[bytes, bytes] | None) -> Iterator[bytes]:
+    """The bytes of ``spool``, in pieces; with ``replace`` (old, new), each
+    ``old`` replaced, read to whole lines so that none is cut in two."""
+    with spool.open("rb") as handle:
+        rest = b""
         while piece := handle.read(1 << 22):
-            if fix is None:
+            if replace is None:
                 yield piece
                 continue
             piece = rest + piece
-            end = piece.rfind("\n") + 1
+            end = piece.rfind(b"\n") + 1
             rest = piece[end:]
-            yield fix(piece[:end])
-        if fix is not None and rest:
-            yield fix(rest)
-
-
-def _replacing(old: str, new: str) -> Callable[[str], str]:
-    return lambda text: text.replace(old, new)
+            yield piece[:end].replace(*replace)
+        if replace is not None and rest:
+            yield rest.replace(*replace)
 
 
 def _spooled(
-    head: str,
+    head: bytes,
     folder: Path,
     spools: list[str],
-    separator: str,
-    tail: str,
-    fix: Callable[[str], str] | None,
-) -> Iterator[str]:
-    """``head``, the text of each spool file in turn (``separator`` between
-    them, ``fix`` applied to whole lines), then ``tail``; the folder is removed after."""
+    separator: bytes,
+    tail: bytes,
+    replace: tuple[bytes, bytes] | None,
+) -> Iterator[bytes]:
+    """``head``, the bytes of each spool file in turn (``separator`` between
+    them, ``replace`` done as in :func:`_read`), then ``tail``; the folder is removed after."""
     try:
         yield head
         for index, spool in enumerate(spools):
             if index:
                 yield separator
-            yield from _read(Path(spool), fix)
+            yield from _read(Path(spool), replace)
         yield tail
     finally:
         shutil.rmtree(folder, ignore_errors=True)

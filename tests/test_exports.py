@@ -130,6 +130,18 @@ class TestCsv:
         assert call["places"] == "'@SUM(A1)"
         assert row["title"] == "Annexation"
 
+    @settings(max_examples=300)
+    @given(st.lists(st.text(alphabet=st.sampled_from("ab ,;\"\r\n\t'=é\u2068"), max_size=8)))
+    def test_rows_are_quoted_as_the_csv_module_quotes_them(self, fields):
+        """The writer's own quoting gives csv.writer's bytes for any text, and reads back."""
+        from eventline.export.csv import _field
+
+        expected = stdio.StringIO(newline="")
+        csv.writer(expected, lineterminator="\r\n").writerow(["id", *fields])
+        line = ",".join(map(_field, ["id", *fields])) + "\r\n"
+        assert line == expected.getvalue()
+        assert next(csv.reader(stdio.StringIO(line, newline=""))) == ["id", *fields]
+
 
 class TestIcs:
     def test_icalendar_reads_every_event_with_its_dates(self, small_file):

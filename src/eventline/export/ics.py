@@ -30,15 +30,14 @@ _DAY = dt.timedelta(days=1)
 
 
 def _text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, and
+    each line break (CRLF, LF or CR) as ``\\n``."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    value = value.replace(";", "\\;").replace(",", "\\,")
+    if "\r" in value:
+        value = value.replace("\r\n", "\\n").replace("\r", "\\n")
+    return value.replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
@@ -194,8 +193,9 @@ def vevents(
     _ = lang.gettext
     suffix = _uid_suffix(timeline.title if identity is None else identity)
     head = f"DTSTAMP:{stamp}\r\n"
-    # Large timelines repeat actor groups, sources and categories:
-    # each derived piece is worked out once.
+    sources_label = _text(_("Sources:"))
+    # Large timelines repeat actor groups, sources and categories: each
+    # derived piece is worked out (and escaped, or folded) once.
     actor_parts: dict[tuple[str, ...], str] = {}
     source_lines: dict[str, str] = {}
     categories: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -203,25 +203,31 @@ def vevents(
     out: list[str] = []
     for event in event_documents(timeline) if events is None else events:
         when = _when(event["date"], lang)
+        # DESCRIPTION: the summary, actors and sources, a blank line between
+        # them, each escaped on its own (TEXT, with \\n for a line break).
         parts = []
         if event.get("summary"):
-            parts.append(isolate(event["summary"]))
+            parts.append(_text(isolate(event["summary"])))
         if "actors" in event:
             ids = tuple(event["actors"])
             actors = actor_parts.get(ids)
             if actors is None:
                 names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
-                actors = actor_parts[ids] = _("Actors: %(names)s") % {"names": isolate_join(names)}
+                actors = actor_parts[ids] = _text(
+                    _("Actors: %(names)s") % {"names": isolate_join(names)}
+                )
             parts.append(actors)
-        sources = []
+        sources = [sources_label]
         for citation in event["citations"]:
             line = source_lines.get(citation["source"])
             if line is None:
-                line = source_lines[citation["source"]] = _source_line(timeline, citation["source"])
+                line = source_lines[citation["source"]] = "- " + _text(
+                    _source_line(timeline, citation["source"])
+                )
             if citation.get("quote"):
-                line += f": “{isolate(citation['quote'])}”"
-            sources.append("- " + line)
-        parts.append(_("Sources:") + "\n" + "\n".join(sources))
+                line += f": “{_text(isolate(citation['quote']))}”"
+            sources.append(line)
+        parts.append("\\n".join(sources))
         out += [
             "BEGIN:VEVENT\r\n",
             _fold(f"UID:{event['id']}{suffix}"),
@@ -230,7 +236,7 @@ def vevents(
             when[0],
             _fold(f"SUMMARY:{_text(isolate(event['title']))}{when[1]}"),
             "\r\n",
-            _fold("DESCRIPTION:" + _text("\n\n".join(parts))),
+            _fold("DESCRIPTION:" + "\\n\\n".join(parts)),
             "\r\n",
         ]
         if "places" in event:

@@ -64,6 +64,20 @@ def _doc(count: int) -> dict:
     }
 
 
+@pytest.mark.parametrize(
+    "bad",
+    ["a\x00b", "a--b", "-a", "a-", "", "A", "a b", "é"],
+)
+@pytest.mark.parametrize("field", ["id", "tags"])
+def test_fast_path_proves_no_id_or_tag_that_is_not_a_slug(field, bad):
+    """Ids and tags outside the slug grammar (a NUL inside too) leave the precise checker to say."""
+    doc = _doc(3)
+    doc["events"][1][field] = bad if field == "id" else ["ok", bad]
+    raw = io.dumps_json(doc).encode("utf-8")
+    assert not _precise(raw)
+    assert not quick.is_valid_and_canonical(raw)
+
+
 def test_two_halves_accept_a_valid_file(split_everything):
     """The split path says valid for a valid canonical file."""
     assert quick.is_valid_and_canonical(io.dumps_json(_doc(40)).encode())

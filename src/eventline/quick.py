@@ -176,7 +176,7 @@ def _date(value: Any) -> EventDate | None:
 # Whole columns are checked at once, with C-level loops: types, lengths, no
 # space at either end (strip changes nothing), and no control character
 # (isprintable answers for most text; the regex settles the rest).
-_SLUGS = re.compile("(?:[a-z0-9]+(?:-[a-z0-9]+)*\\x00)*")
+_SLUG_CHARACTERS = re.compile("[a-z0-9\\x00-]*")
 
 
 def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
@@ -202,7 +202,18 @@ def _slugs(values: list[Any]) -> bool:
         return True
     if set(map(type, values)) != {str} or max(map(len, values)) > MAX_LINE:
         return False
-    return _SLUGS.fullmatch("\x00".join(values) + "\x00") is not None
+    # Slugs (ID_RE) between NULs: only [a-z0-9-], and no hyphen next to a
+    # NUL or another hyphen, nor an empty slug. A character class is one fast
+    # scan where the grammar's own pattern backtracks at every hyphen.
+    joined = "\x00" + "\x00".join(values) + "\x00"
+    return (
+        _SLUG_CHARACTERS.fullmatch(joined) is not None
+        and joined.count("\x00") == len(values) + 1
+        and "\x00\x00" not in joined
+        and "\x00-" not in joined
+        and "-\x00" not in joined
+        and "--" not in joined
+    )
 
 
 def _lists(lists: list[Any]) -> bool:
@@ -284,7 +295,8 @@ def _events(
     named = _flat(actor_lists)
     if set(map(type, named)) - {str} or not set(named) <= actors:
         return None
-    if not _column(_flat(place_lists), MAX_LINE) or not _slugs(_flat(tag_lists)):
+    # Tags repeat: each distinct one is checked once.
+    if not _column(_flat(place_lists), MAX_LINE) or not _slugs(list(set(_flat(tag_lists)))):
         return None
     if citation_lists and (
         set(map(type, citation_lists)) != {list} or min(map(len, citation_lists)) == 0

@@ -122,7 +122,9 @@ def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
 def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
     from eventline.dates import EventDate
 
-    latest = max(EventDate.parse(d).lower for d in {e["date"] for e in events})
+    # Events come in order (a canonical file's, checked), and the order
+    # begins with the earliest day: the last event has the latest one.
+    latest = EventDate.parse(events[-1]["date"]).lower
     return ics.vevents(tables, _STAMP, events=events, lang=lang).encode("utf-8"), latest
 
 

@@ -106,12 +106,14 @@ def _when(text: str, lang: Language) -> tuple[str, str]:
     )
 
 
-def _source_line(timeline: Timeline, source_id: str) -> str:
+def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str]:
+    """A cited source's line in DESCRIPTION (escaped), and its URL line, if it has a url."""
     source = timeline.sources.get(source_id)
     line = isolate(source.title if source else source_id)
     if source and source.url:
         line += f" <{source.url}>"
-    return line
+        return "- " + _text(line), _fold(f"URL:{source.url}") + "\r\n"
+    return "- " + _text(line), ""
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -195,9 +197,8 @@ def vevents(
     # Large timelines repeat actor groups, sources and categories: each
     # derived piece is worked out (and escaped, or folded) once.
     actor_parts: dict[tuple[str, ...], str] = {}
-    source_lines: dict[str, str] = {}
+    source_parts: dict[str, tuple[str, str]] = {}
     categories: dict[tuple[str, tuple[str, ...]], str] = {}
-    urls: dict[tuple[str, ...], str] = {}
     out: list[str] = []
     for event in event_documents(timeline) if events is None else events:
         when = _when(event["date"], lang)
@@ -216,12 +217,14 @@ def vevents(
                 )
             parts.append(actors)
         sources = [sources_label]
+        url = ""  # the URL line of the first cited source that has a url
         for citation in event["citations"]:
-            line = source_lines.get(citation["source"])
-            if line is None:
-                line = source_lines[citation["source"]] = "- " + _text(
-                    _source_line(timeline, citation["source"])
+            cited = source_parts.get(citation["source"])
+            if cited is None:
+                cited = source_parts[citation["source"]] = _source_parts(
+                    timeline, citation["source"]
                 )
+            line, url = cited[0], url or cited[1]
             if citation.get("quote"):
                 line += f": “{_text(isolate(citation['quote']))}”"
             sources.append(line)
@@ -248,18 +251,5 @@ def vevents(
             category = categories[key] = (
                 _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *key[1]))) + "\r\n"
             )
-        out.append(category)
-        cited = tuple(c["source"] for c in event["citations"])
-        url = urls.get(cited)
-        if url is None:
-            first = next(
-                (
-                    timeline.sources[c].url
-                    for c in cited
-                    if c in timeline.sources and timeline.sources[c].url
-                ),
-                None,
-            )
-            url = urls[cited] = _fold(f"URL:{first}") + "\r\n" if first else ""
-        out += [url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
+        out += [category, url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
     return "".join(out)

@@ -437,7 +437,7 @@ def _lane_traces(
                 textfont={"size": 11, "color": "#ffffff"},
                 hovertext=[_cluster_hover([s for s, _ in g], language) for g in groups],
                 hoverinfo="text",
-                customdata=[["", "", " ".join(s.event.id for s, _ in g)] for g in groups],
+                customdata=[["", "", " ".join([s.event.id for s, _ in g])] for g in groups],
                 # A lane whose events are all in clusters shows its legend entry here.
                 name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
                 meta=[panel.name, "clusters"],

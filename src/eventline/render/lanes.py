@@ -209,17 +209,22 @@ def panel(
     per_px = (end - start).total_seconds() / PLOT_PX
     lanes = []
     for cid, spans in by_category.items():
-        lane = tuple(s for s in spans if s.end > start and s.start < end)
+        # figure_dict pads the overview's window around every span: no test needed there.
+        lane = (
+            tuple(spans)
+            if name == "overview"
+            else tuple(s for s in spans if s.end > start and s.start < end)
+        )
         if not lane and name == "focus":
             continue
         starts = [(s.start - dt.datetime.min).total_seconds() for s in lane]
         if name == "overview":
             # A marker is about 14 px wide; nearer events take another slot.
             wide = 14 * per_px
-            items = [
-                (t0, max((s.end - dt.datetime.min).total_seconds(), t0 + wide))
-                for t0, s in zip(starts, lane, strict=True)
-            ]
+            items = []
+            for t0, s in zip(starts, lane, strict=True):
+                t1 = (s.end - dt.datetime.min).total_seconds()
+                items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
             slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
         else:
             items = [
@@ -231,7 +236,11 @@ def panel(
                 for t0, s in zip(starts, lane, strict=True)
             ]
             slots, labelled = pack(items, FOCUS_SLOTS)
-        xs = [secs(min(max(s.mark, start), end)) for s in lane]
+        low, high = secs(start), secs(end)
+        xs = []
+        for s in lane:  # each marker's place, clipped to the panel (no min/max calls: large lanes)
+            x = (s.mark - dt.datetime.min).total_seconds()
+            xs.append(low if x < low else high if x > high else x)
         groups = clusters(xs, slots, CLUSTER_PX * per_px) if lane else []
         category = timeline.categories.get(cid)
         lanes.append(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
+from eventline.dates import EventDate
 from eventline.model import Event, Timeline
 from eventline.render.text import PALETTE, colors, short
 
@@ -28,10 +29,12 @@ CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 PanelName = Literal["overview", "focus"]
 
 
-@attrs.frozen
-class Span:
+class Span(NamedTuple):
     """An event placed on a time axis: from ``start`` to ``end`` (exclusive), as datetimes,
-    with its marker's place and symbol (see :func:`marker`), worked out once."""
+    with its marker's place and symbol (see :func:`marker`), worked out once.
+
+    A named tuple, not an attrs class: a page makes one per event, and a tuple is made
+    several times faster (200,000 events)."""
 
     event: Event
     start: dt.datetime
@@ -54,17 +57,26 @@ def span(
 ) -> Span:
     """The event's span; an open end runs to ``right_edge``. ``bounds``: the date's
     (lower, upper) when the caller has them already."""
-    date = event.date
+    return Span(event, *placement(event.date, right_edge, bounds))
+
+
+def placement(
+    date: EventDate,
+    right_edge: dt.datetime,
+    bounds: tuple[dt.date, dt.date | None] | None = None,
+) -> tuple[dt.datetime, dt.datetime, bool, bool, bool, dt.datetime, str]:
+    """A :class:`Span`'s fields after ``event``, for every event of this ``date``."""
     lower, upper = bounds or (date.lower, date.upper)
     start = dt.datetime(lower.year, lower.month, lower.day)
     end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
     # date.precision != "day", without building a list per event (large pages).
     coarse = date.start.day is None or (date.end is not None and date.end.day is None)
     point = upper is not None and not coarse and end - start == DAY
-    qualified = date.qualifier is not None
+    qualified = date.start.qualifier is not None or (
+        date.end is not None and date.end.qualifier is not None
+    )
     if point:
-        return Span(
-            event,
+        return (
             start,
             end,
             False,
@@ -76,7 +88,7 @@ def span(
     middle = start + (end - start) / 2
     mark = middle if coarse and upper is not None else start
     symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
-    return Span(event, start, end, upper is None, coarse, False, mark, symbol)
+    return (start, end, upper is None, coarse, False, mark, symbol)
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:

@@ -44,6 +44,7 @@ class Span(NamedTuple):
     point: bool  # one known day
     mark: dt.datetime
     symbol: str
+    seconds: tuple[float, float, float]  # start, end and mark as secs(), for packing
 
     @property
     def middle(self) -> dt.datetime:
@@ -64,7 +65,9 @@ def placement(
     date: EventDate,
     right_edge: dt.datetime,
     bounds: tuple[dt.date, dt.date | None] | None = None,
-) -> tuple[dt.datetime, dt.datetime, bool, bool, bool, dt.datetime, str]:
+) -> tuple[
+    dt.datetime, dt.datetime, bool, bool, bool, dt.datetime, str, tuple[float, float, float]
+]:
     """A :class:`Span`'s fields after ``event``, for every event of this ``date``."""
     lower, upper = bounds or (date.lower, date.upper)
     start = dt.datetime(lower.year, lower.month, lower.day)
@@ -76,19 +79,20 @@ def placement(
         date.end is not None and date.end.qualifier is not None
     )
     if point:
-        return (
-            start,
-            end,
-            False,
-            coarse,
-            True,
-            start + DAY / 2,
-            "diamond-open" if qualified else "circle",
-        )
-    middle = start + (end - start) / 2
-    mark = middle if coarse and upper is not None else start
-    symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
-    return (start, end, upper is None, coarse, False, mark, symbol)
+        mark, symbol = start + DAY / 2, "diamond-open" if qualified else "circle"
+    else:
+        mark = start + (end - start) / 2 if coarse and upper is not None else start
+        symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
+    return (
+        start,
+        end,
+        upper is None,
+        coarse,
+        point,
+        mark,
+        symbol,
+        (secs(start), secs(end), secs(mark)),
+    )
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -141,7 +145,7 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
     for i, slot in enumerate(slots):
         by_slot.setdefault(slot, []).append(i)
     for members in by_slot.values():
-        members.sort(key=lambda i: (xs[i], i))
+        members.sort(key=xs.__getitem__)  # stable: equal places keep index order
         group = [members[0]]
         for i in members[1:]:
             if xs[i] - xs[group[0]] < near:
@@ -229,13 +233,13 @@ def panel(
         )
         if not lane and name == "focus":
             continue
-        starts = [(s.start - dt.datetime.min).total_seconds() for s in lane]
+        starts = [secs(s.start) for s in lane] if name == "focus" else None
         if name == "overview":
             # A marker is about 14 px wide; nearer events take another slot.
             wide = 14 * per_px
             items = []
-            for t0, s in zip(starts, lane, strict=True):
-                t1 = (s.end - dt.datetime.min).total_seconds()
+            for s in lane:
+                t0, t1 = s.seconds[0], s.seconds[1]
                 items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
             slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
         else:
@@ -245,13 +249,13 @@ def panel(
                     secs(label_anchor(s, start, end))
                     + (len(short(s.event.title)) * CHAR_PX + 18) * per_px,
                 )
-                for t0, s in zip(starts, lane, strict=True)
+                for t0, s in zip(starts or (), lane, strict=True)
             ]
             slots, labelled = pack(items, FOCUS_SLOTS)
         low, high = secs(start), secs(end)
         xs = []
         for s in lane:  # each marker's place, clipped to the panel (no min/max calls: large lanes)
-            x = (s.mark - dt.datetime.min).total_seconds()
+            x = s.seconds[2]
             xs.append(low if x < low else high if x > high else x)
         groups = clusters(xs, slots, CLUSTER_PX * per_px) if lane else []
         category = timeline.categories.get(cid)

@@ -14,6 +14,9 @@ import functools
 import gzip
 import hashlib
 import json
+import multiprocessing
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from importlib.metadata import version as _version
@@ -88,6 +91,42 @@ def script_json(value: Any) -> str:
     ):
         text = text.replace(char, escape)
     return str(text)
+
+
+FORK_EVENTS = 20_000  # from this many events, a forked process makes the later events' table
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
+
+
+def _forked(work: Callable[[], str]) -> Callable[[], str]:
+    """Start ``work`` (ASCII text out) in a forked child, which shares this process's
+    memory as it was; return a function that waits for the text. Should the child fail
+    or vanish, that function runs ``work`` here instead, so the result never differs."""
+    assert _FORK is not None
+    receive, send = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> str:
+        try:
+            data: bytes | None = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            receive.close()
+        child.join()
+        return data.decode("ascii") if data is not None and child.exitcode == 0 else work()
+
+    return result
+
+
+def _send(connection: Any, work: Callable[[], str]) -> None:
+    connection.send_bytes(work().encode("ascii"))
+    connection.close()
 
 
 def packed(value: Any) -> str:
@@ -295,16 +334,20 @@ def _page(
     )
     large = len(events) > len(shown)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # The events past the first ones travel compressed (see _rest); zlib works
-        # on the other core while this one builds the figure.
-        rest = (
-            pool.submit(packed, _rest(timeline, events[len(shown) :], categories, language))
-            if large
-            else None
-        )
+        # The events past the first ones travel compressed (see _rest), made beside the
+        # figure: in a forked process for a large timeline where this one runs alone
+        # (forking beside other threads can deadlock), else compressed on a thread (zlib
+        # lets go of the GIL). The bytes are the same either way.
+        rest: Callable[[], str] | None = None
+        if large:
+            later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
+            if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
+                rest = _forked(lambda: packed(later()))
+            else:
+                rest = pool.submit(packed, later()).result
         fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
         figure_text = packed(fig) if large else script_json(fig)
-        rest_text = rest.result() if rest is not None else None
+        rest_text = rest() if rest is not None else None
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,23 +37,28 @@ import generate  # noqa: E402
 from run import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Run in a fresh interpreter so that one size's memory does not slow the next.
+# CPU seconds count this process and the helpers it forked and waited for.
 TIMING = """
-import json, sys, time
+import json, resource, sys, time
+def cpu():
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 data, page = sys.argv[1], sys.argv[2]
-t = time.perf_counter()
+t, c = time.perf_counter(), cpu()
 with open(data, "rb") as handle:
     json.load(handle)
-baseline = time.perf_counter() - t
+baseline, baseline_cpu = time.perf_counter() - t, cpu() - c
 import eventline
 from eventline import io, render
 t = time.perf_counter()
 tl = eventline.load(data)
 loading = time.perf_counter() - t
-t = time.perf_counter()
+t, c = time.perf_counter(), cpu()
 io.atomic_write(page, render.to_html(tl))
-rendering = time.perf_counter() - t
+rendering, rendering_cpu = time.perf_counter() - t, cpu() - c
 last = tl[len(tl) - 1]
 print(json.dumps({"baseline": baseline, "load": loading, "render": rendering,
+                  "baseline_cpu": baseline_cpu, "render_cpu": rendering_cpu,
                   "last": last.title, "last_date": str(last.date), "last_id": last.id}))
 """
 
@@ -104,6 +110,11 @@ def browse(
     return load, reachable, search, f"{status}; {found} link(s) to it", f"{marked}, at {place}"
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 200000])
@@ -127,7 +138,7 @@ def main() -> None:
             text=True,
         )
         timing = json.loads(out.stdout)
-        started = time.perf_counter()
+        started, before = time.perf_counter(), _children_cpu()
         subprocess.run(
             [
                 sys.executable,
@@ -142,7 +153,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        command = time.perf_counter() - started
+        command, command_cpu = time.perf_counter() - started, _children_cpu() - before
         data_mb = data.stat().st_size / 1e6
         page_mb = page_path.stat().st_size / 1e6
         row = {
@@ -156,6 +167,8 @@ def main() -> None:
             "render × json.load": timing["render"] / timing["baseline"],
             "eventline render s": command,
             "eventline render × json.load": command / timing["baseline"],
+            "CPU: render × json.load": timing["render_cpu"] / timing["baseline_cpu"],
+            "CPU: eventline render × json.load": command_cpu / timing["baseline_cpu"],
         }
         if not args.no_browser:
             load, reachable, search, status, opened = browse(

@@ -709,3 +709,18 @@ def test_right_to_left_names_keep_their_order_in_the_chronology(open_page, tmp_p
     assert lefts[0] < lefts[1]
     assert lefts[2] < lefts[3] < lefts[4]
     assert page.errors == []
+
+
+def test_axe_finds_no_serious_violation_in_the_list_past_the_first_thousand(open_page, beyond):
+    """The paged list of later events, opened by a permalink, passes axe-core too."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    page = open_page(beyond[0], suffix="#event-e02200")
+    p = page.page
+    p.add_script_tag(path=str(AXE))
+    violations = p.evaluate(
+        """async () => { const r = await axe.run(document);
+        return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
+    )
+    assert violations == []

@@ -208,7 +208,7 @@
   }
   var original = null;
   function filterChart(visible) {
-    if (!gd.data) { return; }
+    if (!gd.data || (visible === null && !original)) { return; }  /* nothing filtered yet */
     if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
     var xs = [], shown = [], indices = [];
     gd.data.forEach(function (t, i) {

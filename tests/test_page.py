@@ -291,6 +291,7 @@ def beyond(tmp_path, small_doc):
     data["events"][2100]["summary"] = "Talks on the Bodensee ferry."
     data["events"][2200]["places"] = ["Świnoujście"]
     data["events"][2300]["tags"] = ["grain-corridor"]
+    data["events"][2450]["title"] = "<img src=x onerror=alert(1)>"
     tl = eventline.load(write_json(tmp_path / "beyond.json", data))
     out = tmp_path / "beyond.html"
     out.write_text(render.to_html(tl), encoding="utf-8")
@@ -355,6 +356,10 @@ def test_permalink_opens_an_event_past_the_first_thousand(open_page, beyond):
     assert p.locator("#eventline-timeline-more-note").inner_text() == "1,401–1,500 of 1,500"
     assert p.get_by_role("button", name="Next 100").is_disabled()
     assert p.evaluate(VISIBLE_IDS_JS)[1000:] == [f"e{i:05d}" for i in range(2400, 2500)]
+    # Hostile text past the first 1,000 is shown as text, never run.
+    assert p.locator("#event-e02450 .permalink").inner_text() == "<img src=x onerror=alert(1)>"
+    assert p.locator("img").count() == 0
+    assert page.dialogs == []
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
 
 

@@ -9,11 +9,13 @@ Run sizes above ~50k events under `flock /work/bench.lock` on a shared machine.
 For each size it writes a synthetic dataset (benchmarks/generate.py), then, in one
 fresh process: `json.load` of the file (the baseline), `eventline.load`, and
 `render.to_html` plus writing the page (the part `eventline render` adds to
-loading). It prints the page's size as a share of the data file, the render time
-as a ratio to the baseline, and the time Chromium takes until the chart is drawn,
-checking there that every event is reachable in the overview (its own marker or a
-cluster's member list) and that searching for the last event's title and date
-lists it.
+loading). Then, in another process, `eventline render` end to end (start-up,
+loading and validating the file, the page). It prints the page's size as a share
+of the data file, both render times as ratios to the baseline, and the time
+Chromium takes until the chart is drawn, checking there that every event is
+reachable in the overview (its own marker or a cluster's member list), that
+searching for the last event's title and date lists it, and that a permalink to
+the last event opens it in the chronology.
 Nothing here is a test: the figures vary with the machine.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,24 +37,29 @@ import generate  # noqa: E402
 from run import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Run in a fresh interpreter so that one size's memory does not slow the next.
+# CPU seconds count this process and the helpers it forked and waited for.
 TIMING = """
-import json, sys, time
+import json, resource, sys, time
+def cpu():
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 data, page = sys.argv[1], sys.argv[2]
-t = time.perf_counter()
+t, c = time.perf_counter(), cpu()
 with open(data, "rb") as handle:
     json.load(handle)
-baseline = time.perf_counter() - t
+baseline, baseline_cpu = time.perf_counter() - t, cpu() - c
 import eventline
 from eventline import io, render
 t = time.perf_counter()
 tl = eventline.load(data)
 loading = time.perf_counter() - t
-t = time.perf_counter()
+t, c = time.perf_counter(), cpu()
 io.atomic_write(page, render.to_html(tl))
-rendering = time.perf_counter() - t
+rendering, rendering_cpu = time.perf_counter() - t, cpu() - c
 last = tl[len(tl) - 1]
 print(json.dumps({"baseline": baseline, "load": loading, "render": rendering,
-                  "last": last.title, "last_date": str(last.date)}))
+                  "baseline_cpu": baseline_cpu, "render_cpu": rendering_cpu,
+                  "last": last.title, "last_date": str(last.date), "last_id": last.id}))
 """
 
 REACH_JS = """() => {
@@ -66,9 +74,12 @@ REACH_JS = """() => {
 }"""
 
 
-def browse(page_path: Path, last_title: str, last_date: str) -> tuple[float, int, float, str]:
+def browse(
+    page_path: Path, last_title: str, last_date: str, last_id: str
+) -> tuple[float, int, float, str, str]:
     """Seconds until drawn, events reachable in the overview, seconds for a search of the
-    last event's title and date, its status and whether the event is listed."""
+    last event's title and date, its status and whether the event is listed, and what
+    opening the page at the last event's permalink shows."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -88,8 +99,20 @@ def browse(page_path: Path, last_title: str, last_date: str) -> tuple[float, int
         search = time.perf_counter() - started
         status = page.locator("#eventline-timeline-status").inner_text()
         found = page.get_by_role("link", name=last_title, exact=True).count()
+        page.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(page_path.as_uri() + f"#event-{last_id}", timeout=900_000)
+        page.wait_for_selector("html[data-eventline-ready]", state="attached", timeout=900_000)
+        marked = page.locator(f"li.event.current#event-{last_id}").count()
+        note = page.locator("#eventline-timeline-more-note")
+        place = note.inner_text() if note.count() else "in the page's HTML list"
         browser.close()
-    return load, reachable, search, f"{status}; {found} link(s) to it"
+    return load, reachable, search, f"{status}; {found} link(s) to it", f"{marked}, at {place}"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -115,6 +138,22 @@ def main() -> None:
             text=True,
         )
         timing = json.loads(out.stdout)
+        started, before = time.perf_counter(), _children_cpu()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "eventline",
+                "render",
+                "--data",
+                str(data),
+                "-o",
+                str(page_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        command, command_cpu = time.perf_counter() - started, _children_cpu() - before
         data_mb = data.stat().st_size / 1e6
         page_mb = page_path.stat().st_size / 1e6
         row = {
@@ -126,14 +165,21 @@ def main() -> None:
             "eventline.load s": timing["load"],
             "render s": timing["render"],
             "render × json.load": timing["render"] / timing["baseline"],
+            "eventline render s": command,
+            "eventline render × json.load": command / timing["baseline"],
+            "CPU: render × json.load": timing["render_cpu"] / timing["baseline_cpu"],
+            "CPU: eventline render × json.load": command_cpu / timing["baseline_cpu"],
         }
         if not args.no_browser:
-            load, reachable, search, status = browse(page_path, timing["last"], timing["last_date"])
+            load, reachable, search, status, opened = browse(
+                page_path, timing["last"], timing["last_date"], timing["last_id"]
+            )
             row |= {
                 "Chromium ready s": load,
                 "reachable": reachable,
                 "search s": search,
                 "search result": status,
+                "permalink to the last": opened,
             }
         rows.append(row)
         print(row, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -268,6 +269,97 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
     p.wait_for_function("() => location.hash === '#event-e02999'")
     assert "current" in (p.locator("#event-e02999").get_attribute("class") or "")
     # Chromium's advice to plotly.js's WebGL text atlas (Canvas2D readback) is not an error.
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
+
+
+@pytest.fixture
+def beyond(tmp_path, small_doc):
+    """A page of 2,500 events, one a day in id order, whose later ones hold words only in
+    a summary, a place or a tag, so the search must read the table past the first 1,000."""
+    data = small_doc
+    base = data["events"][3]
+    first = dt.date(2010, 1, 1)
+    data["events"] = [
+        {
+            **base,
+            "id": f"e{i:05d}",
+            "title": f"Call number {i}",
+            "date": (first + dt.timedelta(days=i)).isoformat(),
+        }
+        for i in range(2500)
+    ]
+    data["events"][2100]["summary"] = "Talks on the Bodensee ferry."
+    data["events"][2200]["places"] = ["Świnoujście"]
+    data["events"][2300]["tags"] = ["grain-corridor"]
+    data["events"][2450]["title"] = "<img src=x onerror=alert(1)>"
+    tl = eventline.load(write_json(tmp_path / "beyond.json", data))
+    out = tmp_path / "beyond.html"
+    out.write_text(render.to_html(tl), encoding="utf-8")
+    return out, tl
+
+
+@pytest.mark.parametrize(
+    ("query", "event_id", "field"),
+    [
+        ("bodensee", "e02100", "Talks on the Bodensee ferry."),
+        ("SWINOUJSCIE", "e02200", "Places: Świnoujście"),
+        ("grain-corridor", "e02300", "Tags: grain-corridor"),
+    ],
+)
+def test_search_finds_a_word_in_the_summary_places_or_tags_of_any_event(
+    open_page, beyond, query, event_id, field
+):
+    """Past the first 1,000 events the search still reads summaries, places and tags
+    (case and accents aside), lists the match in full and leaves only it in the chart."""
+    page = open_page(beyond[0])
+    p = page.page
+    p.get_by_label("Search events").fill(query)
+    p.wait_for_function(f"() => location.search === '?q={query}'")
+    assert p.locator("#eventline-timeline-status").inner_text() == "1 of 2,500 events shown"
+    assert p.evaluate(VISIBLE_IDS_JS) == [event_id]
+    item = p.locator(f"#event-{event_id}")
+    assert field in item.inner_text()
+    assert item.get_by_role("button", name="Copy link").count() == 1
+    assert p.locator("#eventline-timeline-more-note").inner_text() == "1–1 of 1"
+    spots = p.evaluate(
+        """() => document.getElementById("eventline-timeline").data
+          .filter(t => t.meta && t.meta[0] === "overview" && t.visible !== false)
+          .filter(t => t.meta[1] === "events" || t.meta[1] === "clusters")
+          .flatMap(t => t.customdata.filter((c, j) => t.x[j] !== null)
+            .map(c => c[2] ? c[2].split(" ") : [c[0]]))"""
+    )
+    assert len(spots) == 1
+    assert event_id in spots[0]
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
+
+
+def test_permalink_opens_an_event_past_the_first_thousand(open_page, beyond):
+    """#event-<id> of the 2,201st event opens its page of the list below the chronology,
+    scrolled to and marked, with its place among the others; the pager reaches the last."""
+    page = open_page(beyond[0], suffix="#event-e02200")
+    p = page.page
+    item = p.locator("#event-e02200")
+    assert "current" in (item.get_attribute("class") or "")
+    box = item.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < 900
+    assert "Places: Świnoujście" in item.inner_text()
+    assert p.locator("#eventline-timeline-more-note").inner_text() == "1,201–1,300 of 1,500"
+    marks = p.evaluate(
+        """() => document.getElementById("eventline-timeline").data
+            .filter(t => t.meta && t.meta[0] === "highlight").map(t => t.xaxis)"""
+    )
+    assert marks[0] == "x"
+    p.get_by_role("button", name="Next 100").click()
+    assert p.locator("#eventline-timeline-more-note").inner_text() == "1,301–1,400 of 1,500"
+    p.get_by_role("button", name="Next 100").click()
+    assert p.locator("#eventline-timeline-more-note").inner_text() == "1,401–1,500 of 1,500"
+    assert p.get_by_role("button", name="Next 100").is_disabled()
+    assert p.evaluate(VISIBLE_IDS_JS)[1000:] == [f"e{i:05d}" for i in range(2400, 2500)]
+    # Hostile text past the first 1,000 is shown as text, never run.
+    assert p.locator("#event-e02450 .permalink").inner_text() == "<img src=x onerror=alert(1)>"
+    assert p.locator("img").count() == 0
+    assert page.dialogs == []
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
 
 
@@ -622,3 +714,18 @@ def test_right_to_left_names_keep_their_order_in_the_chronology(open_page, tmp_p
     assert lefts[0] < lefts[1]
     assert lefts[2] < lefts[3] < lefts[4]
     assert page.errors == []
+
+
+def test_axe_finds_no_serious_violation_in_the_list_past_the_first_thousand(open_page, beyond):
+    """The paged list of later events, opened by a permalink, passes axe-core too."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    page = open_page(beyond[0], suffix="#event-e02200")
+    p = page.page
+    p.add_script_tag(path=str(AXE))
+    violations = p.evaluate(
+        """async () => { const r = await axe.run(document);
+        return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
+    )
+    assert violations == []

@@ -308,3 +308,93 @@ def test_a_hover_line_break_inside_an_isolated_name_keeps_both_parts_isolated(tm
     assert " ".join(actors).replace("\u2069 \u2068", " ") == (
         f"Actors: \u2068{long_name}\u2069, \u2068{small_doc['actors'][0]['name']}\u2069"
     )
+
+
+def _unpack(page: str, name: str) -> dict:
+    """A compressed data block of the page, read back as the page's script reads it."""
+    import base64
+    import gzip
+
+    block = re.search(
+        rf'<script type="application/octet-stream" id="eventline-timeline-{name}"[^>]*>([^<]*)</script>',
+        page,
+    )
+    assert block is not None
+    return json.loads(gzip.decompress(base64.b64decode(block.group(1))))
+
+
+@pytest.fixture
+def later(tmp_path, small_doc):
+    """1,200 events, one a day; the 1,101st has a summary, places and tags, and hostile text."""
+    base = small_doc["events"][3]
+    small_doc["events"] = [
+        {**base, "id": f"e{i:05d}", "title": f"Call {i}", "date": f"{2000 + i // 365}-01-01"}
+        for i in range(1200)
+    ]
+    small_doc["events"][1100] |= {
+        "title": "</script><img src=x onerror=alert(1)>",
+        "summary": "Talks on the Bodensee.",
+        "places": ["Świnoujście", "كييف"],
+        "tags": ["grain-corridor"],
+    }
+    return eventline.load(write_json(tmp_path / "later.json", small_doc))
+
+
+def test_later_events_travel_compressed_with_every_searched_field(later):
+    """Past the first 1,000 events, every event's title, summary, actors, places, tags,
+    dates and sources are in the page: gzip and base64, which no text can break out of."""
+    page = render.to_html(later, plotlyjs="cdn")
+    table = _unpack(page, "rest")
+    assert len(table["events"]) == 200
+    row = next(r for r in table["events"] if r[0] == "e01100")
+    date = table["dates"][row[2]]
+    assert row[1] == "</script><img src=x onerror=alert(1)>"
+    assert table["categories"][row[3]]["id"] == "diplomacy"
+    assert row[4:9] == [
+        "trump putin",
+        "Donald Trump, Vladimir Putin",
+        "Świnoujście, \u2068كييف\u2069",
+        "grain-corridor",
+        "Talks on the Bodensee.",
+    ]
+    assert date == ["2003-01-01", "1 January 2003"]
+    assert table["sources"][row[9][0]] == [
+        "An article",
+        "https://example.org/article",
+        "A wire, 13 February 2025",
+    ]
+    assert "<img" not in page
+    assert page.count("</script>") == 7  # six blocks and plotly.js from the CDN
+    figure = _unpack(page, "figure")
+    assert {t["meta"][0] for t in figure["data"]} >= {"overview"}
+
+
+FORKED = """
+import sys
+import eventline
+from eventline.render import page
+tl = eventline.load(sys.argv[1])
+here = page.to_html(tl, plotlyjs="cdn")
+calls = []
+forked = page._forked
+page._forked = lambda work: calls.append(1) or forked(work)
+page.FORK_EVENTS = 1000
+print(page.to_html(tl, plotlyjs="cdn") == here, calls == [1], page.to_html(tl) == page.to_html(tl))
+"""
+
+
+def test_a_forked_helper_gives_the_same_page(later, tmp_path):
+    """The later events made in a forked process (large timelines) give the very bytes
+    made in this one, and the same data gives the same bytes again. (In a fresh
+    interpreter: the page forks only where no other thread runs.)"""
+    from eventline.render import page as module
+
+    if module._FORK is None:
+        pytest.skip("this platform cannot fork")
+    out = subprocess.run(
+        [sys.executable, "-c", FORKED, str(tmp_path / "later.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout == "True True True\n"

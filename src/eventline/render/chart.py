@@ -110,13 +110,15 @@ def figure_dict(
     _ = language.gettext
     events = list(timeline)
     use_gl = len(events) > WEBGL_THRESHOLD if webgl is None else webgl
-    bounds = [(e.date.lower, e.date.upper) for e in events]
-    first = min((lower for lower, _ in bounds), default=dt.date(2000, 1, 1))
-    last = max((upper or lower for lower, upper in bounds), default=first)
+    # Work per distinct date, not per event: large timelines repeat their dates.
+    bounds = {d: (d.lower, d.upper) for d in {e.date for e in events}}
+    first = min((lower for lower, _ in bounds.values()), default=dt.date(2000, 1, 1))
+    last = max((upper or lower for lower, upper in bounds.values()), default=first)
     pad = max(dt.timedelta(days=(last - first).days // 40), 3 * L.DAY)
     x0 = L.add(dt.datetime.combine(first, dt.time()), -pad)
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
-    spans = [L.span(e, x1, b) for e, b in zip(events, bounds, strict=True)]
+    placed = {d: L.placement(d, x1, b) for d, b in bounds.items()}
+    spans = [L.Span(e, *placed[e.date]) for e in events]
     categories = [cid for cid in timeline.categories if any(e.category == cid for e in events)]
     categories += sorted({e.category for e in events} - set(categories))
 
@@ -437,7 +439,7 @@ def _lane_traces(
                 textfont={"size": 11, "color": "#ffffff"},
                 hovertext=[_cluster_hover([s for s, _ in g], language) for g in groups],
                 hoverinfo="text",
-                customdata=[["", "", " ".join(s.event.id for s, _ in g)] for g in groups],
+                customdata=[["", "", " ".join([s.event.id for s, _ in g])] for g in groups],
                 # A lane whose events are all in clusters shows its legend entry here.
                 name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
                 meta=[panel.name, "clusters"],

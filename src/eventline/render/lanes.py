@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
+from eventline.dates import EventDate
 from eventline.model import Event, Timeline
 from eventline.render.text import PALETTE, colors, short
 
@@ -28,10 +29,12 @@ CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 PanelName = Literal["overview", "focus"]
 
 
-@attrs.frozen
-class Span:
+class Span(NamedTuple):
     """An event placed on a time axis: from ``start`` to ``end`` (exclusive), as datetimes,
-    with its marker's place and symbol (see :func:`marker`), worked out once."""
+    with its marker's place and symbol (see :func:`marker`), worked out once.
+
+    A named tuple, not an attrs class: a page makes one per event, and a tuple is made
+    several times faster (200,000 events)."""
 
     event: Event
     start: dt.datetime
@@ -41,6 +44,7 @@ class Span:
     point: bool  # one known day
     mark: dt.datetime
     symbol: str
+    seconds: tuple[float, float, float]  # start, end and mark as secs(), for packing
 
     @property
     def middle(self) -> dt.datetime:
@@ -54,29 +58,41 @@ def span(
 ) -> Span:
     """The event's span; an open end runs to ``right_edge``. ``bounds``: the date's
     (lower, upper) when the caller has them already."""
-    date = event.date
+    return Span(event, *placement(event.date, right_edge, bounds))
+
+
+def placement(
+    date: EventDate,
+    right_edge: dt.datetime,
+    bounds: tuple[dt.date, dt.date | None] | None = None,
+) -> tuple[
+    dt.datetime, dt.datetime, bool, bool, bool, dt.datetime, str, tuple[float, float, float]
+]:
+    """A :class:`Span`'s fields after ``event``, for every event of this ``date``."""
     lower, upper = bounds or (date.lower, date.upper)
     start = dt.datetime(lower.year, lower.month, lower.day)
     end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
     # date.precision != "day", without building a list per event (large pages).
     coarse = date.start.day is None or (date.end is not None and date.end.day is None)
     point = upper is not None and not coarse and end - start == DAY
-    qualified = date.qualifier is not None
+    qualified = date.start.qualifier is not None or (
+        date.end is not None and date.end.qualifier is not None
+    )
     if point:
-        return Span(
-            event,
-            start,
-            end,
-            False,
-            coarse,
-            True,
-            start + DAY / 2,
-            "diamond-open" if qualified else "circle",
-        )
-    middle = start + (end - start) / 2
-    mark = middle if coarse and upper is not None else start
-    symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
-    return Span(event, start, end, upper is None, coarse, False, mark, symbol)
+        mark, symbol = start + DAY / 2, "diamond-open" if qualified else "circle"
+    else:
+        mark = start + (end - start) / 2 if coarse and upper is not None else start
+        symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
+    return (
+        start,
+        end,
+        upper is None,
+        coarse,
+        point,
+        mark,
+        symbol,
+        (secs(start), secs(end), secs(mark)),
+    )
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -129,7 +145,7 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
     for i, slot in enumerate(slots):
         by_slot.setdefault(slot, []).append(i)
     for members in by_slot.values():
-        members.sort(key=lambda i: (xs[i], i))
+        members.sort(key=xs.__getitem__)  # stable: equal places keep index order
         group = [members[0]]
         for i in members[1:]:
             if xs[i] - xs[group[0]] < near:
@@ -209,17 +225,22 @@ def panel(
     per_px = (end - start).total_seconds() / PLOT_PX
     lanes = []
     for cid, spans in by_category.items():
-        lane = tuple(s for s in spans if s.end > start and s.start < end)
+        # figure_dict pads the overview's window around every span: no test needed there.
+        lane = (
+            tuple(spans)
+            if name == "overview"
+            else tuple(s for s in spans if s.end > start and s.start < end)
+        )
         if not lane and name == "focus":
             continue
-        starts = [(s.start - dt.datetime.min).total_seconds() for s in lane]
+        starts = [secs(s.start) for s in lane] if name == "focus" else None
         if name == "overview":
             # A marker is about 14 px wide; nearer events take another slot.
             wide = 14 * per_px
-            items = [
-                (t0, max((s.end - dt.datetime.min).total_seconds(), t0 + wide))
-                for t0, s in zip(starts, lane, strict=True)
-            ]
+            items = []
+            for s in lane:
+                t0, t1 = s.seconds[0], s.seconds[1]
+                items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
             slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
         else:
             items = [
@@ -228,10 +249,14 @@ def panel(
                     secs(label_anchor(s, start, end))
                     + (len(short(s.event.title)) * CHAR_PX + 18) * per_px,
                 )
-                for t0, s in zip(starts, lane, strict=True)
+                for t0, s in zip(starts or (), lane, strict=True)
             ]
             slots, labelled = pack(items, FOCUS_SLOTS)
-        xs = [secs(min(max(s.mark, start), end)) for s in lane]
+        low, high = secs(start), secs(end)
+        xs = []
+        for s in lane:  # each marker's place, clipped to the panel (no min/max calls: large lanes)
+            x = s.seconds[2]
+            xs.append(low if x < low else high if x > high else x)
         groups = clusters(xs, slots, CLUSTER_PX * per_px) if lane else []
         category = timeline.categories.get(cid)
         lanes.append(

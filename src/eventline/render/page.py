@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import hashlib
 import json
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,10 +33,11 @@ from eventline.render.text import ENGLISH, Language, colors
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["CHRONOLOGY_LIMIT", "DIV_ID", "PlotlyJS", "to_html"]
+__all__ = ["CHRONOLOGY_LIMIT", "DIV_ID", "PAGE_SIZE", "PlotlyJS", "to_html"]
 
 DIV_ID = "eventline-timeline"
-CHRONOLOGY_LIMIT = 1000  # the page lists at most this many events
+CHRONOLOGY_LIMIT = 1000  # the page's HTML lists at most this many events
+PAGE_SIZE = 100  # the events past them are listed this many at a time, by the script
 PlotlyJS = Literal["embed", "cdn"]
 
 CONFIG = {
@@ -85,6 +91,57 @@ def script_json(value: Any) -> str:
     ):
         text = text.replace(char, escape)
     return str(text)
+
+
+FORK_EVENTS = 20_000  # from this many events, a forked process makes the later events' table
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
+
+
+def _forked(work: Callable[[], str]) -> Callable[[], str]:
+    """Start ``work`` (ASCII text out) in a forked child, which shares this process's
+    memory as it was; return a function that waits for the text. Should the child fail
+    or vanish, that function runs ``work`` here instead, so the result never differs."""
+    assert _FORK is not None
+    receive, send = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> str:
+        try:
+            data: bytes | None = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            receive.close()
+        child.join()
+        return data.decode("ascii") if data is not None and child.exitcode == 0 else work()
+
+    return result
+
+
+def _send(connection: Any, work: Callable[[], str]) -> None:
+    connection.send_bytes(work().encode("ascii"))
+    connection.close()
+
+
+def packed(value: Any) -> str:
+    """``value`` as JSON, gzip-compressed (RFC 1952, level 1, mtime 0) and base64-encoded:
+    the page's script reads it back with the browser's ``DecompressionStream("gzip")``.
+
+    Nothing needs escaping for a <script> element: base64 has no ``<``, ``>`` or ``&``,
+    and the script puts the decoded values into the page only as text nodes or through
+    Plotly labels already escaped (:func:`eventline.render.text.ptext`). Level 1 because
+    at 200,000 events it compresses 80 MB about five times faster than the default for
+    a page a fifth larger. Same value, same bytes.
+    """
+    return base64.b64encode(gzip.compress(orjson.dumps(value), compresslevel=1, mtime=0)).decode(
+        "ascii"
+    )
 
 
 def _plotly_tag(plotlyjs: PlotlyJS) -> tuple[str, str | None, str | None]:
@@ -152,6 +209,73 @@ def _entry(
     }
 
 
+def _rest(
+    timeline: Timeline,
+    events: list[Event],
+    categories: list[dict[str, str]],
+    language: Language,
+) -> dict[str, Any]:
+    """The events past the chronology's first ones, for the script to search and list:
+    every field the search reads (title, summary, actors, places, tags, dates) and what
+    an entry shows, with repeated values (categories, dates, sources) as indices into
+    tables::
+
+        {"categories": [{"id", "label", "color"}], "dates": [[EDTF, display]],
+         "sources": [[title, url or null, details]],
+         "events": [[id, title, date, category, actor ids, actors, places, tags,
+                     summary, [source]]]}
+
+    ``category`` is -1 for an undeclared one; actors, places and tags are joined as
+    the chronology shows them (each value isolated, :func:`eventline.bidi.isolate_join`).
+    """
+    category_index = {c["id"]: i for i, c in enumerate(categories)}
+    names = {aid: actor.name for aid, actor in timeline.actors.items()}
+    dates: dict[Any, int] = {}
+    sources: dict[str, int] = {}
+    rows = []
+    for e in events:
+        date = dates.setdefault(e.date, len(dates))
+        cited = []
+        for citation in e.citations:
+            cited.append(sources.setdefault(citation.source, len(sources)))
+        rows.append(
+            [
+                e.id,
+                e.title,
+                date,
+                category_index.get(e.category, -1),
+                " ".join(e.actors),
+                isolate_join([names.get(a, a) for a in e.actors]) if e.actors else "",
+                isolate_join(e.places) if e.places else "",
+                isolate_join(e.tags) if e.tags else "",
+                e.summary or "",
+                cited,
+            ]
+        )
+    source_rows = []
+    for sid in sources:
+        source = timeline.sources.get(sid)
+        if source is None:
+            source_rows.append([sid, None, ""])
+            continue
+        url = source.url if source.url and source.url.startswith(("https://", "http://")) else None
+        details = [
+            d
+            for d in (
+                source.publisher,
+                source.published and display_date(source.published, language),
+            )
+            if d
+        ]
+        source_rows.append([source.title, url, ", ".join(details)])
+    return {
+        "categories": categories,
+        "dates": [[str(d), display_date(d, language)] for d in dates],
+        "sources": source_rows,
+        "events": rows,
+    }
+
+
 def to_html(
     timeline: Timeline,
     *,
@@ -174,7 +298,21 @@ def to_html(
         webgl: see :func:`eventline.render.figure`.
         language: interface language: translations, ``<html lang>`` and ``dir``.
     """
-    fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
+    from eventline.quick import paused_gc
+
+    # Millions of small acyclic objects: the cyclic garbage collector would otherwise walk
+    # the whole timeline again and again (at 200,000 events, half the time of some steps).
+    with paused_gc():
+        return _page(timeline, title, plotlyjs, webgl, language)
+
+
+def _page(
+    timeline: Timeline,
+    title: str | None,
+    plotlyjs: PlotlyJS,
+    webgl: bool | None,
+    language: Language,
+) -> str:
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
@@ -194,14 +332,22 @@ def to_html(
         ),
         key=lambda a: (a["name"].casefold(), a["id"]),
     )
-    # Events past the chronology's limit travel as a compact table that the search,
-    # permalinks and cluster lists read: [id, title, EDTF date, category, actor ids].
-    # (EDTF, not display(): shorter, and the page stays within a quarter of the data.)
-    category_index = {c["id"]: i for i, c in enumerate(categories)}
-    rest = [
-        [e.id, e.title, str(e.date), category_index.get(e.category, -1), " ".join(e.actors)]
-        for e in events[len(shown) :]
-    ]
+    large = len(events) > len(shown)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The events past the first ones travel compressed (see _rest), made beside the
+        # figure: in a forked process for a large timeline where this one runs alone
+        # (forking beside other threads can deadlock), else compressed on a thread (zlib
+        # lets go of the GIL). The bytes are the same either way.
+        rest: Callable[[], str] | None = None
+        if large:
+            later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
+            if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
+                rest = _forked(lambda: packed(later()))
+            else:
+                rest = pool.submit(packed, later()).result
+        fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
+        figure_text = packed(fig) if large else script_json(fig)
+        rest_text = rest() if rest is not None else None
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -227,14 +373,14 @@ def to_html(
         categories=categories,
         actors=actors,
         entries=[_entry(timeline, e, palette, language) for e in shown],
-        capped=len(events) > len(shown),
-        rest_json=_trusted(script_json({"categories": categories, "events": rest}))
-        if rest
-        else None,
+        capped=large,
+        page_size=PAGE_SIZE,
+        rest_packed=_trusted(rest_text) if rest_text is not None else None,
         csp=csp,
         css=_trusted(_asset("assets/page.css")),
         script=_trusted(_asset("assets/page.js")),
-        figure_json=_trusted(script_json(fig)),
+        figure_json=_trusted(figure_text),
+        figure_packed=large,
         config_json=_trusted(json.dumps(_config(language), sort_keys=True)),
         number=language.format_number,
         plotly_code=_trusted(code),

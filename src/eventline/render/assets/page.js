@@ -5,7 +5,7 @@
   var DIV = "eventline-timeline";
   var $ = function (id) { return document.getElementById(id); };
   var gd = $(DIV);
-  var fig = JSON.parse($(DIV + "-figure").textContent);
+  var fig = null;
   var config = JSON.parse($(DIV + "-config").textContent);
   var messages = JSON.parse($(DIV + "-messages").textContent);
   // Counts in the page's language, with Latin digits as the server wrote the others.
@@ -24,6 +24,17 @@
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+  /* A data block: JSON, or on a large page JSON that is gzip-compressed and base64-encoded
+     (read with the browser's own DecompressionStream: offline, no library). */
+  function block(id) {
+    var node = $(id);
+    if (!node) { return Promise.resolve(null); }
+    if (node.type === "application/json") { return Promise.resolve(JSON.parse(node.textContent)); }
+    var text = atob(node.textContent), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
   }
 
   items.forEach(function (li) {
@@ -76,40 +87,40 @@
     config.displayModeBar = false;
     return figure;
   }
-  if (narrow) { compact(fig); }
-  /* On touch screens the box under the chart shows the tapped event: no Plotly hover
-     label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
-     "none" rather than "skip": plotly_click still fires. */
-  if (touch) {
-    fig.data.forEach(function (t) { if (t.hoverinfo !== "skip") { t.hoverinfo = "none"; } });
+  function prepare() {
+    if (narrow) { compact(fig); }
+    /* On touch screens the box under the chart shows the tapped event: no Plotly hover
+       label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
+       "none" rather than "skip": plotly_click still fires. */
+    if (touch) {
+      fig.data.forEach(function (t) { if (t.hoverinfo !== "skip") { t.hoverinfo = "none"; } });
+    }
+    /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
+    Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
+      .forEach(function (k) {
+        var n = k.slice(5);
+        fig.data.push({type: "scatter", mode: "markers", x: [fig.layout[k].range[0]], y: [0],
+          xaxis: "x" + n, yaxis: "y" + n, marker: {opacity: 0}, hoverinfo: "skip",
+          showlegend: false, meta: ["anchor"]});
+      });
   }
-  /* One unseen point per panel keeps its axes drawn when a search leaves it empty. */
-  Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort()
-    .forEach(function (k) {
-      var n = k.slice(5);
-      fig.data.push({type: "scatter", mode: "markers", x: [fig.layout[k].range[0]], y: [0],
-        xaxis: "x" + n, yaxis: "y" + n, marker: {opacity: 0}, hoverinfo: "skip",
-        showlegend: false, meta: ["anchor"]});
-    });
 
-  /* Events past the listed ones: a compact table, read when first needed. */
+  /* Events past the ones in the HTML: a table (see eventline.render.page._rest) that
+     the search, permalinks, cluster lists and a paged list below the chronology read. */
   var restNode = $(DIV + "-rest"), rest = null, restById = {};
-  var MORE_SHOWN = 100, MEMBERS_SHOWN = 200;
-  function restTable() {
-    if (!restNode) { return null; }
-    if (!rest) {
-      rest = JSON.parse(restNode.textContent);
-      rest.events.forEach(function (row, i) { restById[row[0]] = i; row.push(null); });
-    }
-    return rest;
-  }
-  function restRow(id) { return restTable() && id in restById ? rest.events[restById[id]] : null; }
+  var PAGE = restNode ? Number(restNode.getAttribute("data-page-size")) : 0, MEMBERS_SHOWN = 200;
+  var restReady = block(DIV + "-rest").then(function (table) {
+    rest = table;
+    if (rest) { rest.events.forEach(function (row, i) { restById[row[0]] = i; row.push(null); }); }
+  });
+  var moreRows = [], moreStart = 0;  /* the rows the paged list goes through, and its page */
+  function restRow(id) { return rest && id in restById ? rest.events[restById[id]] : null; }
   function restText(row) {
-    if (row[5] === null) {
-      var c = rest.categories[row[3]];
-      row[5] = fold(row[1] + " " + row[2] + " " + (c ? c.label : ""));
+    if (row[10] === null) {
+      var date = rest.dates[row[2]];
+      row[10] = fold([row[1], row[8], row[5], row[6], row[7], date[1], date[0]].join(" "));
     }
-    return row[5];
+    return row[10];
   }
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -117,29 +128,75 @@
     if (text !== undefined) { el.textContent = text; }
     return el;
   }
+  /* The entry as the HTML chronology writes it, from the table's text (text nodes only). */
   function restItem(row) {
-    var li = element("li", "event extra"), c = rest.categories[row[3]];
+    var li = element("li", "event extra"), c = rest.categories[row[3]], date = rest.dates[row[2]];
     var head = element("div", "head"), h = element("h3", "title"), a = element("a", "permalink", row[1]);
+    var time = element("time", "", date[1]);
     li.id = "event-" + row[0];
-    head.appendChild(element("time", "", row[2]));
+    li.setAttribute("data-category", c ? c.id : "");
+    li.setAttribute("data-actors", row[4]);
+    time.setAttribute("datetime", date[0]);
+    head.appendChild(time);
     if (c) {
       var badge = element("span", "category"), swatch = element("span", "swatch");
       swatch.style.background = c.color;
       badge.appendChild(swatch); badge.appendChild(element("bdi", "", c.label));
       head.appendChild(document.createTextNode(" ")); head.appendChild(badge);
     }
+    h.id = "title-" + row[0];
     a.href = "#event-" + row[0];
     h.appendChild(a); li.appendChild(head); li.appendChild(h);
+    if (row[8]) { li.appendChild(element("p", "summary", row[8])); }
+    if (row[5] || row[6] || row[7]) {
+      var meta = element("p", "meta");
+      [["actors", 5], ["places", 6], ["tags", 7]].forEach(function (pair) {
+        if (row[pair[1]]) { meta.appendChild(element("span", pair[0], fill(messages[pair[0]], {names: row[pair[1]]}))); }
+      });
+      li.appendChild(meta);
+    }
+    var sources = element("ul", "sources");
+    row[9].forEach(function (k) {
+      var source = rest.sources[k], item = element("li"), title = element("bdi", "", source[0]);
+      if (source[1]) {
+        var link = element("a");
+        link.href = source[1]; link.rel = "noopener noreferrer nofollow"; link.target = "_blank";
+        link.appendChild(title); item.appendChild(link);
+      } else { item.appendChild(title); }
+      if (source[2]) { item.appendChild(document.createTextNode(" (" + source[2] + ")")); }
+      sources.appendChild(item);
+    });
+    li.appendChild(sources);
+    var copy = element("button", "copy-link", messages.copy_link);
+    copy.type = "button"; copy.setAttribute("data-id", row[0]);
+    copy.setAttribute("aria-describedby", "title-" + row[0]);
+    li.appendChild(copy);
     return li;
   }
-  function showRest(rows, total) {
-    var section = $(DIV + "-more"), list = $(DIV + "-more-list"), note = $(DIV + "-more-note");
+  /* The paged list: PAGE rows of moreRows from moreStart, with its place among them. */
+  function showMore(start) {
+    var section = $(DIV + "-more"), list = $(DIV + "-more-list");
     if (!section) { return; }
+    moreStart = Math.max(0, Math.min(start, moreRows.length - 1));
+    moreStart -= moreStart % PAGE;
+    var end = Math.min(moreRows.length, moreStart + PAGE);
     list.textContent = "";
-    rows.forEach(function (row) { list.appendChild(restItem(row)); });
-    section.hidden = rows.length === 0;
-    note.hidden = total <= rows.length;
-    note.textContent = fill(messages.more, {shown: (total - rows.length).toLocaleString("en")});
+    for (var i = moreStart; i < end; i++) { list.appendChild(restItem(moreRows[i])); }
+    list.start = moreStart + 1;
+    section.hidden = moreRows.length === 0;
+    $(DIV + "-more-note").textContent = fill(messages.range, {first: (moreStart + 1).toLocaleString(numbers),
+      last: end.toLocaleString(numbers), num: moreRows.length.toLocaleString(numbers)});
+    $(DIV + "-more-previous").disabled = moreStart === 0;
+    $(DIV + "-more-next").disabled = end >= moreRows.length;
+  }
+  if (restNode) {
+    [["-more-previous", -1], ["-more-next", 1]].forEach(function (pair) {
+      $(DIV + pair[0]).addEventListener("click", function () {
+        showMore(moreStart + pair[1] * PAGE);
+        var first = $(DIV + "-more-list").querySelector("a.permalink");
+        if (first && !this.disabled) { this.focus(); } else if (first) { first.focus(); }
+      });
+    });
   }
 
   /* Search and filters, kept in the URL query. */
@@ -151,7 +208,7 @@
   }
   var original = null;
   function filterChart(visible) {
-    if (!gd.data) { return; }
+    if (!gd.data || (visible === null && !original)) { return; }  /* nothing filtered yet */
     if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
     var xs = [], shown = [], indices = [];
     gd.data.forEach(function (t, i) {
@@ -183,21 +240,19 @@
       li.hidden = !ok;
       if (ok) { shown += 1; if (active) { visible[li.id.slice(6)] = true; } }
     });
-    var extra = [], extraTotal = 0;
-    if (active && restTable()) {
+    if (rest) {
       var words = fold(q.value).split(/\s+/).filter(Boolean);
-      rest.events.forEach(function (row) {
+      moreRows = !active ? rest.events : rest.events.filter(function (row) {
         var c = rest.categories[row[3]];
-        if (category.value && (!c || c.id !== category.value)) { return; }
-        if (actor.value && (" " + row[4] + " ").indexOf(" " + actor.value + " ") < 0) { return; }
+        if (category.value && (!c || c.id !== category.value)) { return false; }
+        if (actor.value && (" " + row[4] + " ").indexOf(" " + actor.value + " ") < 0) { return false; }
         var text = restText(row);
-        if (!words.every(function (w) { return text.indexOf(w) >= 0; })) { return; }
-        extraTotal += 1; visible[row[0]] = true;
-        if (extra.length < MORE_SHOWN) { extra.push(row); }
+        return words.every(function (w) { return text.indexOf(w) >= 0; });
       });
+      if (active) { moreRows.forEach(function (row) { visible[row[0]] = true; }); }
+      showMore(0);
+      shown += moreRows.length;
     }
-    showRest(extra, extraTotal);
-    shown += extraTotal;
     empty.hidden = !active || shown > 0;
     status.textContent = active ? fill(messages.shown, {shown: shown.toLocaleString(numbers)}) : "";
     filterChart(visible);
@@ -255,9 +310,12 @@
     return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
   }
   function mark(id, scroll) {
-    var li = byId[id];
-    if (li && li.hidden) { q.value = ""; category.value = ""; actor.value = ""; apply(); }
-    if (!li && restRow(id)) { showRest([restRow(id)], 1); li = $("event-" + id); }
+    var li = byId[id], row = li ? null : restRow(id);
+    if ((li && li.hidden) || (row && moreRows.indexOf(row) < 0)) {
+      q.value = ""; category.value = ""; actor.value = ""; apply();
+    }
+    if (row && !$("event-" + id)) { showMore(moreRows.indexOf(row)); }
+    if (row) { li = $("event-" + id); }
     Array.prototype.forEach.call(document.querySelectorAll("li.event"), function (x) {
       x.classList.toggle("current", x.id === "event-" + id);
     });
@@ -351,7 +409,7 @@
       var item = document.createElement("li"), a = document.createElement("a");
       a.href = "#event-" + id;
       a.textContent = li ? li.querySelector("time").textContent + ": " +
-        li.querySelector(".permalink").textContent : row ? row[2] + ": " + row[1] : id;
+        li.querySelector(".permalink").textContent : row ? rest.dates[row[2]][1] + ": " + row[1] : id;
       item.appendChild(a); ul.appendChild(item);
     });
     var nodes = [heading, ul];
@@ -403,12 +461,16 @@
       highlightChart(info[0]);
     } else if (/^https?:\/\//.test(url)) {
       window.open(url, "_blank", "noopener,noreferrer");
-    } else if (byId[info[0]]) {
+    } else if (byId[info[0]] || restRow(info[0])) {
       location.hash = "#event-" + info[0];
     }
   }
 
-  Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
+  block(DIV + "-figure").then(function (figure) {
+    fig = figure;
+    prepare();
+    return Plotly.newPlot(gd, fig.data, fig.layout, config);
+  }).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];
       var info = point && point.customdata;
@@ -416,8 +478,10 @@
       if (!info || !Array.isArray(info) || Date.now() - lastTap < 1000) { return; }
       choose(info, false);
     });
+    return restReady;
+  }).then(function () {
     readQuery();
-    if (q.value || category.value || actor.value) { apply(false); }
+    if (q.value || category.value || actor.value || rest) { apply(false); }
     var id = fromHash();
     return id ? mark(id, true) : null;
   }).then(function () {

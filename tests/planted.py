@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventline import rules
 from eventline.problems import Problem
 
 
@@ -90,3 +91,23 @@ def comparable(problem: Problem) -> tuple[str, str | None, str | None, str | Non
         problem.value,
         problem.message,
     )
+
+
+_NULL = "must be a string, not null"
+
+
+def as_in_a_table(problem: Problem) -> tuple[str, str | None, str | None, str | None, str] | None:
+    """:func:`comparable` of a JSON validator's problem as a dataset holds it, or None
+    when a dataset cannot hold it. A table has a null where a data file has a
+    missing key or a ``null``: a required one is worded as validate.py words
+    ``null``; an optional one is simply absent."""
+    table, record_id, field, value, message = comparable(problem)
+    if message.startswith("missing required key "):
+        key = message.removeprefix("missing required key ").strip('"')
+        return (table, record_id, f"{field}.{key}" if field else key, "null", _NULL)
+    if message == _NULL:
+        key = (field or "").rsplit(".", 1)[-1]
+        required = (*rules.REQUIRED.get(table or "timeline", ()), "source")
+        if not key.endswith("]") and key not in required:
+            return None
+    return (table, record_id, field, value, message)

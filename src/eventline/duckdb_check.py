@@ -9,7 +9,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import duckdb
+try:
+    import duckdb
+except ImportError as error:  # pragma: no cover - tested in a subprocess
+    raise ImportError(
+        "eventline.duckdb_check needs the Parquet extra (pyarrow, duckdb):"
+        ' pip install "eventline[parquet]"',
+        name=error.name,
+    ) from error
 
 from eventline import parquet, rules
 from eventline.problems import Problem
@@ -37,13 +44,18 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     files = parquet.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
+        # The partition is read from each file's path by the rules (events.partition),
+        # not by DuckDB's Hive reader, which fails on a misnamed folder.
         con.execute(
-            "CREATE TEMP TABLE t_events AS SELECT * EXCLUDE (year)"
-            f" FROM read_parquet([{listed}], hive_partitioning = true)"
+            "CREATE TEMP TABLE t_events AS SELECT * EXCLUDE (filename), filename AS _file"
+            f" FROM read_parquet([{listed}], hive_partitioning = false, filename = true)"
         )
     else:
         con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
-        con.execute("CREATE TEMP TABLE t_events AS SELECT * FROM events_empty")
+        con.execute(
+            "CREATE TEMP TABLE t_events AS SELECT *, CAST(NULL AS VARCHAR) AS _file"
+            " FROM events_empty"
+        )
     for name in ("timeline", "categories", "actors", "sources", "citations", "events"):
         con.execute(f"CREATE TEMP VIEW {name} AS SELECT *, rowid AS _uid FROM t_{name}")
     for name in ("actors", "places", "tags"):
@@ -76,8 +88,6 @@ def validate_dataset(
     """
     label = str(path) if name is None else name
     folder = Path(path)
-    if not parquet.is_dataset(folder):
-        return [Problem(label, "is not a Parquet dataset (no timeline.parquet in it)")]
     problems = parquet.schema_problems(folder, label)
     if problems:
         return problems
@@ -86,13 +96,28 @@ def validate_dataset(
         config["threads"] = threads
     if memory_limit is not None:
         config["memory_limit"] = memory_limit
-    with duckdb.connect(config=config) as con:
-        _views(con, folder)
-        rows = con.execute(rules.problem_query()).fetchall()
-        known: dict[str, list[str]] = {}
-        if rules.needs_known([row[0] for row in rows]):
-            for table in ("categories", "actors", "sources"):
-                ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
-                known[table] = rules.readable_ids(ids)
+    known: dict[str, list[str]] = {}
+    try:
+        with duckdb.connect(config=config) as con:
+            _views(con, folder)
+            rows = con.execute(rules.problem_query()).fetchall()
+            if rules.needs_known([row[0] for row in rows]):
+                for table in ("categories", "actors", "sources"):
+                    ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
+                    known[table] = rules.readable_ids(ids)
+    except duckdb.Error as error:
+        # The footers were readable (schema_problems), a page further in is not.
+        return [_engine_problem(label, folder, str(error))]
     problems = [rules.to_problem(label, row, known) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
+
+
+def _engine_problem(label: str, folder: Path, text: str) -> Problem:
+    """A DuckDB error while reading the data, as a problem located at its table."""
+    for table, where in rules.TABLE_PATHS.items():
+        marker = str(folder / where.rstrip("/"))
+        if marker in text:
+            rest = text[text.index(marker) + len(str(folder)) + 1 :]
+            path = rest.split('"')[0].split("'")[0].split()[0]
+            return rules.unreadable_file(label, table, path)
+    return Problem(label, f"DuckDB could not read the dataset: {text.splitlines()[0]}")

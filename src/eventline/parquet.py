@@ -36,8 +36,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError as error:  # pragma: no cover - tested in a subprocess
+    raise ImportError(
+        "eventline.parquet needs the Parquet extra (pyarrow, duckdb):"
+        ' pip install "eventline[parquet]"',
+        name=error.name,
+    ) from error
 
 from eventline import io, rules
 from eventline.dates import DateError, EventDate
@@ -205,13 +212,7 @@ def is_dataset(path: str | os.PathLike[str]) -> bool:
     return folder.is_dir() and (folder / "timeline.parquet").is_file()
 
 
-def looks_like_dataset(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` is a folder holding any table of a dataset (the
-    validators then name each table that is missing)."""
-    folder = Path(path)
-    return folder.is_dir() and any(
-        (folder / where).exists() for where in rules.TABLE_PATHS.values()
-    )
+looks_like_dataset = rules.looks_like_dataset
 
 
 def event_files(folder: str | os.PathLike[str]) -> list[Path]:

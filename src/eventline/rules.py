@@ -31,9 +31,11 @@ counts rows in dataset order (for events, the canonical order of the data file).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -127,6 +129,13 @@ def missing_table(file: str, table: str) -> Problem:
     else:
         expected = f"the file {where}"
     return Problem(file, f"missing table; expected {expected}", table)
+
+
+def looks_like_dataset(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a folder holding any table of a dataset (the
+    checkers then name each table that is missing)."""
+    folder = Path(path)
+    return folder.is_dir() and any((folder / where).exists() for where in TABLE_PATHS.values())
 
 
 def not_a_dataset(file: str) -> Problem:

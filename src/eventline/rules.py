@@ -571,9 +571,16 @@ def _build() -> list[Rule]:
                 sub="pos",
             )
         )
+        # The items listed twice in one event: a grouping finds them, then each
+        # later position of one is a problem.
+        twice = (
+            f"(SELECT _uid AS ru, item AS ri, min(pos) AS _first FROM {view}"
+            f" WHERE item IS NOT NULL AND NOT ({_bad('item', view, sql('{v}'))})"
+            " GROUP BY _uid, item HAVING count(*) > 1) t"
+        )
         repeated = (
-            f"(SELECT *, row_number() OVER (PARTITION BY _uid, item ORDER BY pos) AS _n"
-            f" FROM {view} WHERE item IS NOT NULL AND NOT ({_bad('item', view, sql('{v}'))})) x"
+            f"(SELECT x.*, t._first FROM {view} x"
+            f" JOIN {twice} ON x._uid = t.ru AND x.item = t.ri) y"
         )
         rules.append(
             Rule(
@@ -593,7 +600,7 @@ def _build() -> list[Rule]:
                 f"events.{name}-repeated",
                 "events",
                 _readable(repeated),
-                "_n > 1",
+                "pos > _first",
                 field,
                 "item",
                 _fixed("is listed twice; remove one"),
@@ -605,9 +612,11 @@ def _build() -> list[Rule]:
         Rule(
             "events.citations-empty",
             "events",
-            _readable("events"),
             # An event without an id is reported as such; its citations cannot name it.
-            "id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM citations c WHERE c.event_id = r.id)",
+            # (Tested after the anti-join: a filter beside it made DuckDB's plan 10x slower.)
+            f"(SELECT * FROM {_readable('events')}"
+            " WHERE NOT EXISTS (SELECT 1 FROM citations c WHERE c.event_id = r.id)) q",
+            "id IS NOT NULL",
             "'citations'",
             None,
             _fixed("is empty; give at least one"),
@@ -669,13 +678,8 @@ def _build() -> list[Rule]:
         Rule(
             "events.date-columns",
             "events",
-            _readable(
-                "(SELECT *, "
-                + ", ".join(f"{sql} AS _{part}" for part, sql in date_parts("date").items())
-                + " FROM events WHERE date IS NOT NULL"
-                + f" AND NOT ({_bad('date', 'events', date_bad('{v}'))})) q"
-            ),
-            date_columns_bad("date", {part: f"_{part}" for part in date_parts("date")}),
+            _readable(_date_columns_rows()),
+            "true",
             "'date'",
             "date",
             _fixed(
@@ -803,16 +807,46 @@ def _misplaced(value: Any, arg: Any, known: Known) -> str:
     )
 
 
+_DATE_COLUMNS = ("date", "earliest", "latest", "precision", "qualifier")
+
+
+def _date_columns_rows() -> str:
+    """The events whose derived date columns disagree with their date, tested
+    once per distinct (date, earliest, latest, precision, qualifier): dates repeat."""
+    grouped = (
+        "(SELECT "
+        + ", ".join(f"min({c}) AS {c}" for c in _DATE_COLUMNS)
+        + " FROM events WHERE date IS NOT NULL GROUP BY "
+        + ", ".join(_DATE_COLUMNS)
+        + ") g"
+    )
+    parts = date_parts("date")
+    with_parts = (
+        "(SELECT *, "
+        + ", ".join(f"{sql} AS _{part}" for part, sql in parts.items())
+        + f" FROM {grouped} WHERE NOT {date_bad('date')}) d"
+    )
+    bad = (
+        f"(SELECT {', '.join(_DATE_COLUMNS)} FROM {with_parts}"
+        f" WHERE {date_columns_bad('date', {part: f'_{part}' for part in parts})}) b"
+    )
+    same = " AND ".join(f"e.{c} IS NOT DISTINCT FROM b.{c}" for c in _DATE_COLUMNS)
+    return f"(SELECT e.* FROM events e JOIN {bad} ON {same}) q"
+
+
 def _unique(table: str, view: str, rank: int) -> Rule:
-    readable = f"{full('id', SLUG)}"
-    # k: the first holder's position in dataset order, from window functions
-    # (a join on _uid < _first would cost rows x duplicated ids).
+    readable = f"{full('fid', SLUG)}"
+    # k: the first holder's position in dataset order: one window over _uid
+    # (a join on _uid < _first would cost rows x duplicated ids), kept for the
+    # first holders of the ids a grouping finds more than once.
     firsts = (
-        f"(SELECT id AS fid, _uid AS _first, k FROM"
-        f" (SELECT id, _uid, row_number() OVER (ORDER BY _uid) - 1 AS k,"
-        f" row_number() OVER (PARTITION BY id ORDER BY _uid) AS nth,"
-        f" count(*) OVER (PARTITION BY id) AS n FROM {view}) w"
-        f" WHERE nth = 1 AND n > 1 AND {readable})"
+        f"(SELECT d.fid, d._first, w.k FROM"
+        f" (SELECT _uid, row_number() OVER (ORDER BY _uid) - 1 AS k FROM {view}) w JOIN"
+        # min(id), not the key: a filter on a group key is pushed below the
+        # grouping and would test every row's id (see _bad).
+        f" (SELECT min(id) AS fid, min(_uid) AS _first FROM {view}"
+        " GROUP BY id HAVING count(*) > 1) d"
+        f" ON w._uid = d._first WHERE {readable})"
     )
     source = (
         f"(SELECT t.*, t.id AS _id, f.k, f._first FROM {view} t JOIN {firsts} f ON t.id = f.fid) r"

@@ -11,7 +11,8 @@ from eventline.problems import Problem
 def planted_faults() -> dict[str, Any]:
     """A data file with one of each fault: a duplicate id, a dangling category, actor
     and source, a 30 February, a reversed interval, a missing citation, a
-    ``javascript:`` url and a bidi control. Events whose date is valid come first,
+    ``javascript:`` url, a bidi control, and nulls where a value is required
+    (a title, a list item, a citation's source). Events whose date is valid come first,
     in canonical order, so row numbers agree between the data file and the dataset."""
     return {
         "title": "Planted faults",
@@ -49,6 +50,14 @@ def planted_faults() -> dict[str, Any]:
                 "citations": [{"source": "article", "quote": "a quote"}],
             },
             {
+                "id": "untitled",
+                "title": None,
+                "date": "2025-02-15",
+                "category": "diplomacy",
+                "actors": [None],
+                "citations": [{"source": None}],
+            },
+            {
                 "id": "feb-30",
                 "title": "No such day",
                 "date": "2025-02-30",
@@ -73,6 +82,9 @@ PLANTED_PROBLEMS = [
     'events (id "override"): title "Talks \\u202eevenue": contains the bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE), which can change how the text around it reads (Trojan Source); remove it',
     'events (id "reversed"): date "2025-02-16/2025-02-14": the interval ends before it starts (2025-02-14 is before 2025-02-16)',
     'events (id "unsourced"): citations: is empty; give at least one',
+    'events (id "untitled"): title null: must be a string, not null',
+    'events (id "untitled"): actors[0] null: must be a string, not null',
+    'events (id "untitled"): citations[0].source null: must be a string, not null',
     'events (id "call"): category "diplomcy": no category has this id; did you mean "diplomacy"?',
     'events (id "call"): actors[1] "trump": no actor has this id; declare it in "actors"',
     'events (id "call"): citations[1].source "reuters": no source has this id; declare it in "sources"',

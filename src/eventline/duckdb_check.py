@@ -36,23 +36,26 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     times, and decoding the files each time cost most of the run. The copy
     runs in parallel without keeping insertion order (half the time), so
     ``_uid`` is built from the file's place in dataset order and the row's
-    place in its file: ``file_index * 2**32 + file_row_number``."""
+    place in its file: ``file index * 2**32 + file_row_number``."""
     # Rows are matched by _uid, never by their order in a table.
     con.execute("SET preserve_insertion_order = false")
     for name in ("timeline", "categories", "actors", "sources", "citations"):
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT *, file_row_number AS _uid FROM read_parquet("
-            f"{_quote(folder / f'{name}.parquet')})"
+            f"CREATE TEMP TABLE {name} AS SELECT * EXCLUDE (file_row_number),"
+            " file_row_number AS _uid"
+            f" FROM read_parquet({_quote(folder / f'{name}.parquet')}, file_row_number = true)"
         )
     files = parquet.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
+        indexes = ", ".join(f"({_quote(f)}, {i})" for i, f in enumerate(files))
         # The partition is read from each file's path by the rules (events.partition),
         # not by DuckDB's Hive reader, which fails on a misnamed folder.
         con.execute(
-            "CREATE TEMP TABLE events AS SELECT *,"
-            " file_index * 4294967296 + file_row_number AS _uid, filename AS _file"
-            f" FROM read_parquet([{listed}], hive_partitioning = false)"
+            "CREATE TEMP TABLE events AS SELECT p.* EXCLUDE (filename, file_row_number),"
+            " f.i * 4294967296 + p.file_row_number AS _uid, p.filename AS _file"
+            f" FROM read_parquet([{listed}], hive_partitioning = false, filename = true,"
+            f" file_row_number = true) p JOIN (VALUES {indexes}) f(name, i) ON p.filename = f.name"
         )
     else:
         con.register("events_empty", parquet.SCHEMAS["events"].empty_table())

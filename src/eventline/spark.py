@@ -133,7 +133,8 @@ def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFra
         try:
             frame = reader.parquet(where)
         except AnalysisException as error:
-            condition = error.getCondition()
+            # getCondition from pyspark 4; getErrorClass (deprecated there) in 3.5.
+            condition = getattr(error, "getCondition", error.getErrorClass)()
             if table == "events" and condition == "UNABLE_TO_INFER_SCHEMA":
                 # An events folder with no file: a dataset without events.
                 frames[table] = spark.createDataFrame([], _ddl(table)).select(

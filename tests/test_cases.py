@@ -148,7 +148,10 @@ def test_directory_and_missing_path_are_problems(tmp_path, run):
     result = run("validate", str(tmp_path), str(tmp_path / "nope.json"))
     assert result.exit_code == 1
     assert result.stdout == (
-        f"{tmp_path}: is a directory, not a data file; name a .json file\n"
+        f"{tmp_path}: is a folder but not a Parquet dataset; a folder given to validate or"
+        ' import must hold a dataset written by "eventline export --format parquet":'
+        " timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
+        " citations.parquet and the folder events/ (events/year=YYYY/*.parquet)\n"
         f"{tmp_path / 'nope.json'}: no such file; check the path\n"
     )
 

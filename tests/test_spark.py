@@ -21,6 +21,7 @@ import pytest
 from eventline import parquet
 from eventline.duckdb_check import validate_dataset
 from eventline.validate import check_document
+from tests.dataset_faults import FAULTS, Fault, valid_doc
 from tests.planted import PLANTED_PROBLEMS, comparable, planted_faults
 
 REQUIRED = os.environ.get("EVENTLINE_REQUIRE_SPARK") == "1"
@@ -60,7 +61,8 @@ def test_json_validator_duckdb_and_spark_report_the_same_planted_faults(
     spark: Any, tmp_path: Path
 ) -> None:
     """A duplicate id, dangling category/actor/source, 30 February, a reversed interval,
-    a missing citation, a javascript: url, a bidi control: the same problems three times."""
+    a missing citation, a javascript: url, a bidi control, required nulls: the same
+    problems three times."""
     doc = planted_faults()
     parquet.write_dataset(doc, tmp_path / "ds")
     from eventline.spark import validate
@@ -133,3 +135,18 @@ def test_eventline_spark_imports_before_any_spark_session() -> None:
         [sys.executable, "-c", "import eventline.spark"], capture_output=True, text=True
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("fault", [f for f in FAULTS if f.on_spark], ids=lambda f: f.name)
+def test_spark_reports_a_damaged_dataset_as_duckdb_does(
+    spark: Any, tmp_path: Path, fault: Fault
+) -> None:
+    """Missing tables, partitions, unreadable files, wrong columns, nulls: the lines
+    DuckDB gives (tests/test_dataset_faults.py), as problems, never a Py4JJavaError."""
+    from eventline.spark import validate
+
+    parquet.write_dataset(valid_doc(), tmp_path / "ds")
+    fault.damage(tmp_path / "ds")
+    assert [str(p) for p in validate(spark, str(tmp_path / "ds"), "x")] == [
+        f"x: {line}" for line in fault.expected
+    ]

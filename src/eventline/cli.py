@@ -178,15 +178,20 @@ def _parse_source_texts(values: Sequence[str]) -> dict[str, str]:
 
 
 def _parquet_extra(what: str) -> None:
-    """Exit 1 with the command that installs the Parquet extra, when it is missing."""
-    import importlib.util
-
-    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "duckdb")):
-        click.echo(f'{what} needs the Parquet extra: pip install "eventline[parquet]"')
-        raise SystemExit(1)
+    """Exit 1 with the command that installs the Parquet extra, when it is missing:
+    the ImportError eventline's Parquet modules raise names it."""
+    try:
+        import eventline.duckdb_check  # noqa: F401
+    except ImportError as error:
+        click.echo(f"{what}: {error}")
+        raise SystemExit(1) from None
 
 
 def _validate_dataset(folder: Path) -> list[Problem]:
+    from eventline import rules
+
+    if not rules.looks_like_dataset(folder):
+        return [rules.not_a_dataset(str(folder))]
     _parquet_extra(f"{folder}: a Parquet dataset")
     from eventline.duckdb_check import validate_dataset
 
@@ -216,7 +221,7 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     targets = list(files) or [io.default_data_path()]
     failed = False
     for target in targets:
-        if target.is_dir() and any((target / n).exists() for n in ("timeline.parquet", "events")):
+        if target.is_dir():
             problems = _validate_dataset(target)
         else:
             with _progress(target, "checking") as progress:

@@ -36,8 +36,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError as error:  # pragma: no cover - tested in a subprocess
+    raise ImportError(
+        "eventline.parquet needs the Parquet extra (pyarrow, duckdb):"
+        ' pip install "eventline[parquet]"',
+        name=error.name,
+    ) from error
 
 from eventline import io, rules
 from eventline.dates import DateError, EventDate
@@ -48,6 +55,7 @@ __all__ = [
     "TABLES",
     "date_columns",
     "is_dataset",
+    "looks_like_dataset",
     "read_dataset",
     "to_tables",
     "write_dataset",
@@ -204,63 +212,89 @@ def is_dataset(path: str | os.PathLike[str]) -> bool:
     return folder.is_dir() and (folder / "timeline.parquet").is_file()
 
 
+looks_like_dataset = rules.looks_like_dataset
+
+
 def event_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """The events' Parquet files in dataset order (partitions by year, then file name)."""
+    """The events' Parquet files in dataset order: by path under ``events/``
+    (partition folders ``year=YYYY`` in year order, then file name), at any
+    depth, so a file outside a well-named partition is still read and reported."""
     base = Path(folder) / "events"
     if not base.is_dir():
         return []
-    parts = sorted(p for p in base.iterdir() if p.is_dir() and p.name.startswith("year="))
-    return [f for p in parts for f in sorted(p.glob("*.parquet"))]
+    return sorted(
+        (f for f in base.rglob("*.parquet") if f.is_file()),
+        key=lambda f: f.relative_to(base).as_posix(),
+    )
+
+
+def type_name(kind: pa.DataType) -> str:
+    """An Arrow type as Spark SQL's ``simpleString`` spells it (``string``,
+    ``date``, ``bigint``, ``array<string>``), so both engines name a wrong type alike."""
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return f"array<{type_name(kind.value_type)}>"
+    simple = {
+        pa.string(): "string",
+        pa.large_string(): "string",
+        pa.int8(): "tinyint",
+        pa.int16(): "smallint",
+        pa.int32(): "int",
+        pa.int64(): "bigint",
+        pa.float32(): "float",
+        pa.float64(): "double",
+        pa.bool_(): "boolean",
+        pa.date32(): "date",
+        pa.binary(): "binary",
+    }
+    if kind in simple:
+        return simple[kind]
+    if pa.types.is_timestamp(kind):
+        return "timestamp" if kind.tz else "timestamp_ntz"
+    return str(kind)
 
 
 def schema_problems(folder: str | os.PathLike[str], label: str) -> list[Problem]:
-    """Problems with the shape of a dataset: a missing table, a missing or
-    mistyped column, or a column the format does not have."""
+    """Problems with the shape of a dataset: no table at all, a missing table,
+    an unreadable file, a missing or mistyped column, or a column the format
+    does not have (:func:`eventline.rules.column_problems` words them, for every engine)."""
     base = Path(folder)
+    if not looks_like_dataset(base):
+        return [rules.not_a_dataset(label)]
     problems: list[Problem] = []
-    for name, schema in SCHEMAS.items():
-        files = event_files(base) if name == "events" else [base / f"{name}.parquet"]
-        if name != "events" and not files[0].is_file():
-            problems.append(Problem(label, f'missing table "{name}" ({name}.parquet)'))
+    for name in SCHEMAS:
+        where = base / rules.TABLE_PATHS[name]
+        if not (where.is_dir() if name == "events" else where.is_file()):
+            problems.append(rules.missing_table(label, name))
             continue
-        for file in files:
+        for file in event_files(base) if name == "events" else [where]:
             try:
                 found = pq.read_schema(file)
-            except (OSError, pa.ArrowException) as error:
-                problems.append(Problem(label, f"{file}: not a readable Parquet file: {error}"))
-                continue
-            for field in schema:
-                index = found.get_field_index(field.name)
-                if index < 0:
-                    problems.append(Problem(label, f'missing column "{field.name}"', name))
-                elif found.field(index).type != field.type:
-                    problems.append(
-                        Problem(
-                            label,
-                            f'column "{field.name}" is {found.field(index).type}, not {field.type}',
-                            name,
-                        )
-                    )
-            for extra in found.names:
-                if extra not in schema.names:
-                    allowed = ", ".join(schema.names)
-                    problems.append(
-                        Problem(label, f'unknown column "{extra}"; allowed: {allowed}', name)
-                    )
-            if problems:
+            except (OSError, pa.ArrowException):
+                path = file.relative_to(base).as_posix()
+                problems.append(rules.unreadable_file(label, name, path))
+                break
+            columns = [(f.name, type_name(f.type)) for f in found]
+            if found_problems := rules.column_problems(label, name, columns):
+                problems += found_problems
                 break
     return problems
 
 
 def _rows(table: pa.Table, name: str) -> list[dict[str, Any]]:
+    # A null is an absent optional value; in a required column it stays a
+    # null, which the data file's rules word as they word "id": null.
     keys = _KEY_OF.get(name, {})
+    required = rules.REQUIRED.get(name, ())
     out = []
     for row in table.to_pylist():
         out.append(
             {
                 keys.get(k, k): v
                 for k, v in row.items()
-                if v is not None and v != [] and k not in _DERIVED and k != "year"
+                if (v is not None or k in required)
+                and v != []
+                and k not in _DERIVED
+                and k != "year"
             }
         )
     return out
@@ -280,7 +314,7 @@ def read_dataset(
     name = str(path) if label is None else label
     base = Path(path)
     if not base.is_dir():
-        return None, [Problem(name, "is not a folder holding a Parquet dataset")]
+        return None, [rules.not_a_dataset(name)]
     problems = schema_problems(base, name)
     if problems:
         return None, problems
@@ -297,7 +331,7 @@ def read_dataset(
         doc[table] = _rows(tables[table], table)
     by_event: dict[Any, list[tuple[int, dict[str, Any]]]] = {}
     for row in tables["citations"].to_pylist():
-        citation = {k: row[k] for k in ("source", "quote") if row[k] is not None}
+        citation = {k: row[k] for k in ("source", "quote") if row[k] is not None or k == "source"}
         by_event.setdefault(row["event_id"], []).append((row["position"], citation))
     events = _rows(events_table, "events")
     for event in events:

@@ -23,14 +23,23 @@ eventline installed too; :func:`validate` computes them on the driver.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pyspark.errors import AnalysisException
-from pyspark.sql import Column, DataFrame, SparkSession
-from pyspark.sql import functions as F
-from pyspark.sql.types import StringType
+try:
+    from py4j.protocol import Py4JError  # type: ignore[import-untyped]
+    from pyspark.errors import AnalysisException, PySparkException
+    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+except ImportError as error:  # pragma: no cover - tested in a subprocess
+    raise ImportError(
+        "eventline.spark needs the Spark extra (pyspark, and a Java runtime):"
+        ' pip install "eventline[spark]"',
+        name=error.name,
+    ) from error
 
 from eventline import rules
 from eventline.problems import Problem
@@ -68,38 +77,94 @@ def _ddl(table: str) -> str:
     return ", ".join(f"`{name}` {kind}" for name, kind in rules.COLUMNS[table])
 
 
+# What Spark says of a file it cannot read, and of files whose column types differ.
+_UNREADABLE = re.compile(r"\[FAILED_READ_FILE[.\w]*\][^\n]*? reading file (\S+?)\.? (?:Could|Data)")
+_MERGE = re.compile(r'"STRUCT<(.*)>"')
+_ENGINE_ERRORS = (PySparkException, Py4JError)
+
+
+def _split_struct(text: str) -> list[tuple[str, str]]:
+    """``a: STRING, b: ARRAY<STRING>`` as ``[("a", "string"), ("b", "array<string>")]``."""
+    fields, depth, start = [], 0, 0
+    for i, char in enumerate(text + ","):
+        depth += {"<": 1, ">": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            name, _, kind = text[start:i].strip().partition(": ")
+            fields.append((name.strip("`"), kind.lower()))
+            start = i + 1
+    return fields
+
+
+def _read_problem(label: str, table: str, error: Exception) -> Problem:
+    """Spark's error reading a table, as the problem DuckDB's checker gives."""
+    text = str(error)
+    found = _UNREADABLE.search(text)
+    if found:
+        path = found.group(1)
+        where = rules.TABLE_PATHS[table]
+        if where.endswith("/") and f"/{where}" in path:
+            path = where + path.rsplit(f"/{where}", 1)[1]
+        else:
+            path = where
+        return rules.unreadable_file(label, table, path)
+    if "CANNOT_MERGE_SCHEMAS" in text or "CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE" in text:
+        # Files of one table whose types differ: the column and the type that is not the format's.
+        for schema in _MERGE.findall(text):
+            if problems := rules.column_problems(label, table, _split_struct(schema)):
+                return problems[0]
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return Problem(label, f"Spark could not read the table: {first}", table)
+
+
 def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFrame], list[Problem]]:
     frames: dict[str, DataFrame] = {}
     problems: list[Problem] = []
-    for table, columns in rules.COLUMNS.items():
+    for table in rules.COLUMNS:
+        where = f"{base}/{rules.TABLE_PATHS[table].rstrip('/')}"
+        # Every file's footer is read (mergeSchema), so a file Spark cannot read
+        # or of other column types is found here, not halfway through the rules.
+        reader = spark.read.option("mergeSchema", "true")
+        if table == "events":
+            # Partitions are read from each file's path by the rules (events.partition),
+            # not inferred, which fails on a misnamed folder.
+            reader = reader.option("recursiveFileLookup", "true").option(
+                "pathGlobFilter", "*.parquet"
+            )
         try:
-            if table == "events":
-                frame = spark.read.option("basePath", f"{base}/events").parquet(f"{base}/events")
-            else:
-                frame = spark.read.parquet(f"{base}/{table}.parquet")
+            frame = reader.parquet(where)
         except AnalysisException as error:
-            if table == "events" and "UNABLE_TO_INFER_SCHEMA" in str(error):
-                frames[table] = spark.createDataFrame([], _ddl(table)).withColumn("_uid", F.lit(""))
+            # getCondition from pyspark 4; getErrorClass (deprecated there) in 3.5.
+            condition = getattr(error, "getCondition", error.getErrorClass)()
+            if table == "events" and condition == "UNABLE_TO_INFER_SCHEMA":
+                # An events folder with no file: a dataset without events.
+                frames[table] = spark.createDataFrame([], _ddl(table)).select(
+                    "*", F.lit("").alias("_uid"), F.lit(None).cast("string").alias("_file")
+                )
                 continue
-            problems.append(Problem(label, f'missing table "{table}" ({table}.parquet)'))
+            if condition == "PATH_NOT_FOUND":
+                problems.append(rules.missing_table(label, table))
+            else:
+                problems.append(_read_problem(label, table, error))
             continue
-        names = [name for name, _ in columns]
-        found = [f.name for f in frame.schema.fields if f.name != "year" or table != "events"]
-        problems += [
-            Problem(label, f'missing column "{name}"', table) for name in names if name not in found
-        ]
-        problems += [
-            Problem(label, f'unknown column "{name}"; allowed: {", ".join(names)}', table)
-            for name in found
-            if name not in names
-        ]
-        frames[table] = frame.select(*names, _uid())
+        except _ENGINE_ERRORS as error:
+            problems.append(_read_problem(label, table, error))
+            continue
+        found = [(f.name, f.dataType.simpleString()) for f in frame.schema.fields]
+        if found_problems := rules.column_problems(label, table, found):
+            problems += found_problems
+            continue
+        extra = [F.col("_metadata.file_path").alias("_file")] if table == "events" else []
+        frames[table] = frame.select(*[name for name, _ in rules.COLUMNS[table]], _uid(), *extra)
     return frames, problems
 
 
 def _prepare(spark: SparkSession, path: str, label: str) -> list[Problem]:
     base = str(path).rstrip("/")
     frames, problems = _read(spark, base, label)
+    if len(problems) == len(rules.COLUMNS) and all(
+        p.message.startswith("missing table") for p in problems
+    ):
+        return [rules.not_a_dataset(label)]
     if problems:
         return problems
     for table, frame in frames.items():
@@ -173,7 +238,23 @@ def validate(spark: SparkSession, path: str, name: str | None = None) -> list[Pr
     problems = _prepare(spark, path, label)
     if problems:
         return problems
-    rows = [tuple(row)[:6] for row in _query(spark).collect()]
-    known = _known(spark) if rules.needs_known([row[0] for row in rows]) else {}
+    try:
+        rows = [tuple(row)[:6] for row in _query(spark).collect()]
+        known = _known(spark) if rules.needs_known([row[0] for row in rows]) else {}
+    except _ENGINE_ERRORS as error:
+        # The footers were readable (_read), a page further in is not.
+        return [_run_problem(label, error)]
     problems = [rules.to_problem(label, row, known) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
+
+
+def _run_problem(label: str, error: Exception) -> Problem:
+    """Spark's error while running the rules, as a problem located at its table."""
+    text = str(error)
+    found = _UNREADABLE.search(text)
+    if found:
+        for table, where in rules.TABLE_PATHS.items():
+            if f"/{where.rstrip('/')}" in found.group(1):
+                return _read_problem(label, table, error)
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return Problem(label, f"Spark could not run the rules: {first}")

@@ -79,12 +79,14 @@ Reader = Callable[[Path, str], "Imported | tuple[dict[str, Any] | None, list[Pro
 
 def _read_parquet(path: Path, label: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """A Parquet dataset folder (``eventline export --format parquet``)."""
-    import importlib.util
+    from eventline import rules
 
-    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "duckdb")):
-        message = 'a Parquet dataset needs the Parquet extra: pip install "eventline[parquet]"'
-        return None, [Problem(label, message)]
-    from eventline import parquet
+    if not rules.looks_like_dataset(path):
+        return None, [rules.not_a_dataset(label)]
+    try:
+        from eventline import parquet
+    except ImportError as error:  # the message names the extra to install
+        return None, [Problem(label, str(error))]
     from eventline.validate import check_document
 
     # A dataset is a whole timeline: its own problems are located in it, by

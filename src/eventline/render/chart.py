@@ -415,6 +415,8 @@ def _lane_traces(
                 customdata=[[s.event.id, url(s.event)] for s, _ in singles],
                 name=ptext(lane.label),
                 meta=[panel.name, "events"],
+                # Whole markers at the plot's edge (the latest events sit there on phones).
+                **({} if webgl else {"cliponaxis": False}),
                 **{**common, "showlegend": panel.name == "overview" and bool(singles)},
             )
         )

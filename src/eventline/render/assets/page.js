@@ -250,7 +250,9 @@
       var s = spots[k];
       return {type: "scatter", mode: "markers", x: s.x, y: s.y, xaxis: s.xaxis, yaxis: s.yaxis,
         marker: {symbol: "circle-open", size: 28, color: "#111", line: {width: 3, color: "#111"}},
-        hoverinfo: "skip", showlegend: false, meta: ["highlight"]};
+        /* Not clipped at the plot's edge: a ring around an event at the edge stays whole
+           (the margins leave it room; plotly.js still hides rings outside the range). */
+        cliponaxis: false, hoverinfo: "skip", showlegend: false, meta: ["highlight", id]};
     });
     return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
   }

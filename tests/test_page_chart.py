@@ -81,3 +81,62 @@ def test_permalink_ring_is_whole_for_every_event_even_at_the_edges(show, device)
         assert [(event_id, r["cuts"]) for r in rings] == [(event_id, [])] * len(rings)
         assert all(r["w"] >= 28 for r in rings), (event_id, rings)
     assert page.errors == []
+
+
+# The focus band as drawn: its outline's colour, opacity and width, and its box.
+BAND_JS = """() => {
+  const gd = document.getElementById("eventline-timeline");
+  const i = (gd._fullLayout.shapes || []).findIndex(s => s.name === "focus week");
+  if (i < 0) return null;
+  const path = gd.querySelector(`.shapelayer path[data-index="${i}"]`), s = getComputedStyle(path);
+  const r = path.getBoundingClientRect();
+  return {stroke: s.stroke, opacity: parseFloat(s.strokeOpacity), width: parseFloat(s.strokeWidth),
+    drawn: r.width + parseFloat(s.strokeWidth), hint: document.querySelector(".pointer-hint").textContent};
+}"""
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour with 0–255 channels."""
+
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _over(rgb: tuple[float, ...], alpha: float, under: tuple[float, float, float]):
+    return tuple(alpha * c + (1 - alpha) * u for c, u in zip(rgb, under, strict=True))
+
+
+def test_focus_band_the_hint_names_is_outlined_with_enough_contrast(show):
+    """The shaded band that the desktop hint says marks the focus week has a 2 px outline
+    with at least 3:1 contrast (WCAG 1.4.11) against the white plot and the grey lanes."""
+    page = show(None)
+    band = page.page.evaluate(BAND_JS)
+    assert band is not None
+    assert "shaded band is the week the focus panel shows" in band["hint"]
+    rgb = tuple(float(c) for c in band["stroke"][band["stroke"].index("(") + 1 : -1].split(","))
+    white = (255.0, 255.0, 255.0)
+    lane = _over((120, 135, 160), 0.07, white)  # the shaded lanes (chart._lane_band)
+    stroke = _over(rgb[:3], band["opacity"], white)
+    assert band["width"] >= 2
+    assert band["drawn"] >= 10
+    assert (
+        min(_contrast(stroke, white), _contrast(_over(rgb[:3], band["opacity"], lane), lane)) >= 3
+    )
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("device", SIZES[1:])
+def test_phones_draw_no_focus_band_as_they_have_no_focus_panel(show, device):
+    """A phone's compact overview has no focus panel, so no band points at one."""
+    page = show(device)
+    assert page.page.evaluate(BAND_JS) is None
+    assert page.errors == []

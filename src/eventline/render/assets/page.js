@@ -45,8 +45,9 @@
     figure.data = figure.data.filter(function (t) { return (t.xaxis || "x") === "x"; });
     delete layout.xaxis2; delete layout.yaxis2;
     layout.annotations = (layout.annotations || []).slice(0, 1);
+    /* No focus panel here, so no band pointing at it. */
     layout.shapes = (layout.shapes || []).filter(function (s) {
-      return s.xref === "x" || s.xref === "x domain";
+      return (s.xref === "x" || s.xref === "x domain") && s.name !== "focus week";
     });
     var rows = layout.yaxis.range[1] + 0.5;
     layout.yaxis.domain = [0, 1];
@@ -410,7 +411,36 @@
     }
   }
 
+  /* The focus band stays a band when its week is narrower than a few pixels (at the
+     overview's scale it is): then it is drawn BAND_PX wide around the week's middle. */
+  var BAND_PX = 10;
+  function fitBand() {
+    var shapes = gd.layout.shapes || [], xa = gd._fullLayout.xaxis, update = {};
+    shapes.forEach(function (s, i) {
+      if (s.name !== "focus week" || !xa) { return; }
+      var week = s._week || [s.x0, s.x1];
+      s._week = week;
+      var a = xa.d2p(week[0]), b = xa.d2p(week[1]), pixel = b - a < BAND_PX;
+      if (pixel === (s.xsizemode === "pixel")) { return; }
+      var key = "shapes[" + i + "].";
+      if (pixel) {
+        update[key + "xsizemode"] = "pixel";
+        update[key + "xanchor"] = xa.p2d((a + b) / 2);
+        update[key + "x0"] = -BAND_PX / 2; update[key + "x1"] = BAND_PX / 2;
+      } else {
+        update[key + "xsizemode"] = "scaled";
+        update[key + "x0"] = week[0]; update[key + "x1"] = week[1];
+      }
+    });
+    return Object.keys(update).length ? Plotly.relayout(gd, update) : Promise.resolve();
+  }
+
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
+    plot.on("plotly_relayout", function (ev) {
+      if (ev && Object.keys(ev).some(function (k) { return /^xaxis/.test(k); })) { fitBand(); }
+    });
+    return fitBand().then(function () { return plot; });
+  }).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];
       var info = point && point.customdata;

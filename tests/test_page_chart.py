@@ -140,3 +140,49 @@ def test_phones_draw_no_focus_band_as_they_have_no_focus_panel(show, device):
     page = show(device)
     assert page.page.evaluate(BAND_JS) is None
     assert page.errors == []
+
+
+# The focused element: where it is, its outline, and how opaque it and its ancestors are.
+FOCUSED_JS = """() => {
+  const e = document.activeElement, s = getComputedStyle(e), li = e.closest("li.event");
+  let opacity = 1;
+  for (let el = e; el && el.nodeType === 1; el = el.parentElement) {
+    opacity *= parseFloat(getComputedStyle(el).opacity);
+  }
+  return {modebar: Boolean(e.closest(".modebar")), title: e.getAttribute("data-title"),
+    event: li ? li.id.slice(6) : null, style: s.outlineStyle,
+    width: parseFloat(s.outlineWidth), color: s.outlineColor, opacity};
+}"""
+
+
+def test_tab_shows_a_clear_focus_on_the_modebar_and_reaches_every_event(show):
+    """Tab goes through the chart's modebar buttons, each drawn with a visible 2 px+
+    outline of 3:1 contrast (WCAG 2.4.7, 2.4.11), then on to every event in order."""
+    page = show(None)
+    p = page.page
+    buttons, reached = [], []
+    for _ in range(400):
+        p.keyboard.press("Tab")
+        now = p.evaluate(FOCUSED_JS)
+        if now["modebar"]:
+            buttons.append(now)
+        if now["event"] and now["event"] not in reached:
+            reached.append(now["event"])
+        if reached and now["event"] is None and not now["modebar"]:
+            break
+    assert [b["title"] for b in buttons] == [
+        "Download plot as a PNG",
+        "Zoom",
+        "Pan",
+        "Zoom in",
+        "Zoom out",
+        "Reset axes",
+    ]
+    for button in buttons:
+        assert button["style"] == "solid", button
+        assert button["width"] >= 2, button
+        assert button["opacity"] == 1, button
+        rgb = tuple(float(c) for c in button["color"][4:-1].split(","))
+        assert _contrast(rgb, (255.0, 255.0, 255.0)) >= 3, button
+    assert reached == EVENTS
+    assert page.errors == []

@@ -186,3 +186,160 @@ def test_tab_shows_a_clear_focus_on_the_modebar_and_reaches_every_event(show):
         assert _contrast(rgb, (255.0, 255.0, 255.0)) >= 3, button
     assert reached == EVENTS
     assert page.errors == []
+
+
+# Every text the traces draw (focus labels, cluster counts), every bar and marker, in
+# page pixels, with the plot area of its panel. A box is [left, top, right, bottom].
+DRAWN_JS = """() => {
+  const gd = document.getElementById("eventline-timeline"), box = gd.getBoundingClientRect();
+  const area = {}, texts = [], things = [];
+  const axes = t => [gd._fullLayout[(t.xaxis || "x").replace("x", "xaxis")],
+                     gd._fullLayout[(t.yaxis || "y").replace("y", "yaxis")]];
+  gd._fullData.forEach(t => {
+    const [xa, ya] = axes(t), key = t.xaxis + t.yaxis;
+    area[key] = [box.left + xa._offset, box.top + ya._offset,
+                 box.left + xa._offset + xa._length, box.top + ya._offset + ya._length];
+    if (!t.meta || t.visible !== true) return;
+    const px = x => box.left + xa._offset + xa.d2p(x), py = y => box.top + ya._offset + ya.d2p(y);
+    if (t.meta[1] === "spans") {
+      for (let j = 0; j + 1 < t.x.length; j += 3) {
+        if (t.x[j] === null) continue;
+        const y = py(t.y[j]), w = t.line.width / 2;
+        things.push({what: "bar", id: t.customdata[j], key,
+          box: [Math.max(px(t.x[j]), area[key][0]), y - w, Math.min(px(t.x[j + 1]), area[key][2]), y + w]});
+      }
+    }
+    if (["events", "clusters", "ongoing"].includes(t.meta[1])) {
+      t.x.forEach((x, j) => {
+        if (x === null) return;
+        const cd = t.customdata[j], size = Array.isArray(t.marker.size) ? t.marker.size[j] : t.marker.size;
+        const r = size / 2, cx = px(x), cy = py(t.y[j]);
+        things.push({what: t.meta[1], id: cd[0] || cd[2], key, box: [cx - r, cy - r, cx + r, cy + r]});
+      });
+    }
+  });
+  document.querySelectorAll("#eventline-timeline g.trace.scatter").forEach(g => {
+    const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    if (!t || !t.meta || (t.meta[1] !== "labels" && t.meta[1] !== "clusters")) return;
+    g.querySelectorAll("text").forEach((el, j) => {
+      if (!el.textContent.trim()) return;
+      const r = el.getBoundingClientRect(), d = el.__data__ || {};
+      const k = d.i !== undefined ? d.i : j;
+      const id = t.meta[1] === "labels" ? t.customdata[k] : null;
+      const ids = t.meta[1] === "clusters" ? t.customdata[k][2].split(" ") : [];
+      texts.push({text: el.textContent.trim(), what: t.meta[1], id, ids, key: t.xaxis + t.yaxis,
+        box: [r.left, r.top, r.right, r.bottom]});
+    });
+  });
+  return {area, texts, things};
+}"""
+
+
+def _overlap(a: list[float], b: list[float], slack: float = 1.0) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
+
+
+def _label_faults(drawn: dict[str, Any]) -> list[str]:
+    """Texts cut by their plot area's edge, or overlapping another text, bar or marker
+    (a label may touch its own event's marker, a cluster count its own cluster and its
+    members' bars, on which the cluster sits)."""
+    faults = []
+    texts, things = drawn["texts"], drawn["things"]
+    for i, t in enumerate(texts):
+        a = drawn["area"][t["key"]]
+        if t["box"][0] < a[0] - 0.5 or t["box"][2] > a[2] + 0.5:
+            faults.append(f"{t['text']!r} leaves the plot area {a} at {t['box']}")
+        for u in texts[i + 1 :]:
+            if _overlap(t["box"], u["box"]):
+                faults.append(f"{t['text']!r} overlaps {u['text']!r}")
+        for thing in things:
+            own = t["what"] == "labels" and thing["id"] == t["id"] and thing["what"] == "events"
+            count = t["what"] == "clusters" and (
+                thing["what"] == "clusters" or (thing["what"] == "bar" and thing["id"] in t["ids"])
+            )
+            if not own and not count and _overlap(t["box"], thing["box"]):
+                faults.append(f"{t['text']!r} overlaps the {thing['what']} of {thing['id']}")
+    return faults
+
+
+@pytest.mark.parametrize("device", SIZES)
+def test_no_chart_text_is_cut_or_drawn_over_another_text_bar_or_marker(show, device):
+    """Every focus label and cluster count is whole inside its panel and clear of other
+    labels, of bars (the red "ongoing" war across the focus week) and of other markers;
+    on the desktop the focus panel still titles every one of its events."""
+    page = show(device)
+    drawn = page.page.evaluate(DRAWN_JS)
+    assert _label_faults(drawn) == []
+    labels = [t["text"] for t in drawn["texts"] if t["what"] == "labels"]
+    if device is None:
+        assert "Munich Security Conference 2025" in labels
+        assert "The full-scale war in Ukraine" in labels
+        focus = {i for t in drawn["things"] if t["key"] == "x2y2" for i in t["id"].split(" ")}
+        titled = [t["id"] for t in drawn["texts"] if t["what"] == "labels"]
+        assert sorted(titled) == sorted(focus)
+        assert len(focus) == 16
+    assert page.errors == []
+
+
+# The overview's markers now: each lone event, and each cluster's members.
+MARKERS_JS = """() => {
+  const gd = document.getElementById("eventline-timeline"), lone = [], clusters = [];
+  gd.data.forEach(t => {
+    if (!t.meta || t.meta[0] !== "overview" || !t.customdata) return;
+    t.customdata.forEach((c, j) => {
+      if (t.x[j] === null) return;
+      if (t.meta[1] === "events") lone.push(c[0]);
+      if (t.meta[1] === "clusters") clusters.push(c[2].split(" ").sort());
+    });
+  });
+  return {lone: lone.sort(), clusters: clusters.sort()};
+}"""
+
+ZOOM_JS = """async (range) => {
+  const gd = document.getElementById("eventline-timeline");
+  await Plotly.relayout(gd, {"xaxis.range": range});
+  await new Promise(r => setTimeout(r, 200));
+}"""
+
+
+def test_zooming_in_splits_clusters_whose_members_now_have_room(show):
+    """Zoomed in on February 2025, events a few days apart that shared one cluster in the
+    whole-span overview get markers of their own; zoomed back out they merge again;
+    every event stays reachable throughout."""
+    page = show(None)
+    p = page.page
+    start = p.evaluate("() => document.getElementById('eventline-timeline').layout.xaxis.range")
+    before = p.evaluate(MARKERS_JS)
+    munich = next(c for c in before["clusters"] if "munich-security-conference" in c)
+    assert "trump-orders-talks" in munich
+    assert "munich-security-conference" not in before["lone"]
+
+    p.evaluate(ZOOM_JS, ["2025-01-25", "2025-02-20"])
+    zoomed = p.evaluate(MARKERS_JS)
+    assert "munich-security-conference" in zoomed["lone"]
+    assert "trump-rare-earths-oval-office" in zoomed["lone"]
+    # Events on one day in one slot still share a spot: still one cluster.
+    assert ["bruen-comparison", "landsbergis-criticism"] in zoomed["clusters"]
+    assert len(zoomed["lone"]) > len(before["lone"])
+    reach = sorted(zoomed["lone"] + [i for c in zoomed["clusters"] for i in c])
+    assert reach == sorted(EVENTS)
+
+    p.evaluate(ZOOM_JS, start)
+    assert p.evaluate(MARKERS_JS) == before
+    assert page.errors == []
+
+
+def test_a_search_then_a_zoom_regroups_only_the_matching_events(show):
+    """With a search active, clusters hold only matching events, and a zoom keeps it so."""
+    page = show(None, suffix="?q=trump")
+    p = page.page
+    shown = p.evaluate(
+        "() => Array.from(document.querySelectorAll('li.event:not([hidden])'), li => li.id.slice(6))"
+    )
+    markers = p.evaluate(MARKERS_JS)
+    assert sorted(markers["lone"] + [i for c in markers["clusters"] for i in c]) == sorted(shown)
+    p.evaluate(ZOOM_JS, ["2025-01-25", "2025-02-20"])
+    markers = p.evaluate(MARKERS_JS)
+    assert sorted(markers["lone"] + [i for c in markers["clusters"] for i in c]) == sorted(shown)
+    assert "trump-resources-for-aid" in markers["lone"]
+    assert page.errors == []

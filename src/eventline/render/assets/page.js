@@ -39,6 +39,166 @@
     byId[li.id.slice(6)] = li;
   });
 
+  /* Clusters follow the zoom. In each panel, lane and slot (sub-row), markers nearer
+     than NEAR_PX to a group's first are one cluster showing how many it holds. The
+     figure comes grouped for one width; here they are grouped again for the real width
+     and after every zoom, so members that now have room get their own markers and merge
+     again when zooming out. Only events a search keeps take part. */
+  var NEAR_PX = 12, CLUSTER_LISTED = 8, SYMBOLS = {c: "circle", d: "diamond-open", s: "square-open"};
+  var sets = null, shownIds = null, highlighted = null;
+  function markerKind(t) { return t.meta && (t.meta[1] === "events" || t.meta[1] === "clusters") ? t.meta[1] : null; }
+  /* Each lane with markers gets both an events and a clusters trace (an empty one waits). */
+  function pairTraces(data) {
+    var found = {}, keys = [];
+    data.forEach(function (t) {
+      var kind = markerKind(t);
+      if (!kind) { return; }
+      var key = t.meta[0] + " " + t.legendgroup;
+      if (!found[key]) { found[key] = {}; keys.push(key); }
+      found[key][kind] = t;
+    });
+    keys.forEach(function (key) {
+      var pair = found[key], model = pair.events || pair.clusters, color = model.marker.color;
+      var common = {type: model.type, xaxis: model.xaxis, yaxis: model.yaxis, legendgroup: model.legendgroup,
+        showlegend: false, x: [], y: [], customdata: [], hovertext: [], hoverinfo: model.hoverinfo};
+      if (model.type === "scatter") { common.cliponaxis = false; }
+      if (!pair.events) {
+        data.push(Object.assign(common, {mode: "markers", meta: [model.meta[0], "events"],
+          marker: {symbol: [], size: [], color: color, line: {width: 2, color: color}}}));
+      } else if (!pair.clusters) {
+        data.push(Object.assign(common, {mode: "markers+text", meta: [model.meta[0], "clusters"],
+          marker: {symbol: "circle", size: 22, color: color, line: {width: 2, color: "#ffffff"}},
+          text: [], textposition: "middle center", textfont: {size: 11, color: "#ffffff"}}));
+      }
+    });
+  }
+  function axisOf(t, letter) {
+    return gd._fullLayout[(t[letter + "axis"] || letter).replace(letter, letter + "axis")];
+  }
+  /* Every marker of every lane, read once from the figure: lone ones from their trace,
+     cluster members from the positions and symbols the figure lists for them. */
+  function collectMarkers() {
+    var byKey = {};
+    sets = [];
+    gd.data.forEach(function (t, i) {
+      var kind = markerKind(t);
+      if (!kind) { return; }
+      var key = t.meta[0] + " " + t.legendgroup;
+      if (!byKey[key]) { byKey[key] = {points: [], scale: null}; sets.push(byKey[key]); }
+      byKey[key][kind] = i;
+    });
+    sets.forEach(function (set) {
+      var ev = gd.data[set.events], cl = gd.data[set.clusters], xa = axisOf(ev, "x");
+      var symbols = ev.marker.symbol, sizes = ev.marker.size;
+      ev.x.forEach(function (x, j) {
+        set.points.push({id: ev.customdata[j][0], url: ev.customdata[j][1], x: xa.d2c(x), at: x, y: ev.y[j],
+          symbol: Array.isArray(symbols) ? symbols[j] : symbols,
+          size: Array.isArray(sizes) ? sizes[j] : sizes, hover: ev.hovertext[j]});
+      });
+      cl.customdata.forEach(function (cd, j) {
+        var days = (cd[3] || "").split(" "), codes = cd[4] || "", base = xa.d2c(cl.x[j]);
+        cd[2].split(" ").forEach(function (id, k) {
+          var code = codes.charAt(k) || "c", at = base + (parseFloat(days[k]) || 0) * 864e5;
+          set.points.push({id: id, url: null, x: at, at: null, y: cl.y[j], symbol: SYMBOLS[code.toLowerCase()],
+            size: code === code.toUpperCase() ? 11 : 9, hover: null});
+        });
+      });
+      set.points.sort(function (a, b) { return a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1); });
+    });
+  }
+  /* A date string as the figure writes them: plotly.js would take numbers for a linear axis. */
+  function dateOf(p) {
+    if (p.at === null) { p.at = new Date(p.x).toISOString().slice(0, 19); }
+    return p.at;
+  }
+  /* The legend shows or hides a category's traces, but plotly.js skips empty ones, which
+     a zoom may fill: each category's state is kept here and given to its marker traces. */
+  var groupVisible = {};
+  function followLegend(ev) {
+    var update = ev && ev[0], indices = ev && ev[1];
+    if (!update || !("visible" in update) || !indices) { return; }
+    indices.forEach(function (i, k) {
+      var v = Array.isArray(update.visible) ? update.visible[k] : update.visible, t = gd.data[i];
+      if (t && t.legendgroup && (v === true || v === "legendonly")) { groupVisible[t.legendgroup] = v; }
+    });
+    var idx = [], vis = [];
+    gd.data.forEach(function (t, i) {
+      var want = groupVisible[t.legendgroup] || true;
+      if (markerKind(t) && (t.visible === undefined ? true : t.visible) !== want) { idx.push(i); vis.push(want); }
+    });
+    if (idx.length) { Plotly.restyle(gd, {visible: vis}, idx); }
+  }
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function titleOf(id) {
+    var li = byId[id], row = li ? null : restRow(id);
+    return li ? li.querySelector(".permalink").textContent : row ? row[1] : id;
+  }
+  /* The hover of a member that gets its own marker: title, date and category. */
+  function pointHover(p) {
+    if (p.hover === null) {
+      var li = byId[p.id], row = li ? null : restRow(p.id), when = "", label = "";
+      if (li) {
+        when = li.querySelector("time").textContent;
+        label = li.querySelector(".category bdi") ? li.querySelector(".category bdi").textContent : "";
+        var source = li.querySelector(".sources a[href]");
+        p.url = source ? source.getAttribute("href") : "";
+      } else if (row) {
+        when = row[2]; label = rest.categories[row[3]] ? rest.categories[row[3]].label : "";
+        p.url = "";
+      }
+      p.hover = "<b>" + esc(titleOf(p.id)) + "</b><br>" + esc(when) +
+        (label ? " · \u2068" + esc(label) + "\u2069" : "");
+    }
+    return p.hover;
+  }
+  function clusterHover(members) {
+    var lines = ["<b>" + esc(messages.cluster) + " (" + members.length.toLocaleString(numbers) + ")</b>"];
+    members.slice(0, CLUSTER_LISTED).forEach(function (p) { lines.push("• " + esc(titleOf(p.id))); });
+    if (members.length > CLUSTER_LISTED) { lines.push("…"); }
+    lines.push("<i>" + esc(messages.cluster_hint) + "</i>");
+    return lines.join("<br>");
+  }
+  /* Group again where the scale changed (force: always, e.g. after a search). */
+  function recluster(force) {
+    if (!sets) { return Promise.resolve(); }
+    var evIdx = [], ev = {x: [], y: [], customdata: [], hovertext: [], "marker.symbol": [], "marker.size": []};
+    var clIdx = [], cl = {x: [], y: [], customdata: [], hovertext: [], text: []};
+    sets.forEach(function (set) {
+      var xa = axisOf(gd.data[set.events], "x");
+      if (!force && set.scale === xa._m) { return; }
+      set.scale = xa._m;
+      var groups = [], group = null;
+      set.points.forEach(function (p) {
+        if (shownIds && !shownIds[p.id]) { return; }
+        var px = xa.c2p(p.x);
+        if (group && group.y === p.y && px - group.px < NEAR_PX) { group.members.push(p); return; }
+        group = {y: p.y, px: px, members: [p]};
+        groups.push(group);
+      });
+      var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
+      var c = {x: [], y: [], customdata: [], hovertext: [], text: []};
+      groups.forEach(function (g) {
+        var first = g.members[0];
+        if (g.members.length === 1) {
+          e.x.push(dateOf(first)); e.y.push(first.y); e.symbol.push(first.symbol); e.size.push(first.size);
+          e.hovertext.push(pointHover(first)); e.customdata.push([first.id, first.url]);
+        } else {
+          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(String(g.members.length));
+          c.hovertext.push(clusterHover(g.members));
+          c.customdata.push(["", "", g.members.map(function (p) { return p.id; }).join(" ")]);
+        }
+      });
+      evIdx.push(set.events); clIdx.push(set.clusters);
+      ["x", "y", "customdata", "hovertext"].forEach(function (k) { ev[k].push(e[k]); cl[k].push(c[k]); });
+      ev["marker.symbol"].push(e.symbol); ev["marker.size"].push(e.size); cl.text.push(c.text);
+    });
+    if (!evIdx.length) { return Promise.resolve(); }
+    return Plotly.restyle(gd, ev, evIdx).then(function () { return Plotly.restyle(gd, cl, clIdx); })
+      .then(function () { return highlighted ? highlightChart(highlighted) : null; });
+  }
+
   /* A layout made for narrow screens: a compact overview above the chronology. */
   function compact(figure) {
     var layout = figure.layout;
@@ -77,6 +237,7 @@
     config.displayModeBar = false;
     return figure;
   }
+  pairTraces(fig.data);
   if (narrow) { compact(fig); }
   /* On touch screens the box under the chart shows the tapped event: no Plotly hover
      label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
@@ -156,7 +317,7 @@
     if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
     var xs = [], shown = [], indices = [];
     gd.data.forEach(function (t, i) {
-      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight") { return; }
+      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight" || markerKind(t)) { return; }
       var any = false;
       xs.push(original[i].map(function (x, j) {
         var cd = t.customdata[j];
@@ -175,6 +336,8 @@
       indices.push(i);
     });
     if (indices.length) { Plotly.restyle(gd, {x: xs, visible: shown}, indices); }
+    shownIds = visible;
+    recluster(true);
   }
   function apply(push) {
     var active = Boolean(q.value.trim() || category.value || actor.value);
@@ -232,6 +395,7 @@
   /* Highlight one event in the chronology and the chart. */
   function highlightChart(id) {
     if (!gd.data) { return Promise.resolve(); }
+    highlighted = id || null;
     var old = [];
     gd.data.forEach(function (t, i) { if (t.meta && t.meta[0] === "highlight") { old.push(i); } });
     var chain = old.length ? Plotly.deleteTraces(gd, old) : Promise.resolve();
@@ -425,7 +589,9 @@
       var key = "shapes[" + i + "].";
       if (pixel) {
         update[key + "xsizemode"] = "pixel";
-        update[key + "xanchor"] = xa.p2d((a + b) / 2);
+        /* the week's middle, in the "YYYY-MM-DDTHH:MM:SS" the figure uses (plotly.js reads
+           dates as UTC-free calendar times, as toISOString writes them) */
+        update[key + "xanchor"] = new Date((xa.d2c(week[0]) + xa.d2c(week[1])) / 2).toISOString().slice(0, 19);
         update[key + "x0"] = -BAND_PX / 2; update[key + "x1"] = BAND_PX / 2;
       } else {
         update[key + "xsizemode"] = "scaled";
@@ -436,10 +602,11 @@
   }
 
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
-    plot.on("plotly_relayout", function (ev) {
-      if (ev && Object.keys(ev).some(function (k) { return /^xaxis/.test(k); })) { fitBand(); }
-    });
-    return fitBand().then(function () { return plot; });
+    /* A zoom, a pan, a reset or a resized window: both only act when their scale changed. */
+    plot.on("plotly_relayout", function () { fitBand(); recluster(false); });
+    plot.on("plotly_restyle", followLegend);
+    collectMarkers();
+    return fitBand().then(function () { return recluster(false); }).then(function () { return plot; });
   }).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];

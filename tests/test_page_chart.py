@@ -20,11 +20,16 @@ SIZES = [None, "Galaxy S9+", "iPhone 12"]
 
 @pytest.fixture
 def show(browser):
-    """Open the published page at a size: None is a 1280 px desktop, else a phone's name."""
+    """Open the published page at a size: None is a 1280 px desktop, a number a window
+    that wide (900 px high), else a phone's name."""
     pages: list[Page] = []
 
-    def _open(device: str | None, suffix: str = "", path: Any = REPORT) -> Page:
-        pages.append(Page(browser, path, device=DEVICES[device] if device else None, suffix=suffix))
+    def _open(device: str | int | None, suffix: str = "", path: Any = REPORT) -> Page:
+        if isinstance(device, int):
+            options: dict[str, Any] | None = {"viewport": {"width": device, "height": 900}}
+        else:
+            options = DEVICES[device] if device else None
+        pages.append(Page(browser, path, device=options, suffix=suffix))
         return pages[-1]
 
     yield _open
@@ -262,15 +267,19 @@ def _label_faults(drawn: dict[str, Any]) -> list[str]:
     return faults
 
 
-@pytest.mark.parametrize("device", SIZES)
+@pytest.mark.parametrize("device", [*SIZES, 768, 1024])
 def test_no_chart_text_is_cut_or_drawn_over_another_text_bar_or_marker(show, device):
     """Every focus label and cluster count is whole inside its panel and clear of other
     labels, of bars (the red "ongoing" war across the focus week) and of other markers;
-    on the desktop the focus panel still titles every one of its events."""
+    on the desktop the focus panel still titles every one of its events (narrower
+    windows shorten a title with "…" to the room it has)."""
     page = show(device)
     drawn = page.page.evaluate(DRAWN_JS)
     assert _label_faults(drawn) == []
     labels = [t["text"] for t in drawn["texts"] if t["what"] == "labels"]
+    titles = {e.title for e in eventline.load(REPO / "data" / "events.json")}
+    shortened = [t for t in labels if t not in titles]
+    assert all(t.endswith("…") and any(x.startswith(t[:-1]) for x in titles) for t in shortened)
     if device is None:
         assert "Munich Security Conference 2025" in labels
         assert "The full-scale war in Ukraine" in labels

@@ -199,6 +199,72 @@
       .then(function () { return highlighted ? highlightChart(highlighted) : null; });
   }
 
+  /* Focus labels are laid out for a 900 px plot. Where the plot is narrower (a tablet) or
+     zoomed out, a title that would run past the plot's edge or into another title, bar
+     or marker of its row is shortened with "…" to the room it has, or left out (its
+     marker still shows it on hover). */
+  var measure = null;
+  function textWidth(text, font) {
+    measure = measure || document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    return measure.measureText(text).width;
+  }
+  function fitLabels() {
+    if (!gd._fullLayout) { return Promise.resolve(); }
+    var idx = [], texts = [];
+    gd.data.forEach(function (t, i) {
+      if (!t.meta || t.meta[1] !== "labels") { return; }
+      if (!t._eventlineText) { t._eventlineText = t.text.slice(); }
+      var xa = axisOf(t, "x"), font = t.textfont.size + "px " + gd._fullLayout.font.family;
+      var px = function (x) { return xa.c2p(xa.d2c(x)); };
+      var sides = Array.isArray(t.textposition) ? t.textposition : [];
+      var obstacles = [];  // [left, right, y, id] in the plot's pixels
+      gd.data.forEach(function (u) {
+        if (!u.meta || u === t || u.legendgroup !== t.legendgroup || u.xaxis !== t.xaxis || !u.x) { return; }
+        if (u.meta[1] === "spans") {
+          for (var j = 0; j + 1 < u.x.length; j += 3) {
+            if (u.x[j] !== null) { obstacles.push([px(u.x[j]), px(u.x[j + 1]), u.y[j], u.customdata[j]]); }
+          }
+        } else if (["events", "clusters", "ongoing"].indexOf(u.meta[1]) >= 0 && u.visible !== false) {
+          u.x.forEach(function (x, j) {
+            if (x === null) { return; }
+            var size = Array.isArray(u.marker.size) ? u.marker.size[j] : u.marker.size, c = px(x);
+            var cd = u.customdata[j];
+            obstacles.push([c - size / 2, c + size / 2, u.y[j], cd[0] || cd[2]]);
+          });
+        }
+      });
+      t.x.forEach(function (x, j) { obstacles.push([px(x), px(x), t.y[j], null]); });
+      var order = t.x.map(function (x, j) { return j; }).sort(function (a, b) { return px(t.x[a]) - px(t.x[b]); });
+      var out = t._eventlineText.slice();
+      order.forEach(function (j) {
+        var a = px(t.x[j]), y = t.y[j], id = t.customdata[j], left = /left$/.test(sides[j] || "");
+        var room = left ? a : xa._length - a;
+        obstacles.forEach(function (o) {
+          if (o[2] !== y || o[3] === id || (o[0] === a && o[1] === a && o[3] === null)) { return; }
+          if (!left && o[1] > a + 1) { room = Math.min(room, Math.max(o[0] - a, 0)); }
+          if (left && o[0] < a - 1) { room = Math.min(room, Math.max(a - o[1], 0)); }
+        });
+        room -= 2;
+        var full = t._eventlineText[j], title = full.trim();
+        if (textWidth(full, font) <= room) { out[j] = full; }
+        else {
+          var pad = function (text) { return left ? text + "  " : "  " + text; };
+          var lo = 0, hi = title.length;
+          while (lo < hi) {
+            var mid = Math.ceil((lo + hi) / 2);
+            if (textWidth(pad(title.slice(0, mid).trim() + "…"), font) <= room) { lo = mid; } else { hi = mid - 1; }
+          }
+          out[j] = lo >= 8 ? pad(title.slice(0, lo).trim() + "…") : "";
+        }
+        var w = textWidth(out[j], font);
+        if (out[j]) { obstacles.push(left ? [a - w, a, y, id] : [a, a + w, y, id]); }
+      });
+      if (out.some(function (v, j) { return v !== t.text[j]; })) { idx.push(i); texts.push(out); }
+    });
+    return idx.length ? Plotly.restyle(gd, {text: texts}, idx) : Promise.resolve();
+  }
+
   /* A layout made for narrow screens: a compact overview above the chronology. */
   function compact(figure) {
     var layout = figure.layout;
@@ -603,10 +669,13 @@
 
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
     /* A zoom, a pan, a reset or a resized window: both only act when their scale changed. */
-    plot.on("plotly_relayout", function () { fitBand(); recluster(false); });
+    plot.on("plotly_relayout", function () {
+      fitBand(); recluster(false).then(fitLabels);
+    });
     plot.on("plotly_restyle", followLegend);
     collectMarkers();
-    return fitBand().then(function () { return recluster(false); }).then(function () { return plot; });
+    return fitBand().then(function () { return recluster(false); }).then(fitLabels)
+      .then(function () { return plot; });
   }).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];

@@ -75,12 +75,38 @@
   function axisOf(t, letter) {
     return gd._fullLayout[(t[letter + "axis"] || letter).replace(letter, letter + "axis")];
   }
+  /* Milliseconds of a date as the figure writes them ("YYYY-MM-DD[THH:MM:SS]"), read as
+     UTC as plotly.js reads them; numbers are milliseconds already. */
+  function toMs(x) { return typeof x === "number" ? x : Date.parse(x.length > 10 ? x + "Z" : x); }
+  /* The x pixel of a trace's dates. Before plotting (drawn = null) it is worked out from
+     the layout and the chart's width, so the first drawing already has its final
+     clusters, labels and band (each change after drawing redraws the whole chart). */
+  var drawn = null;
+  function pixels(t) {
+    var name = (t.xaxis || "x").replace("x", "xaxis");
+    if (drawn) {
+      var xa = gd._fullLayout[name];
+      return function (x) { return xa.c2p(toMs(x)); };
+    }
+    var layout = fig.layout, axis = layout[name], margin = layout.margin || {};
+    var width = gd.clientWidth - (margin.l === undefined ? 80 : margin.l) - (margin.r === undefined ? 80 : margin.r);
+    var r0 = toMs(axis.range[0]), r1 = toMs(axis.range[1]);
+    return function (x) { return (toMs(x) - r0) / (r1 - r0) * width; };
+  }
+  function plotWidth(t) {
+    var px = pixels(t), axis = (drawn ? gd._fullLayout : fig.layout)[(t.xaxis || "x").replace("x", "xaxis")];
+    return px(axis.range[1]) - px(axis.range[0]);
+  }
+  function scaleOf(t) {
+    var px = pixels(t);
+    return px(0) - px(864e5);
+  }
   /* Every marker of every lane, read once from the figure: lone ones from their trace,
      cluster members from the positions and symbols the figure lists for them. */
-  function collectMarkers() {
+  function collectMarkers(data) {
     var byKey = {};
     sets = [];
-    gd.data.forEach(function (t, i) {
+    data.forEach(function (t, i) {
       var kind = markerKind(t);
       if (!kind) { return; }
       var key = t.meta[0] + " " + t.legendgroup;
@@ -88,15 +114,15 @@
       byKey[key][kind] = i;
     });
     sets.forEach(function (set) {
-      var ev = gd.data[set.events], cl = gd.data[set.clusters], xa = axisOf(ev, "x");
+      var ev = data[set.events], cl = data[set.clusters];
       var symbols = ev.marker.symbol, sizes = ev.marker.size;
       ev.x.forEach(function (x, j) {
-        set.points.push({id: ev.customdata[j][0], url: ev.customdata[j][1], x: xa.d2c(x), at: x, y: ev.y[j],
+        set.points.push({id: ev.customdata[j][0], url: ev.customdata[j][1], x: toMs(x), at: x, y: ev.y[j],
           symbol: Array.isArray(symbols) ? symbols[j] : symbols,
           size: Array.isArray(sizes) ? sizes[j] : sizes, hover: ev.hovertext[j]});
       });
       cl.customdata.forEach(function (cd, j) {
-        var days = (cd[3] || "").split(" "), codes = cd[4] || "", base = xa.d2c(cl.x[j]);
+        var days = (cd[3] || "").split(" "), codes = cd[4] || "", base = toMs(cl.x[j]);
         cd[2].split(" ").forEach(function (id, k) {
           var code = codes.charAt(k) || "c", at = base + (parseFloat(days[k]) || 0) * 864e5;
           set.points.push({id: id, url: null, x: at, at: null, y: cl.y[j], symbol: SYMBOLS[code.toLowerCase()],
@@ -161,20 +187,21 @@
     return lines.join("<br>");
   }
   /* Group again where the scale changed (force: always, e.g. after a search). */
-  function recluster(force) {
-    if (!sets) { return Promise.resolve(); }
-    var evIdx = [], ev = {x: [], y: [], customdata: [], hovertext: [], "marker.symbol": [], "marker.size": []};
-    var clIdx = [], cl = {x: [], y: [], customdata: [], hovertext: [], text: []};
-    sets.forEach(function (set) {
-      var xa = axisOf(gd.data[set.events], "x");
-      if (!force && set.scale === xa._m) { return; }
-      set.scale = xa._m;
+  /* The new grouping as one restyle: per attribute, a value for each trace in indices
+     (undefined where the attribute is not the trace's). */
+  function regroup(force) {
+    var data = drawn ? gd.data : fig.data, indices = [];
+    var update = {x: [], y: [], customdata: [], hovertext: [], "marker.symbol": [], "marker.size": [], text: []};
+    (sets || []).forEach(function (set) {
+      var px = pixels(data[set.events]), scale = scaleOf(data[set.events]);
+      if (!force && set.scale !== null && Math.abs(set.scale - scale) < 1e-9 * Math.abs(scale)) { return; }
+      set.scale = scale;
       var groups = [], group = null;
       set.points.forEach(function (p) {
         if (shownIds && !shownIds[p.id]) { return; }
-        var px = xa.c2p(p.x);
-        if (group && group.y === p.y && px - group.px < NEAR_PX) { group.members.push(p); return; }
-        group = {y: p.y, px: px, members: [p]};
+        var x = px(p.x);
+        if (group && group.y === p.y && x - group.px < NEAR_PX) { group.members.push(p); return; }
+        group = {y: p.y, px: x, members: [p]};
         groups.push(group);
       });
       var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
@@ -190,12 +217,28 @@
           c.customdata.push(["", "", g.members.map(function (p) { return p.id; }).join(" ")]);
         }
       });
-      evIdx.push(set.events); clIdx.push(set.clusters);
-      ["x", "y", "customdata", "hovertext"].forEach(function (k) { ev[k].push(e[k]); cl[k].push(c[k]); });
-      ev["marker.symbol"].push(e.symbol); ev["marker.size"].push(e.size); cl.text.push(c.text);
+      indices.push(set.events, set.clusters);
+      ["x", "y", "customdata", "hovertext"].forEach(function (k) { update[k].push(e[k], c[k]); });
+      update["marker.symbol"].push(e.symbol, undefined);
+      update["marker.size"].push(e.size, undefined);
+      update.text.push(undefined, c.text);
     });
-    if (!evIdx.length) { return Promise.resolve(); }
-    return Plotly.restyle(gd, ev, evIdx).then(function () { return Plotly.restyle(gd, cl, clIdx); })
+    return {update: update, indices: indices};
+  }
+  /* Before plotting: write a plan's values into the figure's traces. */
+  function assign(plan, data) {
+    Object.keys(plan.update).forEach(function (key) {
+      plan.update[key].forEach(function (value, k) {
+        if (value === undefined) { return; }
+        var t = data[plan.indices[k]], path = key.split(".");
+        if (path.length === 2) { t[path[0]][path[1]] = value; } else { t[key] = value; }
+      });
+    });
+  }
+  function recluster(force) {
+    var plan = regroup(force);
+    if (!plan.indices.length) { return Promise.resolve(); }
+    return Plotly.restyle(gd, plan.update, plan.indices)
       .then(function () { return highlighted ? highlightChart(highlighted) : null; });
   }
 
@@ -210,16 +253,15 @@
     return measure.measureText(text).width;
   }
   function fitLabels() {
-    if (!gd._fullLayout) { return Promise.resolve(); }
-    var idx = [], texts = [];
-    gd.data.forEach(function (t, i) {
+    var data = drawn ? gd.data : fig.data, idx = [], texts = [];
+    data.forEach(function (t, i) {
       if (!t.meta || t.meta[1] !== "labels") { return; }
       if (!t._eventlineText) { t._eventlineText = t.text.slice(); }
-      var xa = axisOf(t, "x"), font = t.textfont.size + "px " + gd._fullLayout.font.family;
-      var px = function (x) { return xa.c2p(xa.d2c(x)); };
+      var font = t.textfont.size + "px " + ((fig.layout.font || {}).family || "sans-serif");
+      var px = pixels(t), width = plotWidth(t);
       var sides = Array.isArray(t.textposition) ? t.textposition : [];
       var obstacles = [];  // [left, right, y, id] in the plot's pixels
-      gd.data.forEach(function (u) {
+      data.forEach(function (u) {
         if (!u.meta || u === t || u.legendgroup !== t.legendgroup || u.xaxis !== t.xaxis || !u.x) { return; }
         if (u.meta[1] === "spans") {
           for (var j = 0; j + 1 < u.x.length; j += 3) {
@@ -234,12 +276,14 @@
           });
         }
       });
-      t.x.forEach(function (x, j) { obstacles.push([px(x), px(x), t.y[j], null]); });
-      var order = t.x.map(function (x, j) { return j; }).sort(function (a, b) { return px(t.x[a]) - px(t.x[b]); });
+      /* A search hides labels by a null x: those take no room. */
+      t.x.forEach(function (x, j) { if (x !== null) { obstacles.push([px(x), px(x), t.y[j], null]); } });
+      var order = t.x.map(function (x, j) { return j; }).filter(function (j) { return t.x[j] !== null; })
+        .sort(function (a, b) { return px(t.x[a]) - px(t.x[b]); });
       var out = t._eventlineText.slice();
       order.forEach(function (j) {
         var a = px(t.x[j]), y = t.y[j], id = t.customdata[j], left = /left$/.test(sides[j] || "");
-        var room = left ? a : xa._length - a;
+        var room = left ? a : width - a;
         obstacles.forEach(function (o) {
           if (o[2] !== y || o[3] === id || (o[0] === a && o[1] === a && o[3] === null)) { return; }
           if (!left && o[1] > a + 1) { room = Math.min(room, Math.max(o[0] - a, 0)); }
@@ -262,6 +306,7 @@
       });
       if (out.some(function (v, j) { return v !== t.text[j]; })) { idx.push(i); texts.push(out); }
     });
+    if (!drawn) { idx.forEach(function (i, k) { data[i].text = texts[k]; }); return Promise.resolve(); }
     return idx.length ? Plotly.restyle(gd, {text: texts}, idx) : Promise.resolve();
   }
 
@@ -401,9 +446,20 @@
       shown.push(state === undefined ? true : state);
       indices.push(i);
     });
-    if (indices.length) { Plotly.restyle(gd, {x: xs, visible: shown}, indices); }
+    /* The markers are grouped again for the events shown, in the same (one) redraw. */
     shownIds = visible;
-    recluster(true);
+    var plan = regroup(true), update = plan.update;
+    update.x = xs.concat(update.x);
+    update.visible = shown.concat(plan.indices.map(function () { return undefined; }));
+    Object.keys(update).forEach(function (k) {
+      if (k !== "x" && k !== "visible") { update[k] = indices.map(function () { return undefined; }).concat(update[k]); }
+    });
+    indices = indices.concat(plan.indices);
+    if (indices.length) {
+      Plotly.restyle(gd, update, indices).then(function () {
+        return highlighted ? highlightChart(highlighted) : null;
+      });
+    }
   }
   function apply(push) {
     var active = Boolean(q.value.trim() || category.value || actor.value);
@@ -645,27 +701,40 @@
      overview's scale it is): then it is drawn BAND_PX wide around the week's middle. */
   var BAND_PX = 10;
   function fitBand() {
-    var shapes = gd.layout.shapes || [], xa = gd._fullLayout.xaxis, update = {};
+    var shapes = fig.layout.shapes || [], update = {}, px = pixels({xaxis: "x"});
     shapes.forEach(function (s, i) {
-      if (s.name !== "focus week" || !xa) { return; }
+      if (s.name !== "focus week" || !fig.layout.xaxis) { return; }
       var week = s._week || [s.x0, s.x1];
       s._week = week;
-      var a = xa.d2p(week[0]), b = xa.d2p(week[1]), pixel = b - a < BAND_PX;
+      var a = px(week[0]), b = px(week[1]), pixel = b - a < BAND_PX;
       if (pixel === (s.xsizemode === "pixel")) { return; }
       var key = "shapes[" + i + "].";
       if (pixel) {
         update[key + "xsizemode"] = "pixel";
         /* the week's middle, in the "YYYY-MM-DDTHH:MM:SS" the figure uses (plotly.js reads
            dates as UTC-free calendar times, as toISOString writes them) */
-        update[key + "xanchor"] = new Date((xa.d2c(week[0]) + xa.d2c(week[1])) / 2).toISOString().slice(0, 19);
+        update[key + "xanchor"] = new Date((toMs(week[0]) + toMs(week[1])) / 2).toISOString().slice(0, 19);
         update[key + "x0"] = -BAND_PX / 2; update[key + "x1"] = BAND_PX / 2;
       } else {
         update[key + "xsizemode"] = "scaled";
         update[key + "x0"] = week[0]; update[key + "x1"] = week[1];
       }
     });
+    if (!drawn) {  // before plotting: into the layout
+      Object.keys(update).forEach(function (key) {
+        var m = /^shapes\[(\d+)\]\.(\w+)$/.exec(key);
+        shapes[+m[1]][m[2]] = update[key];
+      });
+      return Promise.resolve();
+    }
     return Object.keys(update).length ? Plotly.relayout(gd, update) : Promise.resolve();
   }
+
+  /* The first drawing already has the clusters, labels and band of the chart's width. */
+  collectMarkers(fig.data);
+  assign(regroup(true), fig.data);
+  fitLabels();
+  fitBand();
 
   Plotly.newPlot(gd, fig.data, fig.layout, config).then(function (plot) {
     /* A zoom, a pan, a reset or a resized window: both only act when their scale changed. */
@@ -673,7 +742,8 @@
       fitBand(); recluster(false).then(fitLabels);
     });
     plot.on("plotly_restyle", followLegend);
-    collectMarkers();
+    drawn = true;
+    /* Should the drawn width differ from the one estimated (a scroll bar came), again. */
     return fitBand().then(function () { return recluster(false); }).then(fitLabels)
       .then(function () { return plot; });
   }).then(function (plot) {

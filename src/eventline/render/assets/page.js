@@ -206,6 +206,8 @@
       });
       var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
       var c = {x: [], y: [], customdata: [], hovertext: [], text: []};
+      /* Earliest first, top slot first, as the figure lists them (the legend shows the first). */
+      groups.sort(function (a, b) { return a.members[0].x - b.members[0].x || b.y - a.y; });
       groups.forEach(function (g) {
         var first = g.members[0];
         if (g.members.length === 1) {

@@ -35,7 +35,8 @@ def _focus():
 
 def test_focus_labels_go_after_before_or_above_their_event():
     """A title goes after its event if it fits before the panel's edge, else before it,
-    else (a bar across the whole week) on the row above, never across a bar."""
+    else after it if 30 characters fit (the page shortens it), else (a bar across the
+    whole week) on the row above, never across a bar."""
     panel = _focus()
     places = {
         s.event.id: (label.side, label.slot - slot, label.at)
@@ -45,6 +46,8 @@ def test_focus_labels_go_after_before_or_above_their_event():
     assert places["trump-putin-call"] == ("right", 0, dt.datetime(2025, 2, 12, 12))
     assert places["munich-security-conference"] == ("left", 0, dt.datetime(2025, 2, 14))
     assert places["russia-ukraine-war"] == ("right", -1, panel.start)
+    # 58 characters do not fit after its bar at the assumed width, more than 30 do.
+    assert places["mcfaul-criticism"] == ("right", 0, dt.datetime(2025, 2, 14))
     assert all(lane.labelled for lane in panel.lanes)
 
 
@@ -55,8 +58,13 @@ def test_no_focus_label_crosses_a_bar_or_another_label_in_its_row():
     for lane in panel.lanes:
         taken: dict[int, list[tuple[float, float, str]]] = {}
         for s, slot, label in zip(lane.spans, lane.slots, lane.labels, strict=True):
-            width = L.label_width(s) * per_px
             at = L.secs(label.at)
+            # A title the page shortens to fit keeps the room up to the panel's edge.
+            edge = L.secs(panel.end) - L.EDGE_PX * per_px
+            width = L.label_width(s) * per_px
+            if label.side == "right" and at + width > edge:
+                assert edge - at >= L.SHORTENED_CHARS * L.CHAR_PX * per_px, s.event.id
+                width = edge - at
             a, b = (at, at + width) if label.side == "right" else (at - width, at)
             assert L.secs(panel.start) <= a, s.event.id
             assert b <= L.secs(panel.end), s.event.id

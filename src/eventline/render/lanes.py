@@ -298,6 +298,7 @@ def panel(
 
 LABEL_GAP_PX = 18  # the two spaces before (or after) a title, and air
 EDGE_PX = 8  # kept free at the panel's right edge, where the "ongoing" arrow sits
+SHORTENED_CHARS = 30  # a title shortened to fit after its event keeps at least this many
 
 
 def label_width(span: Span) -> float:
@@ -310,7 +311,8 @@ def _label_place(
 ) -> tuple[list[Segment], Label]:
     """Where a focus label goes so that it is whole inside the panel and crosses no bar:
     after the event (right of a dot, after a bar's end), else before it (left of the
-    dot or the bar's start), else on the row above, from where the bar enters the panel.
+    dot or the bar's start), else after it where SHORTENED_CHARS fit (the page shortens
+    the title to its room), else on the row above, from where the bar enters the panel.
 
     Returns the segments the event and its label occupy (slot offsets relative to the
     item's slot) and the label, its slot relative to the item's.
@@ -325,6 +327,9 @@ def _label_place(
     before = middle if span.point else s0
     if span.start >= start and before - width >= left_edge:
         return [(0, before - width, s1)], Label(_moment(before), "left", 0)
+    # Room for a good part of it after the event: the page shortens it to fit ("…").
+    if span.end < end and right_edge - after >= SHORTENED_CHARS * CHAR_PX * per_px:
+        return [(0, s0, right_edge)], Label(_moment(after), "right", 0)
     return [(0, s0, s0 + width), (1, s0, s1)], Label(_moment(s0), "right", 0)
 
 

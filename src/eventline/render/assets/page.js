@@ -97,9 +97,12 @@
     var px = pixels(t), axis = (drawn ? gd._fullLayout : fig.layout)[(t.xaxis || "x").replace("x", "xaxis")];
     return px(axis.range[1]) - px(axis.range[0]);
   }
+  /* Pixels per millisecond (plotly.js rounds pixels to 0.01, so its own factor). */
   function scaleOf(t) {
-    var px = pixels(t);
-    return px(0) - px(864e5);
+    var name = (t.xaxis || "x").replace("x", "xaxis");
+    if (drawn) { return gd._fullLayout[name]._m; }
+    var px = pixels(t), axis = fig.layout[name];
+    return (px(axis.range[1]) - px(axis.range[0])) / (toMs(axis.range[1]) - toMs(axis.range[0]));
   }
   /* Every marker of every lane, read once from the figure: lone ones from their trace,
      cluster members from the positions and symbols the figure lists for them. */
@@ -194,7 +197,7 @@
     var update = {x: [], y: [], customdata: [], hovertext: [], "marker.symbol": [], "marker.size": [], text: []};
     (sets || []).forEach(function (set) {
       var px = pixels(data[set.events]), scale = scaleOf(data[set.events]);
-      if (!force && set.scale !== null && Math.abs(set.scale - scale) < 1e-9 * Math.abs(scale)) { return; }
+      if (!force && set.scale !== null && Math.abs(set.scale - scale) < 1e-6 * Math.abs(scale)) { return; }
       set.scale = scale;
       var groups = [], group = null;
       set.points.forEach(function (p) {

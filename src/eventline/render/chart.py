@@ -269,9 +269,12 @@ def _focus_band(focus: tuple[dt.datetime, dt.datetime]) -> dict[str, Any]:
         "x1": focus[1].isoformat(),
         "y0": 0,
         "y1": 1,
-        "fillcolor": "rgba(255,200,0,0.18)",
-        "line": {"width": 1, "color": "rgba(200,150,0,0.6)"},
+        # Outlined at 5:1 against white (WCAG 1.4.11 asks 3:1): at the overview's scale a
+        # week is a pixel wide, and the page's hint sends the reader looking for it.
+        "fillcolor": "rgba(255,193,7,0.3)",
+        "line": {"width": 2, "color": "#8c6200"},
         "layer": "below",
+        "name": "focus week",
     }
 
 
@@ -417,6 +420,8 @@ def _lane_traces(
                 customdata=[[s.event.id, url(s.event)] for s, _ in singles],
                 name=ptext(lane.label),
                 meta=[panel.name, "events"],
+                # Whole markers at the plot's edge (the latest events sit there on phones).
+                **({} if webgl else {"cliponaxis": False}),
                 **{**common, "showlegend": panel.name == "overview" and bool(singles)},
             )
         )
@@ -439,7 +444,18 @@ def _lane_traces(
                 textfont={"size": 11, "color": "#ffffff"},
                 hovertext=[_cluster_hover([s for s, _ in g], language) for g in groups],
                 hoverinfo="text",
-                customdata=[["", "", " ".join([s.event.id for s, _ in g])] for g in groups],
+                # Members' ids, then (for the page, which splits clusters a zoom makes
+                # room for) their markers: days from the cluster's x, and symbols.
+                customdata=[
+                    [
+                        "",
+                        "",
+                        " ".join(s.event.id for s, _ in g),
+                        " ".join(_days(panel, s, g[0][0]) for s, _ in g),
+                        "".join(_symbol_code(s) for s, _ in g),
+                    ]
+                    for g in groups
+                ],
                 # A lane whose events are all in clusters shows its legend entry here.
                 name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
                 meta=[panel.name, "clusters"],
@@ -448,14 +464,20 @@ def _lane_traces(
             )
         )
     if lane.labelled and placed:
+        top_row = ys[0] + lane.slots[0]  # the y of slot 0
         traces.append(
             _trace(
                 False,
-                x=[iso(L.label_anchor(s, panel.start, panel.end)) for s, _ in placed],
-                y=list(ys),
+                x=[iso(label.at) for label in lane.labels],
+                y=[top_row - label.slot for label in lane.labels],
                 mode="text",
-                text=["  " + ptext(short(span.event.title)) for span, _ in placed],
-                textposition="middle right",
+                text=[
+                    "  " + ptext(short(span.event.title))
+                    if label.side == "right"
+                    else ptext(short(span.event.title)) + "  "
+                    for (span, _), label in zip(placed, lane.labels, strict=True)
+                ],
+                textposition=[f"middle {label.side}" for label in lane.labels],
                 textfont={"size": 11, "color": "#1d2330"},
                 hoverinfo="skip",
                 customdata=[span.event.id for span, _ in placed],
@@ -466,6 +488,22 @@ def _lane_traces(
             )
         )
     return traces
+
+
+def _days(panel: L.Panel, span: L.Span, first: L.Span) -> str:
+    """Where a member of a cluster has its own marker: days from the cluster's marker
+    (its ``first`` member's; marks fall on whole or half days), as short as can be."""
+    days = (panel.clip(span.mark) - panel.clip(first.mark)).total_seconds() / 86400
+    return str(int(days)) if days.is_integer() else repr(days)
+
+
+SYMBOL_CODES = {"circle": "c", "diamond-open": "d", "square-open": "s"}
+
+
+def _symbol_code(span: L.Span) -> str:
+    """A member's marker in one letter: its symbol's, upper case for a single day (11 px)."""
+    code = SYMBOL_CODES[span.symbol]
+    return code.upper() if span.point else code
 
 
 def _subtitle(timeline: Timeline, language: Language) -> str:

@@ -135,6 +135,35 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
     return slots, fits
 
 
+Segment = tuple[int, float, float]  # (slot offset, start, end) that an item occupies
+
+
+def pack_rows(items: Sequence[Sequence[Segment]], max_slots: int) -> tuple[list[int], bool]:
+    """Give each item the first slot ``k`` where every one of its segments
+    ``(offset, start, end)`` fits in slot ``k + offset`` without overlapping what is
+    there already (items come in order of their first start).
+
+    Returns each item's slot ``k`` and whether ``max_slots`` sufficed; when it does not,
+    the extra items share slots round-robin, as in :func:`pack`.
+    """
+    ends: list[float] = []
+    slots: list[int] = []
+    fits = True
+    for i, segments in enumerate(items):
+        height = max(offset for offset, _, _ in segments) + 1
+        for k in range(max_slots - height + 1):
+            if all(k + o >= len(ends) or ends[k + o] <= a for o, a, _ in segments):
+                break
+        else:
+            fits = False
+            k = i % max(max_slots - height + 1, 1)
+        for o, _, b in segments:
+            ends.extend([float("-inf")] * (k + o + 1 - len(ends)))
+            ends[k + o] = max(ends[k + o], b)
+        slots.append(k)
+    return slots, fits
+
+
 def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[list[int]]:
     """Group the markers at ``xs`` (one slot each) that lie within ``near`` of a group's first.
 
@@ -175,6 +204,22 @@ def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | Non
 
 
 @attrs.frozen
+class Label:
+    """Where an event's title is written in the focus panel.
+
+    Attributes:
+        at: the point the text starts from (``side`` "right") or ends at ("left").
+        side: "right" when the text runs rightwards from ``at``, "left" when it ends there.
+        slot: the slot (sub-row) of the text: the event's own, or the one above it when
+            its bar leaves no room on its own row (a bar across the whole panel).
+    """
+
+    at: dt.datetime
+    side: Literal["right", "left"]
+    slot: int
+
+
+@attrs.frozen
 class Lane:
     """One category's row group in a panel: its spans, each in a slot (sub-row).
 
@@ -189,10 +234,12 @@ class Lane:
     slots: tuple[int, ...]
     labelled: bool  # the focus panel writes titles beside the markers
     groups: tuple[tuple[int, ...], ...]
+    # Where each title goes when labelled: after or before its event, or on the row above.
+    labels: tuple[Label, ...] = ()
 
     @property
     def rows(self) -> int:
-        return max(self.slots, default=-1) + 1
+        return max((*self.slots, *(label.slot for label in self.labels)), default=-1) + 1
 
 
 @attrs.frozen
@@ -233,7 +280,6 @@ def panel(
         )
         if not lane and name == "focus":
             continue
-        starts = [secs(s.start) for s in lane] if name == "focus" else None
         if name == "overview":
             # A marker is about 14 px wide; nearer events take another slot.
             wide = 14 * per_px
@@ -242,16 +288,16 @@ def panel(
                 t0, t1 = s.seconds[0], s.seconds[1]
                 items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
             slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
+            labels: tuple[Label, ...] = ()
         else:
-            items = [
-                (
-                    t0,
-                    secs(label_anchor(s, start, end))
-                    + (len(short(s.event.title)) * CHAR_PX + 18) * per_px,
-                )
-                for t0, s in zip(starts or (), lane, strict=True)
-            ]
-            slots, labelled = pack(items, FOCUS_SLOTS)
+            places = [_label_place(s, start, end, per_px) for s in lane]
+            slots, labelled = pack_rows([segments for segments, _ in places], FOCUS_SLOTS)
+            labels = tuple(
+                attrs.evolve(label, slot=k + label.slot)
+                for k, (_, label) in zip(slots, places, strict=True)
+            )
+            # The event itself sits on the row below a label placed above it.
+            slots = [k + len(segments) - 1 for k, (segments, _) in zip(slots, places, strict=True)]
         low, high = secs(start), secs(end)
         xs = []
         for s in lane:  # each marker's place, clipped to the panel (no min/max calls: large lanes)
@@ -268,16 +314,51 @@ def panel(
                 tuple(slots) or (0,),
                 labelled and all(len(g) == 1 for g in groups),
                 tuple(tuple(g) for g in groups),
+                labels,
             )
         )
     return Panel(name, start, end, tuple(lanes))
 
 
-def label_anchor(span: Span, start: dt.datetime, end: dt.datetime) -> dt.datetime:
-    """Where a focus label starts: after the event, or over a bar that runs past the panel."""
-    if span.end >= end or span.start < start:
-        return max(span.start, start)
-    return span.middle if span.point else span.end
+LABEL_GAP_PX = 18  # the two spaces before (or after) a title, and air
+EDGE_PX = 8  # kept free at the panel's right edge, where the "ongoing" arrow sits
+SHORTENED_CHARS = 30  # a title shortened to fit after its event keeps at least this many
+
+
+def label_width(span: Span) -> float:
+    """A focus label's estimated width in pixels (11 px type, the title shortened)."""
+    return len(short(span.event.title)) * CHAR_PX + LABEL_GAP_PX
+
+
+def _label_place(
+    span: Span, start: dt.datetime, end: dt.datetime, per_px: float
+) -> tuple[list[Segment], Label]:
+    """Where a focus label goes so that it is whole inside the panel and crosses no bar:
+    after the event (right of a dot, after a bar's end), else before it (left of the
+    dot or the bar's start), else after it where SHORTENED_CHARS fit (the page shortens
+    the title to its room), else on the row above, from where the bar enters the panel.
+
+    Returns the segments the event and its label occupy (slot offsets relative to the
+    item's slot) and the label, its slot relative to the item's.
+    """
+    width = label_width(span) * per_px
+    left_edge, right_edge = secs(start), secs(end) - EDGE_PX * per_px
+    s0, s1 = secs(max(span.start, start)), secs(min(span.end, end))
+    middle = secs(span.middle)
+    after = middle if span.point else s1
+    if span.end < end and after + width <= right_edge:
+        return [(0, s0, after + width)], Label(_moment(after), "right", 0)
+    before = middle if span.point else s0
+    if span.start >= start and before - width >= left_edge:
+        return [(0, before - width, s1)], Label(_moment(before), "left", 0)
+    # Room for a good part of it after the event: the page shortens it to fit ("…").
+    if span.end < end and right_edge - after >= SHORTENED_CHARS * CHAR_PX * per_px:
+        return [(0, s0, right_edge)], Label(_moment(after), "right", 0)
+    return [(0, s0, s0 + width), (1, s0, s1)], Label(_moment(s0), "right", 0)
+
+
+def _moment(seconds: float) -> dt.datetime:
+    return dt.datetime.min + dt.timedelta(seconds=seconds)
 
 
 def marker(span: Span) -> tuple[dt.datetime, str]:

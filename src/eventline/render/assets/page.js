@@ -50,14 +50,291 @@
     byId[li.id.slice(6)] = li;
   });
 
+  /* Clusters follow the zoom. In each panel, lane and slot (sub-row), markers nearer
+     than NEAR_PX to a group's first are one cluster showing how many it holds. The
+     figure comes grouped for one width; here they are grouped again for the real width
+     and after every zoom, so members that now have room get their own markers and merge
+     again when zooming out. Only events a search keeps take part. */
+  var NEAR_PX = 12, CLUSTER_LISTED = 8, SYMBOLS = {c: "circle", d: "diamond-open", s: "square-open"};
+  var sets = null, shownIds = null, highlighted = null;
+  function markerKind(t) { return t.meta && (t.meta[1] === "events" || t.meta[1] === "clusters") ? t.meta[1] : null; }
+  /* Each lane with markers gets both an events and a clusters trace (an empty one waits). */
+  function pairTraces(data) {
+    var found = {}, keys = [];
+    data.forEach(function (t) {
+      var kind = markerKind(t);
+      if (!kind) { return; }
+      var key = t.meta[0] + " " + t.legendgroup;
+      if (!found[key]) { found[key] = {}; keys.push(key); }
+      found[key][kind] = t;
+    });
+    keys.forEach(function (key) {
+      var pair = found[key], model = pair.events || pair.clusters, color = model.marker.color;
+      var common = {type: model.type, xaxis: model.xaxis, yaxis: model.yaxis, legendgroup: model.legendgroup,
+        showlegend: false, x: [], y: [], customdata: [], hovertext: [], hoverinfo: model.hoverinfo};
+      if (model.type === "scatter") { common.cliponaxis = false; }
+      if (!pair.events) {
+        data.push(Object.assign(common, {mode: "markers", meta: [model.meta[0], "events"],
+          marker: {symbol: [], size: [], color: color, line: {width: 2, color: color}}}));
+      } else if (!pair.clusters) {
+        data.push(Object.assign(common, {mode: "markers+text", meta: [model.meta[0], "clusters"],
+          marker: {symbol: "circle", size: 22, color: color, line: {width: 2, color: "#ffffff"}},
+          text: [], textposition: "middle center", textfont: {size: 11, color: "#ffffff"}}));
+      }
+    });
+  }
+  function axisOf(t, letter) {
+    return gd._fullLayout[(t[letter + "axis"] || letter).replace(letter, letter + "axis")];
+  }
+  /* Milliseconds of a date as the figure writes them ("YYYY-MM-DD[THH:MM:SS]"), read as
+     UTC as plotly.js reads them; numbers are milliseconds already. */
+  function toMs(x) { return typeof x === "number" ? x : Date.parse(x.length > 10 ? x + "Z" : x); }
+  /* The x pixel of a trace's dates. Before plotting (drawn = null) it is worked out from
+     the layout and the chart's width, so the first drawing already has its final
+     clusters, labels and band (each change after drawing redraws the whole chart). */
+  var drawn = null;
+  function pixels(t) {
+    var name = (t.xaxis || "x").replace("x", "xaxis");
+    if (drawn) {
+      var xa = gd._fullLayout[name];
+      return function (x) { return xa.c2p(toMs(x)); };
+    }
+    var layout = fig.layout, axis = layout[name], margin = layout.margin || {};
+    var width = gd.clientWidth - (margin.l === undefined ? 80 : margin.l) - (margin.r === undefined ? 80 : margin.r);
+    var r0 = toMs(axis.range[0]), r1 = toMs(axis.range[1]);
+    return function (x) { return (toMs(x) - r0) / (r1 - r0) * width; };
+  }
+  function plotWidth(t) {
+    var px = pixels(t), axis = (drawn ? gd._fullLayout : fig.layout)[(t.xaxis || "x").replace("x", "xaxis")];
+    return px(axis.range[1]) - px(axis.range[0]);
+  }
+  /* Pixels per millisecond (plotly.js rounds pixels to 0.01, so its own factor). */
+  function scaleOf(t) {
+    var name = (t.xaxis || "x").replace("x", "xaxis");
+    if (drawn) { return gd._fullLayout[name]._m; }
+    var px = pixels(t), axis = fig.layout[name];
+    return (px(axis.range[1]) - px(axis.range[0])) / (toMs(axis.range[1]) - toMs(axis.range[0]));
+  }
+  /* Every marker of every lane, read once from the figure: lone ones from their trace,
+     cluster members from the positions and symbols the figure lists for them. */
+  function collectMarkers(data) {
+    var byKey = {};
+    sets = [];
+    data.forEach(function (t, i) {
+      var kind = markerKind(t);
+      if (!kind) { return; }
+      var key = t.meta[0] + " " + t.legendgroup;
+      if (!byKey[key]) { byKey[key] = {points: [], scale: null}; sets.push(byKey[key]); }
+      byKey[key][kind] = i;
+    });
+    sets.forEach(function (set) {
+      var ev = data[set.events], cl = data[set.clusters];
+      var symbols = ev.marker.symbol, sizes = ev.marker.size;
+      ev.x.forEach(function (x, j) {
+        set.points.push({id: ev.customdata[j][0], url: ev.customdata[j][1], x: toMs(x), at: x, y: ev.y[j],
+          symbol: Array.isArray(symbols) ? symbols[j] : symbols,
+          size: Array.isArray(sizes) ? sizes[j] : sizes, hover: ev.hovertext[j]});
+      });
+      cl.customdata.forEach(function (cd, j) {
+        var days = (cd[3] || "").split(" "), codes = cd[4] || "", base = toMs(cl.x[j]);
+        cd[2].split(" ").forEach(function (id, k) {
+          var code = codes.charAt(k) || "c", at = base + (parseFloat(days[k]) || 0) * 864e5;
+          set.points.push({id: id, url: null, x: at, at: null, y: cl.y[j], symbol: SYMBOLS[code.toLowerCase()],
+            size: code === code.toUpperCase() ? 11 : 9, hover: null});
+        });
+      });
+      set.points.sort(function (a, b) { return a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1); });
+    });
+  }
+  /* A date string as the figure writes them: plotly.js would take numbers for a linear axis. */
+  function dateOf(p) {
+    if (p.at === null) { p.at = new Date(p.x).toISOString().slice(0, 19); }
+    return p.at;
+  }
+  /* The legend shows or hides a category's traces, but plotly.js skips empty ones, which
+     a zoom may fill: each category's state is kept here and given to its marker traces. */
+  var groupVisible = {};
+  function followLegend(ev) {
+    var update = ev && ev[0], indices = ev && ev[1];
+    if (!update || !("visible" in update) || !indices) { return; }
+    indices.forEach(function (i, k) {
+      var v = Array.isArray(update.visible) ? update.visible[k] : update.visible, t = gd.data[i];
+      if (t && t.legendgroup && (v === true || v === "legendonly")) { groupVisible[t.legendgroup] = v; }
+    });
+    var idx = [], vis = [];
+    gd.data.forEach(function (t, i) {
+      var want = groupVisible[t.legendgroup] || true;
+      if (markerKind(t) && (t.visible === undefined ? true : t.visible) !== want) { idx.push(i); vis.push(want); }
+    });
+    if (idx.length) { Plotly.restyle(gd, {visible: vis}, idx); }
+  }
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function titleOf(id) {
+    var li = byId[id], row = li ? null : restRow(id);
+    return li ? li.querySelector(".permalink").textContent : row ? row[1] : id;
+  }
+  /* The hover of a member that gets its own marker: title, date and category. */
+  function pointHover(p) {
+    if (p.hover === null) {
+      var li = byId[p.id], row = li ? null : restRow(p.id), when = "", label = "";
+      if (li) {
+        when = li.querySelector("time").textContent;
+        label = li.querySelector(".category bdi") ? li.querySelector(".category bdi").textContent : "";
+        var source = li.querySelector(".sources a[href]");
+        p.url = source ? source.getAttribute("href") : "";
+      } else if (row) {
+        when = row[2]; label = rest.categories[row[3]] ? rest.categories[row[3]].label : "";
+        p.url = "";
+      }
+      p.hover = "<b>" + esc(titleOf(p.id)) + "</b><br>" + esc(when) +
+        (label ? " · \u2068" + esc(label) + "\u2069" : "");
+    }
+    return p.hover;
+  }
+  function clusterHover(members) {
+    var lines = ["<b>" + esc(messages.cluster) + " (" + members.length.toLocaleString(numbers) + ")</b>"];
+    members.slice(0, CLUSTER_LISTED).forEach(function (p) { lines.push("• " + esc(titleOf(p.id))); });
+    if (members.length > CLUSTER_LISTED) { lines.push("…"); }
+    lines.push("<i>" + esc(messages.cluster_hint) + "</i>");
+    return lines.join("<br>");
+  }
+  /* Group again where the scale changed (force: always, e.g. after a search). */
+  /* The new grouping as one restyle: per attribute, a value for each trace in indices
+     (undefined where the attribute is not the trace's). */
+  function regroup(force) {
+    var data = drawn ? gd.data : fig.data, indices = [];
+    var update = {x: [], y: [], customdata: [], hovertext: [], "marker.symbol": [], "marker.size": [], text: []};
+    (sets || []).forEach(function (set) {
+      var px = pixels(data[set.events]), scale = scaleOf(data[set.events]);
+      if (!force && set.scale !== null && Math.abs(set.scale - scale) < 1e-6 * Math.abs(scale)) { return; }
+      set.scale = scale;
+      var groups = [], group = null;
+      set.points.forEach(function (p) {
+        if (shownIds && !shownIds[p.id]) { return; }
+        var x = px(p.x);
+        if (group && group.y === p.y && x - group.px < NEAR_PX) { group.members.push(p); return; }
+        group = {y: p.y, px: x, members: [p]};
+        groups.push(group);
+      });
+      var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
+      var c = {x: [], y: [], customdata: [], hovertext: [], text: []};
+      /* Earliest first, top slot first, as the figure lists them (the legend shows the first). */
+      groups.sort(function (a, b) { return a.members[0].x - b.members[0].x || b.y - a.y; });
+      groups.forEach(function (g) {
+        var first = g.members[0];
+        if (g.members.length === 1) {
+          e.x.push(dateOf(first)); e.y.push(first.y); e.symbol.push(first.symbol); e.size.push(first.size);
+          e.hovertext.push(pointHover(first)); e.customdata.push([first.id, first.url]);
+        } else {
+          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(String(g.members.length));
+          c.hovertext.push(clusterHover(g.members));
+          c.customdata.push(["", "", g.members.map(function (p) { return p.id; }).join(" ")]);
+        }
+      });
+      indices.push(set.events, set.clusters);
+      ["x", "y", "customdata", "hovertext"].forEach(function (k) { update[k].push(e[k], c[k]); });
+      update["marker.symbol"].push(e.symbol, undefined);
+      update["marker.size"].push(e.size, undefined);
+      update.text.push(undefined, c.text);
+    });
+    return {update: update, indices: indices};
+  }
+  /* Before plotting: write a plan's values into the figure's traces. */
+  function assign(plan, data) {
+    Object.keys(plan.update).forEach(function (key) {
+      plan.update[key].forEach(function (value, k) {
+        if (value === undefined) { return; }
+        var t = data[plan.indices[k]], path = key.split(".");
+        if (path.length === 2) { t[path[0]][path[1]] = value; } else { t[key] = value; }
+      });
+    });
+  }
+  function recluster(force) {
+    var plan = regroup(force);
+    if (!plan.indices.length) { return Promise.resolve(); }
+    return Plotly.restyle(gd, plan.update, plan.indices)
+      .then(function () { return highlighted ? highlightChart(highlighted) : null; });
+  }
+
+  /* Focus labels are laid out for a 900 px plot. Where the plot is narrower (a tablet) or
+     zoomed out, a title that would run past the plot's edge or into another title, bar
+     or marker of its row is shortened with "…" to the room it has, or left out (its
+     marker still shows it on hover). */
+  var measure = null;
+  function textWidth(text, font) {
+    measure = measure || document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    return measure.measureText(text).width;
+  }
+  function fitLabels() {
+    var data = drawn ? gd.data : fig.data, idx = [], texts = [];
+    data.forEach(function (t, i) {
+      if (!t.meta || t.meta[1] !== "labels") { return; }
+      if (!t._eventlineText) { t._eventlineText = t.text.slice(); }
+      var font = t.textfont.size + "px " + ((fig.layout.font || {}).family || "sans-serif");
+      var px = pixels(t), width = plotWidth(t);
+      var sides = Array.isArray(t.textposition) ? t.textposition : [];
+      var obstacles = [];  // [left, right, y, id] in the plot's pixels
+      data.forEach(function (u) {
+        if (!u.meta || u === t || u.legendgroup !== t.legendgroup || u.xaxis !== t.xaxis || !u.x) { return; }
+        if (u.meta[1] === "spans") {
+          for (var j = 0; j + 1 < u.x.length; j += 3) {
+            if (u.x[j] !== null) { obstacles.push([px(u.x[j]), px(u.x[j + 1]), u.y[j], u.customdata[j]]); }
+          }
+        } else if (["events", "clusters", "ongoing"].indexOf(u.meta[1]) >= 0 && u.visible !== false) {
+          u.x.forEach(function (x, j) {
+            if (x === null) { return; }
+            var size = Array.isArray(u.marker.size) ? u.marker.size[j] : u.marker.size, c = px(x);
+            var cd = u.customdata[j];
+            obstacles.push([c - size / 2, c + size / 2, u.y[j], cd[0] || cd[2]]);
+          });
+        }
+      });
+      /* A search hides labels by a null x: those take no room. */
+      t.x.forEach(function (x, j) { if (x !== null) { obstacles.push([px(x), px(x), t.y[j], null]); } });
+      var order = t.x.map(function (x, j) { return j; }).filter(function (j) { return t.x[j] !== null; })
+        .sort(function (a, b) { return px(t.x[a]) - px(t.x[b]); });
+      var out = t._eventlineText.slice();
+      order.forEach(function (j) {
+        var a = px(t.x[j]), y = t.y[j], id = t.customdata[j], left = /left$/.test(sides[j] || "");
+        var room = left ? a : width - a;
+        obstacles.forEach(function (o) {
+          if (o[2] !== y || o[3] === id || (o[0] === a && o[1] === a && o[3] === null)) { return; }
+          if (!left && o[1] > a + 1) { room = Math.min(room, Math.max(o[0] - a, 0)); }
+          if (left && o[0] < a - 1) { room = Math.min(room, Math.max(a - o[1], 0)); }
+        });
+        room -= 2;
+        var full = t._eventlineText[j], title = full.trim();
+        if (textWidth(full, font) <= room) { out[j] = full; }
+        else {
+          var pad = function (text) { return left ? text + "  " : "  " + text; };
+          var lo = 0, hi = title.length;
+          while (lo < hi) {
+            var mid = Math.ceil((lo + hi) / 2);
+            if (textWidth(pad(title.slice(0, mid).trim() + "…"), font) <= room) { lo = mid; } else { hi = mid - 1; }
+          }
+          out[j] = lo >= 8 ? pad(title.slice(0, lo).trim() + "…") : "";
+        }
+        var w = textWidth(out[j], font);
+        if (out[j]) { obstacles.push(left ? [a - w, a, y, id] : [a, a + w, y, id]); }
+      });
+      if (out.some(function (v, j) { return v !== t.text[j]; })) { idx.push(i); texts.push(out); }
+    });
+    if (!drawn) { idx.forEach(function (i, k) { data[i].text = texts[k]; }); return Promise.resolve(); }
+    return idx.length ? Plotly.restyle(gd, {text: texts}, idx) : Promise.resolve();
+  }
+
   /* A layout made for narrow screens: a compact overview above the chronology. */
   function compact(figure) {
     var layout = figure.layout;
     figure.data = figure.data.filter(function (t) { return (t.xaxis || "x") === "x"; });
     delete layout.xaxis2; delete layout.yaxis2;
     layout.annotations = (layout.annotations || []).slice(0, 1);
+    /* No focus panel here, so no band pointing at it. */
     layout.shapes = (layout.shapes || []).filter(function (s) {
-      return s.xref === "x" || s.xref === "x domain";
+      return (s.xref === "x" || s.xref === "x domain") && s.name !== "focus week";
     });
     var rows = layout.yaxis.range[1] + 0.5;
     layout.yaxis.domain = [0, 1];
@@ -88,6 +365,7 @@
     return figure;
   }
   function prepare() {
+    pairTraces(fig.data);
     if (narrow) { compact(fig); }
     /* On touch screens the box under the chart shows the tapped event: no Plotly hover
        label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
@@ -212,7 +490,7 @@
     if (!original) { original = gd.data.map(function (t) { return t.x ? t.x.slice() : null; }); }
     var xs = [], shown = [], indices = [];
     gd.data.forEach(function (t, i) {
-      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight") { return; }
+      if (!t.customdata || !original[i] || !t.meta || t.meta[0] === "highlight" || markerKind(t)) { return; }
       var any = false;
       xs.push(original[i].map(function (x, j) {
         var cd = t.customdata[j];
@@ -230,7 +508,20 @@
       shown.push(state === undefined ? true : state);
       indices.push(i);
     });
-    if (indices.length) { Plotly.restyle(gd, {x: xs, visible: shown}, indices); }
+    /* The markers are grouped again for the events shown, in the same (one) redraw. */
+    shownIds = visible;
+    var plan = regroup(true), update = plan.update;
+    update.x = xs.concat(update.x);
+    update.visible = shown.concat(plan.indices.map(function () { return undefined; }));
+    Object.keys(update).forEach(function (k) {
+      if (k !== "x" && k !== "visible") { update[k] = indices.map(function () { return undefined; }).concat(update[k]); }
+    });
+    indices = indices.concat(plan.indices);
+    if (indices.length) {
+      Plotly.restyle(gd, update, indices).then(function () {
+        return highlighted ? highlightChart(highlighted) : null;
+      });
+    }
   }
   function apply(push) {
     var active = Boolean(q.value.trim() || category.value || actor.value);
@@ -286,6 +577,7 @@
   /* Highlight one event in the chronology and the chart. */
   function highlightChart(id) {
     if (!gd.data) { return Promise.resolve(); }
+    highlighted = id || null;
     var old = [];
     gd.data.forEach(function (t, i) { if (t.meta && t.meta[0] === "highlight") { old.push(i); } });
     var chain = old.length ? Plotly.deleteTraces(gd, old) : Promise.resolve();
@@ -305,7 +597,9 @@
       var s = spots[k];
       return {type: "scatter", mode: "markers", x: s.x, y: s.y, xaxis: s.xaxis, yaxis: s.yaxis,
         marker: {symbol: "circle-open", size: 28, color: "#111", line: {width: 3, color: "#111"}},
-        hoverinfo: "skip", showlegend: false, meta: ["highlight"]};
+        /* Not clipped at the plot's edge: a ring around an event at the edge stays whole
+           (the margins leave it room; plotly.js still hides rings outside the range). */
+        cliponaxis: false, hoverinfo: "skip", showlegend: false, meta: ["highlight", id]};
     });
     return chain.then(function () { return traces.length ? Plotly.addTraces(gd, traces) : null; });
   }
@@ -466,10 +760,58 @@
     }
   }
 
+  /* The focus band stays a band when its week is narrower than a few pixels (at the
+     overview's scale it is): then it is drawn BAND_PX wide around the week's middle. */
+  var BAND_PX = 10;
+  function fitBand() {
+    var shapes = fig.layout.shapes || [], update = {}, px = pixels({xaxis: "x"});
+    shapes.forEach(function (s, i) {
+      if (s.name !== "focus week" || !fig.layout.xaxis) { return; }
+      var week = s._week || [s.x0, s.x1];
+      s._week = week;
+      var a = px(week[0]), b = px(week[1]), pixel = b - a < BAND_PX;
+      if (pixel === (s.xsizemode === "pixel")) { return; }
+      var key = "shapes[" + i + "].";
+      if (pixel) {
+        update[key + "xsizemode"] = "pixel";
+        /* the week's middle, in the "YYYY-MM-DDTHH:MM:SS" the figure uses (plotly.js reads
+           dates as UTC-free calendar times, as toISOString writes them) */
+        update[key + "xanchor"] = new Date((toMs(week[0]) + toMs(week[1])) / 2).toISOString().slice(0, 19);
+        update[key + "x0"] = -BAND_PX / 2; update[key + "x1"] = BAND_PX / 2;
+      } else {
+        update[key + "xsizemode"] = "scaled";
+        update[key + "x0"] = week[0]; update[key + "x1"] = week[1];
+      }
+    });
+    if (!drawn) {  // before plotting: into the layout
+      Object.keys(update).forEach(function (key) {
+        var m = /^shapes\[(\d+)\]\.(\w+)$/.exec(key);
+        shapes[+m[1]][m[2]] = update[key];
+      });
+      return Promise.resolve();
+    }
+    return Object.keys(update).length ? Plotly.relayout(gd, update) : Promise.resolve();
+  }
+
   block(DIV + "-figure").then(function (figure) {
     fig = figure;
     prepare();
+    /* The first drawing already has the clusters, labels and band of the chart's width. */
+    collectMarkers(fig.data);
+    assign(regroup(true), fig.data);
+    fitLabels();
+    fitBand();
     return Plotly.newPlot(gd, fig.data, fig.layout, config);
+  }).then(function (plot) {
+    /* A zoom, a pan, a reset or a resized window: both only act when their scale changed. */
+    plot.on("plotly_relayout", function () {
+      fitBand(); recluster(false).then(fitLabels);
+    });
+    plot.on("plotly_restyle", followLegend);
+    drawn = true;
+    /* Should the drawn width differ from the one estimated (a scroll bar came), again. */
+    return fitBand().then(function () { return recluster(false); }).then(fitLabels)
+      .then(function () { return plot; });
   }).then(function (plot) {
     plot.on("plotly_click", function (ev) {
       var point = ev && ev.points && ev.points[0];

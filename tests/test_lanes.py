@@ -1,0 +1,78 @@
+"""Lane packing: slots for events and their focus labels, so nothing overlaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import eventline
+from eventline.render import lanes as L
+
+from .conftest import REPO
+
+
+def test_pack_rows_puts_a_two_row_item_where_both_rows_are_free():
+    """An item with a label on the row above takes the first slot pair free for both."""
+    items = [
+        [(0, 0.0, 10.0)],  # slot 0
+        [(0, 0.0, 4.0), (1, 0.0, 20.0)],  # slot 0 is taken until 10: rows 1 and 2
+        [(0, 12.0, 15.0)],  # slot 0 is free again at 12
+    ]
+    assert L.pack_rows(items, 8) == ([0, 1, 0], True)
+    assert L.pack_rows(items, 2) == ([0, 0, 0], False)
+
+
+def _focus():
+    tl = eventline.load(REPO / "data" / "events.json")
+    spans = [L.span(e, dt.datetime(2026, 1, 1)) for e in tl]
+    week = L.densest_week(spans)
+    assert week is not None
+    by_category: dict[str, list[L.Span]] = {c: [] for c in tl.categories}
+    for s in spans:
+        by_category[s.event.category].append(s)
+    return L.panel("focus", week[0], week[1], by_category, tl)
+
+
+def test_focus_labels_go_after_before_or_above_their_event():
+    """A title goes after its event if it fits before the panel's edge, else before it,
+    else after it if 30 characters fit (the page shortens it), else (a bar across the
+    whole week) on the row above, never across a bar."""
+    panel = _focus()
+    places = {
+        s.event.id: (label.side, label.slot - slot, label.at)
+        for lane in panel.lanes
+        for s, slot, label in zip(lane.spans, lane.slots, lane.labels, strict=True)
+    }
+    assert places["trump-putin-call"] == ("right", 0, dt.datetime(2025, 2, 12, 12))
+    assert places["munich-security-conference"] == ("left", 0, dt.datetime(2025, 2, 14))
+    assert places["russia-ukraine-war"] == ("right", -1, panel.start)
+    # 58 characters do not fit after its bar at the assumed width, more than 30 do.
+    assert places["mcfaul-criticism"] == ("right", 0, dt.datetime(2025, 2, 14))
+    assert all(lane.labelled for lane in panel.lanes)
+
+
+def test_no_focus_label_crosses_a_bar_or_another_label_in_its_row():
+    """In every slot of the focus panel, estimated label extents and bars are disjoint."""
+    panel = _focus()
+    per_px = (panel.end - panel.start).total_seconds() / L.PLOT_PX
+    for lane in panel.lanes:
+        taken: dict[int, list[tuple[float, float, str]]] = {}
+        for s, slot, label in zip(lane.spans, lane.slots, lane.labels, strict=True):
+            at = L.secs(label.at)
+            # A title the page shortens to fit keeps the room up to the panel's edge.
+            edge = L.secs(panel.end) - L.EDGE_PX * per_px
+            width = L.label_width(s) * per_px
+            if label.side == "right" and at + width > edge:
+                assert edge - at >= L.SHORTENED_CHARS * L.CHAR_PX * per_px, s.event.id
+                width = edge - at
+            a, b = (at, at + width) if label.side == "right" else (at - width, at)
+            assert L.secs(panel.start) <= a, s.event.id
+            assert b <= L.secs(panel.end), s.event.id
+            taken.setdefault(label.slot, []).append((a, b, s.event.id))
+            if not s.point:
+                bar = (L.secs(max(s.start, panel.start)), L.secs(min(s.end, panel.end)))
+                taken.setdefault(slot, []).append((*bar, s.event.id))
+        for row in taken.values():
+            row.sort()
+            for (_, end, one), (start, _, other) in itertools.pairwise(row):
+                assert end <= start, (one, other)

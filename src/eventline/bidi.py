@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+_ASCII = frozenset(map(chr, range(128)))
+
 __all__ = ["FSI", "PDI", "isolate", "isolate_join", "needs_isolation", "unisolate"]
 
 FSI = "\u2068"
@@ -31,7 +33,9 @@ def needs_isolation(text: str) -> bool:
     could change how the text next to it reads."""
     if text.isascii():
         return False
-    return any(unicodedata.bidirectional(c) in _REORDERING for c in text)
+    # Each distinct character once: a long summary with a few curly quotes
+    # costs one pass in C, not a Python call per character.
+    return any(unicodedata.bidirectional(c) in _REORDERING for c in set(text).difference(_ASCII))
 
 
 def isolate(text: str) -> str:

@@ -153,3 +153,66 @@ def test_csv_export_of_an_invalid_large_file_raises(split_everything, tmp_path):
     path.write_text(io.dumps_json(doc))
     with pytest.raises(eventline.InvalidDataError, match="id is already used by events"):
         export_file(path, "csv")
+
+
+_CASES = Path(__file__).parent / "cases"
+
+
+def _loaded(path: Path) -> object:
+    """The Timeline, or the problems' messages, that ``eventline.load`` gives."""
+    try:
+        return eventline.load(path)
+    except eventline.InvalidDataError as error:
+        return [str(p) for p in error.problems]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json")),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
+def test_loading_while_proving_gives_what_the_one_process_path_gives(path, monkeypatch):
+    """A large file's records, built while forked processes prove it valid, equal
+    the records of the one-process path; an invalid file gives the same problems."""
+    one_process = _loaded(path)
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    assert _loaded(path) == one_process
+
+
+def test_loading_while_proving_is_refused_for_a_non_canonical_file(tmp_path, monkeypatch):
+    """A valid file that is not canonical is not proved, and still loads (the precise path)."""
+    path = tmp_path / "loose.json"
+    path.write_text(json.dumps(_doc(30)), encoding="utf-8")  # one line: not canonical
+    raw = path.read_bytes()
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    assert quick.built_while_proved(raw, io.timeline_from_json) == (False, None)
+    assert len(eventline.load(path)) == 30
+
+
+def test_loading_while_proving_builds_the_proved_document(monkeypatch):
+    """What the builder gets for a proved file is the decoded document itself."""
+    raw = io.dumps_json(_doc(40)).encode("utf-8")
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    proved, ids = quick.built_while_proved(raw, lambda doc: [e["id"] for e in doc["events"]])
+    assert proved is True
+    assert ids == [f"e{i:04d}" for i in range(40)]
+    assert quick.built_while_proved(raw, len) is not None
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", len(raw) + 1)
+    assert quick.built_while_proved(raw, len) is None
+
+
+def test_loading_while_proving_is_not_tried_beside_other_threads(monkeypatch):
+    """With another thread running (a notebook's, a server's), no process is forked."""
+    import threading
+
+    raw = io.dumps_json(_doc(5)).encode("utf-8")
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert quick.built_while_proved(raw, len) is None
+    finally:
+        stop.set()
+        other.join()
+    assert quick.built_while_proved(raw, len) is not None

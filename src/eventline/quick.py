@@ -20,9 +20,12 @@ import gc
 import json
 import multiprocessing
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+import orjson
 
 from eventline import io
 from eventline.dates import DateError, EventDate
@@ -370,10 +373,60 @@ _FORK = (
     else None
 )
 _BATCH = 5000
+T = TypeVar("T")
 _OPEN = b'{\n  "events": [\n'
 _CLOSE = b"\n  ]\n}\n"
 _EVENTS_KEY = b'\n  "events": [\n'
 _BETWEEN = b"\n    },\n    {\n"
+
+
+def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None] | None:
+    """``build(document)`` for a large file, done while forked processes prove
+    the file valid and canonical (as :func:`is_valid_and_canonical`).
+
+    The document is decoded here by orjson, which for a file the proof
+    accepts gives the values :func:`valid_canonical_document` would (anything
+    orjson refuses, such as a lone surrogate escape, is "not proved");
+    building costs little extra wall time on a machine with a second core. Returns ``(True,
+    built)`` when proved, ``(False, None)`` when not proved (the precise
+    checker must say why), and None when this cannot run: a file under
+    :data:`PARALLEL_BYTES`, no ``fork``, or other threads running (a forked
+    child could inherit a lock one of them holds, as in a notebook).
+    """
+    if (
+        _FORK is None
+        or len(raw) < PARALLEL_BYTES
+        or raw.startswith(b"\xef\xbb\xbf")
+        or threading.active_count() > 1
+    ):
+        return None
+    receive, send = _FORK.Pipe(duplex=False)
+    worker = _FORK.Process(target=_prove, args=(raw, send))
+    worker.start()
+    send.close()
+    built: T | None = None
+    try:
+        with paused_gc():
+            try:
+                built = build(orjson.loads(raw))
+            except Exception:  # not valid: the proof fails too
+                built = None
+        try:
+            proved = bool(receive.recv())
+        except EOFError:  # the prover died (e.g. out of memory): not proved
+            proved = False
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+    return (True, built) if proved and built is not None else (False, None)
+
+
+def _prove(raw: bytes, conn: Any) -> None:
+    try:
+        conn.send(is_valid_and_canonical(raw))
+    finally:
+        conn.close()
 
 
 def valid_canonical_document(raw: bytes, progress: Progress = _ignore) -> dict[str, Any] | None:

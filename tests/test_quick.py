@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -155,64 +156,102 @@ def test_csv_export_of_an_invalid_large_file_raises(split_everything, tmp_path):
         export_file(path, "csv")
 
 
-_CASES = Path(__file__).parent / "cases"
+# The forking load is not tried beside other threads, and a test session has
+# some (the browser's, Spark's): its tests run in a fresh interpreter.
+_FRESH = """
+import json, sys, threading
+import eventline
+from eventline import io, quick
 
-
-def _loaded(path: Path) -> object:
-    """The Timeline, or the problems' messages, that ``eventline.load`` gives."""
+def loaded(path):
     try:
-        return eventline.load(path)
+        return io.dumps(eventline.load(path))
     except eventline.InvalidDataError as error:
         return [str(p) for p in error.problems]
 
+assert threading.active_count() == 1
+"""
 
-@pytest.mark.parametrize(
-    "path",
-    sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json")),
-    ids=lambda p: f"{p.parent.name}/{p.stem}",
-)
-def test_loading_while_proving_gives_what_the_one_process_path_gives(path, monkeypatch):
+
+def _fresh(code: str) -> object:
+    """Run ``code`` after :data:`_FRESH` in a new interpreter; what it prints, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH + code], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+_CASES = Path(__file__).parent / "cases"
+
+
+def test_loading_while_proving_gives_what_the_one_process_path_gives():
     """A large file's records, built while forked processes prove it valid, equal
-    the records of the one-process path; an invalid file gives the same problems."""
-    one_process = _loaded(path)
-    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
-    assert _loaded(path) == one_process
+    the records of the one-process path (every case file); an invalid file gives
+    the same problems, and every valid canonical case took the forking path."""
+    paths = sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json"))
+    results = _fresh(
+        f"""
+paths = {[str(p) for p in paths]!r}
+one = [loaded(p) for p in paths]
+quick.PARALLEL_BYTES = 0
+proved = [quick.built_while_proved(open(p, "rb").read(), len) for p in paths]
+print(json.dumps({{"one": one, "forked": [loaded(p) for p in paths],
+                  "proved": [r is not None and r[0] for r in proved]}}))
+"""
+    )
+    assert results["forked"] == results["one"]
+    valid = [i for i, p in enumerate(paths) if p.parent.name == "valid"]
+    assert valid
+    assert all(results["proved"][i] for i in valid)
+    assert not any(results["proved"][i] for i, p in enumerate(paths) if p.parent.name == "invalid")
 
 
-def test_loading_while_proving_is_refused_for_a_non_canonical_file(tmp_path, monkeypatch):
+def test_loading_while_proving_is_refused_for_a_non_canonical_file(tmp_path):
     """A valid file that is not canonical is not proved, and still loads (the precise path)."""
     path = tmp_path / "loose.json"
     path.write_text(json.dumps(_doc(30)), encoding="utf-8")  # one line: not canonical
-    raw = path.read_bytes()
-    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
-    assert quick.built_while_proved(raw, io.timeline_from_json) == (False, None)
-    assert len(eventline.load(path)) == 30
+    assert _fresh(
+        f"""
+quick.PARALLEL_BYTES = 0
+raw = open({str(path)!r}, "rb").read()
+print(json.dumps([quick.built_while_proved(raw, io.timeline_from_json), len(eventline.load({str(path)!r}))]))
+"""
+    ) == [[False, None], 30]
 
 
-def test_loading_while_proving_builds_the_proved_document(monkeypatch):
-    """What the builder gets for a proved file is the decoded document itself."""
-    raw = io.dumps_json(_doc(40)).encode("utf-8")
-    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
-    proved, ids = quick.built_while_proved(raw, lambda doc: [e["id"] for e in doc["events"]])
-    assert proved is True
-    assert ids == [f"e{i:04d}" for i in range(40)]
-    assert quick.built_while_proved(raw, len) is not None
-    monkeypatch.setattr(quick, "PARALLEL_BYTES", len(raw) + 1)
-    assert quick.built_while_proved(raw, len) is None
+def test_loading_while_proving_builds_the_proved_document(tmp_path):
+    """What the builder gets for a proved file is the decoded document itself;
+    a file under PARALLEL_BYTES is left to the one-process path."""
+    path = tmp_path / "canonical.json"
+    path.write_bytes(io.dumps_json(_doc(40)).encode("utf-8"))
+    proved, small = _fresh(
+        f"""
+raw = open({str(path)!r}, "rb").read()
+quick.PARALLEL_BYTES = 0
+proved = quick.built_while_proved(raw, lambda doc: [e["id"] for e in doc["events"]])
+quick.PARALLEL_BYTES = len(raw) + 1
+print(json.dumps([proved, quick.built_while_proved(raw, len)]))
+"""
+    )
+    assert proved == [True, [f"e{i:04d}" for i in range(40)]]
+    assert small is None
 
 
-def test_loading_while_proving_is_not_tried_beside_other_threads(monkeypatch):
+def test_loading_while_proving_is_not_tried_beside_other_threads(tmp_path):
     """With another thread running (a notebook's, a server's), no process is forked."""
-    import threading
-
-    raw = io.dumps_json(_doc(5)).encode("utf-8")
-    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert quick.built_while_proved(raw, len) is None
-    finally:
-        stop.set()
-        other.join()
-    assert quick.built_while_proved(raw, len) is not None
+    path = tmp_path / "canonical.json"
+    path.write_bytes(io.dumps_json(_doc(5)).encode("utf-8"))
+    assert _fresh(
+        f"""
+raw = open({str(path)!r}, "rb").read()
+quick.PARALLEL_BYTES = 0
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+count = lambda doc: len(doc["events"])
+beside = quick.built_while_proved(raw, count)
+stop.set()
+other.join()
+print(json.dumps([beside, quick.built_while_proved(raw, count)]))
+"""
+    ) == [None, [True, 5]]

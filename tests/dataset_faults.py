@@ -135,6 +135,23 @@ def _null(column: str, row: int = 0) -> Callable[[Any], Any]:
     return change
 
 
+def _set(**columns: tuple[int, Any]) -> Callable[[Any], Any]:
+    """Set ``column=(row, value)`` in a pyarrow table, keeping the column's type."""
+
+    def change(table: Any) -> Any:
+        import pyarrow as pa
+
+        for column, (row, value) in columns.items():
+            values = table.column(column).to_pylist()
+            values[row] = value
+            index = table.schema.get_field_index(column)
+            kind = table.schema.field(column).type
+            table = table.set_column(index, column, pa.array(values, kind))
+        return table
+
+    return change
+
+
 def _add_column(name: str) -> Callable[[Any], Any]:
     def change(table: Any) -> Any:
         import pyarrow as pa
@@ -154,6 +171,10 @@ _EXPECTED_TABLE = {
     "citations": "the file citations.parquet",
 }
 _UNREADABLE = "not a readable Parquet file (truncated, corrupt or not Parquet)"
+_DISAGREE = (
+    "earliest, latest, precision or qualifier does not agree with this date;"
+    " write them as eventline.parquet.date_columns gives them"
+)
 _PARTITION_NAME = (
     "is not a Hive partition year=YYYY; events are partitioned by the year of their"
     " earliest day (events/year=2025/part-0.parquet), so a query filtering on year"
@@ -258,6 +279,29 @@ FAULTS: tuple[Fault, ...] = (
             'events (id "annexation"): actors[1] null: must be a string, not null',
         ),
         on_spark=False,
+    ),
+    Fault(
+        # An open end's latest and a date without a qualifier are NULL: a
+        # value there must be found (x = NULL is NULL, which passed the row).
+        "date-column-value-where-null-belongs",
+        _rewrite(
+            _CALL,
+            lambda t: _set(
+                date=(0, "2025-02-12/.."), latest=(0, __import__("datetime").date(2099, 1, 1))
+            )(_set(qualifier=(1, "!"))(t)),
+        ),
+        (
+            f'events (id "call"): date "2025-02-12/..": {_DISAGREE}',
+            f'events (id "conference"): date "2025-02-14/2025-02-16": {_DISAGREE}',
+        ),
+    ),
+    Fault(
+        "date-column-null-where-a-value-belongs",
+        _rewrite(_CALL, _set(date=(0, "2025-02-12?"), latest=(1, None))),
+        (
+            f'events (id "call"): date "2025-02-12?": {_DISAGREE}',
+            f'events (id "conference"): date "2025-02-14/2025-02-16": {_DISAGREE}',
+        ),
     ),
     Fault(
         "null-citation-source",

@@ -330,13 +330,13 @@ def date_columns_bad(col: str = "date", p: Mapping[str, str] | None = None) -> s
         f"(CASE WHEN {qs} = '' AND {qe} = '' THEN NULL WHEN {qs} = '' THEN {qe}"
         f" WHEN {qe} = '' OR {qs} = {qe} THEN {qs} ELSE '%' END)"
     )
+    # Null-safe comparisons throughout: an open end's latest and a date without
+    # a qualifier are NULL, and `x = NULL` is NULL, which would pass the row.
     return (
-        f"((earliest IS NULL"
-        f" OR {as_int.format('earliest')} <> {earliest}"
-        f" OR NOT ((latest IS NULL AND {upper} IS NULL)"
-        f" OR {as_int.format('latest')} = {upper})"
-        f" OR precision IS NULL OR precision <> {precision}"
-        f" OR NOT ((qualifier IS NULL AND {qualifier} IS NULL) OR qualifier = {qualifier})))"
+        f"({as_int.format('earliest')} IS DISTINCT FROM {earliest}"
+        f" OR {as_int.format('latest')} IS DISTINCT FROM {upper}"
+        f" OR precision IS DISTINCT FROM {precision}"
+        f" OR qualifier IS DISTINCT FROM {qualifier})"
     )
 
 

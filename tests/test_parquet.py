@@ -432,3 +432,19 @@ def test_validate_names_a_missing_column(tmp_path: Path, small_doc: dict[str, An
     assert [str(p) for p in validate_dataset(tmp_path / "ds", "x")] == [
         'x: categories: missing column "label"'
     ]
+
+
+def test_source_text_with_a_dataset_is_a_usage_error(
+    run: Run, tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """--source-text is not checked on a dataset: exit 2 saying so, never "ok"."""
+    parquet.write_dataset(small_doc, tmp_path / "ds")
+    text = tmp_path / "article.txt"
+    text.write_text("nothing quoted here", encoding="utf-8")
+    result = run("validate", str(tmp_path / "ds"), "--source-text", f"article={text}")
+    assert result.exit_code == 2
+    assert (
+        "Error: --source-text applies to JSON data files, not to a Parquet dataset"
+        f" (a folder: {tmp_path / 'ds'}); import it into a data file"
+        " (eventline import DIR --data FILE) and check that"
+    ) in " ".join(result.output.split())

@@ -205,7 +205,8 @@ def _validate_dataset(folder: Path) -> list[Problem]:
     "source_texts",
     multiple=True,
     metavar="SOURCE_ID=PATH",
-    help="Check that every quote citing SOURCE_ID appears in the text file PATH (repeatable).",
+    help="Check that every quote citing SOURCE_ID appears in the text file PATH (repeatable)."
+    " Data files only: not a Parquet dataset (a folder).",
 )
 def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> None:
     """Check data files against every rule; print each problem on its own line.
@@ -219,6 +220,14 @@ def validate_command(files: tuple[Path, ...], source_texts: tuple[str, ...]) -> 
     """
     texts = _parse_source_texts(source_texts)
     targets = list(files) or [io.default_data_path()]
+    folders = [str(target) for target in targets if target.is_dir()]
+    if texts and folders:
+        # The dataset checkers do not run the quote check: refuse rather than print "ok".
+        raise click.UsageError(
+            f"--source-text applies to JSON data files, not to a Parquet dataset"
+            f" (a folder: {', '.join(folders)}); import it into a data file"
+            " (eventline import DIR --data FILE) and check that"
+        )
     failed = False
     for target in targets:
         if target.is_dir():

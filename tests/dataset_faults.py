@@ -242,7 +242,34 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "column-of-another-type-in-one-partition",
         _rewrite(_CALL, _as_text("earliest")),
-        ('events: column "earliest" is string, not date',),
+        (f'events: {_CALL}: column "earliest" is string, not date',),
+    ),
+    Fault(
+        # Spark's merged read fills a column missing from one file with nulls.
+        "missing-column-in-one-partition",
+        _rewrite(_CALL, lambda t: t.drop_columns(["summary"])),
+        (f'events: {_CALL}: missing column "summary"',),
+    ),
+    Fault(
+        "required-column-missing-in-one-partition",
+        _rewrite(_CALL, lambda t: t.drop_columns(["title"])),
+        (f'events: {_CALL}: missing column "title"',),
+    ),
+    Fault(
+        "unknown-column-in-one-partition",
+        _rewrite("events/year=2014/part-0.parquet", _add_column("language")),
+        (
+            'events: events/year=2014/part-0.parquet: unknown column "language"; allowed: id,'
+            " title, date, earliest, latest, precision, qualifier, category, summary, actors,"
+            " places, tags",
+        ),
+        on_spark=False,
+    ),
+    Fault(
+        # Spark's merged read skips a file of 0 bytes.
+        "empty-events-file",
+        _overwrite("events/year=2025/part-1.parquet", ""),
+        (f"events: events/year=2025/part-1.parquet: {_UNREADABLE}",),
     ),
     Fault(
         "missing-column",

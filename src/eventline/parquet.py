@@ -274,7 +274,9 @@ def schema_problems(folder: str | os.PathLike[str], label: str) -> list[Problem]
                 problems.append(rules.unreadable_file(label, name, path))
                 break
             columns = [(f.name, type_name(f.type)) for f in found]
-            if found_problems := rules.column_problems(label, name, columns):
+            # The events table is many files: name the one whose columns differ.
+            named = file.relative_to(base).as_posix() if name == "events" else None
+            if found_problems := rules.column_problems(label, name, columns, named):
                 problems += found_problems
                 break
     return problems

@@ -154,21 +154,27 @@ def unreadable_file(file: str, table: str, path: str) -> Problem:
     )
 
 
-def column_problems(file: str, table: str, found: Sequence[tuple[str, str]]) -> list[Problem]:
+def column_problems(
+    file: str, table: str, found: Sequence[tuple[str, str]], path: str | None = None
+) -> list[Problem]:
     """The problems of a table whose columns (``found``: name and type, spelt as
     :func:`sql_type` spells them) are not the format's: a missing column, one of
-    another type, and a column the format does not have (see :data:`UNKNOWN_COLUMNS`)."""
+    another type, and a column the format does not have (see :data:`UNKNOWN_COLUMNS`).
+    ``path``: the file within the dataset the columns were read from, named
+    before each message (the events table is many files, and one of them may
+    differ from the others)."""
+    at = "" if path is None else f"{path}: "
     problems = []
     types = dict(found)
     names = [name for name, _ in COLUMNS[table]]
     for name in names:
         if name not in types:
-            problems.append(Problem(file, f"missing column {show_value(name)}", table))
+            problems.append(Problem(file, f"{at}missing column {show_value(name)}", table))
         elif types[name] != sql_type(table, name):
             problems.append(
                 Problem(
                     file,
-                    f"column {show_value(name)} is {types[name]}, not {sql_type(table, name)}",
+                    f"{at}column {show_value(name)} is {types[name]}, not {sql_type(table, name)}",
                     table,
                 )
             )
@@ -176,7 +182,9 @@ def column_problems(file: str, table: str, found: Sequence[tuple[str, str]]) -> 
         if name not in names:
             problems.append(
                 Problem(
-                    file, f"unknown column {show_value(name)}; allowed: {', '.join(names)}", table
+                    file,
+                    f"{at}unknown column {show_value(name)}; allowed: {', '.join(names)}",
+                    table,
                 )
             )
     return problems

@@ -116,6 +116,46 @@ def _read_problem(label: str, table: str, error: Exception) -> Problem:
     return Problem(label, f"Spark could not read the table: {first}", table)
 
 
+def _event_files(spark: SparkSession, where: str) -> list[tuple[str, str, int]]:
+    """The events folder's Parquet files, each as (full path, path within the
+    dataset, size in bytes), in dataset order (as :func:`eventline.parquet.event_files`).
+    Listed through Hadoop's file system, so any path Spark reads (``s3a://``…) works."""
+    context = spark.sparkContext
+    jvm: Any = context._jvm
+    folder = jvm.org.apache.hadoop.fs.Path(where)
+    system = folder.getFileSystem(context._jsc.hadoopConfiguration())
+    if not system.isDirectory(folder):
+        return []
+    root = system.makeQualified(folder).toString().rstrip("/")
+    files = []
+    listing = system.listFiles(folder, True)
+    while listing.hasNext():
+        status = listing.next()
+        full = status.getPath().toString()
+        if full.endswith(".parquet"):
+            inner = full[len(root) + 1 :] if full.startswith(root + "/") else full
+            files.append((full, f"{rules.TABLE_PATHS['events']}{inner}", int(status.getLen())))
+    return sorted(files, key=lambda f: f[1])
+
+
+def _event_file_problems(spark: SparkSession, where: str, label: str) -> list[Problem]:
+    """The first events file that is unreadable or whose columns are not the
+    format's, as DuckDB's checker reports it. Each file's footer is read on
+    its own: the merged read fills a column missing from one file with nulls,
+    and skips a file of 0 bytes."""
+    for full, path, size in _event_files(spark, where):
+        if size == 0:
+            return [rules.unreadable_file(label, "events", path)]
+        try:
+            schema = spark.read.parquet(full).schema
+        except _ENGINE_ERRORS:
+            return [rules.unreadable_file(label, "events", path)]
+        found = [(f.name, f.dataType.simpleString()) for f in schema.fields]
+        if problems := rules.column_problems(label, "events", found, path):
+            return problems
+    return []
+
+
 def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFrame], list[Problem]]:
     frames: dict[str, DataFrame] = {}
     problems: list[Problem] = []
@@ -130,6 +170,9 @@ def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFra
             reader = reader.option("recursiveFileLookup", "true").option(
                 "pathGlobFilter", "*.parquet"
             )
+        if table == "events" and (file_problems := _event_file_problems(spark, where, label)):
+            problems += file_problems
+            continue
         try:
             frame = reader.parquet(where)
         except AnalysisException as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from eventline import rules
@@ -77,7 +78,7 @@ def planted_faults() -> dict[str, Any]:
 
 PLANTED_PROBLEMS = [
     'sources (id "article"): url "javascript:alert(1)": javascript: links are not allowed; use an http:// or https:// address',
-    'events (id "call"): id is already used by events[0]; ids must be unique',
+    'events (id "call"): id is already used by another event; ids must be unique',
     'events (id "feb-30"): date "2025-02-30": day is out of range for month (February 2025 has 28 days)',
     'events (id "override"): title "Talks \\u202eevenue": contains the bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE), which can change how the text around it reads (Trojan Source); remove it',
     'events (id "reversed"): date "2025-02-16/2025-02-14": the interval ends before it starts (2025-02-14 is before 2025-02-16)',
@@ -95,14 +96,18 @@ by table, then id, then the references between tables."""
 
 def comparable(problem: Problem) -> tuple[str, str | None, str | None, str | None, str]:
     """A problem without its row index: the table, id, field, value and message.
-    The JSON validator locates by ``events[3]``, the SQL engines by table and id."""
-    return (
-        problem.location.split("[")[0],
-        problem.id,
-        problem.field,
-        problem.value,
+    The JSON validator locates by ``events[3]``, the SQL engines by table and id;
+    a duplicate id names the first holder's index in a file, not in a dataset."""
+    table = problem.location.split("[")[0]
+    message = re.sub(
+        r"^id is already used by \w+\[\d+\]",
+        f"id is already used by another {_ONE.get(table, table)}",
         problem.message,
     )
+    return (table, problem.id, problem.field, problem.value, message)
+
+
+_ONE = {"events": "event", "categories": "category", "actors": "actor", "sources": "source"}
 
 
 _NULL = "must be a string, not null"

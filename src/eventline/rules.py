@@ -24,9 +24,8 @@ the extracted group with the whole value; characters are written
 (``spark.sql.parser.escapedStringLiterals``), as DuckDB does.
 
 Problems are located by table and id (``events (id "x")``) rather than by
-index, which a partitioned dataset has no cheap notion of. The one message
-that names an index, a duplicate id's ``id is already used by events[k]``,
-counts rows in dataset order (for events, the canonical order of the data file).
+index, which a partitioned dataset has no cheap notion of; a duplicate id is
+``id is already used by another event`` where validate.py names ``events[k]``.
 """
 
 from __future__ import annotations
@@ -842,23 +841,22 @@ def _date_columns_rows() -> str:
     return f"(SELECT e.* FROM events e JOIN {bad} ON {same}) q"
 
 
+_ONE = {"events": "event", "categories": "category", "actors": "actor", "sources": "source"}
+
+
 def _unique(table: str, view: str, rank: int) -> Rule:
     readable = f"{full('fid', SLUG)}"
-    # k: the first holder's position in dataset order: one window over _uid
-    # (a join on _uid < _first would cost rows x duplicated ids), kept for the
-    # first holders of the ids a grouping finds more than once.
+    # The first holder of each id found more than once, in dataset order (_uid).
+    # min(id), not the key: a filter on a group key is pushed below the
+    # grouping and would test every row's id (see _bad).
     firsts = (
-        f"(SELECT d.fid, d._first, w.k FROM"
-        f" (SELECT _uid, row_number() OVER (ORDER BY _uid) - 1 AS k FROM {view}) w JOIN"
-        # min(id), not the key: a filter on a group key is pushed below the
-        # grouping and would test every row's id (see _bad).
-        f" (SELECT min(id) AS fid, min(_uid) AS _first FROM {view}"
-        " GROUP BY id HAVING count(*) > 1) d"
-        f" ON w._uid = d._first WHERE {readable})"
+        f"(SELECT d.fid, d._first FROM (SELECT min(id) AS fid, min(_uid) AS _first FROM {view}"
+        f" GROUP BY id HAVING count(*) > 1) d WHERE {readable})"
     )
-    source = (
-        f"(SELECT t.*, t.id AS _id, f.k, f._first FROM {view} t JOIN {firsts} f ON t.id = f.fid) r"
-    )
+    source = f"(SELECT t.*, t.id AS _id, f._first FROM {view} t JOIN {firsts} f ON t.id = f.fid) r"
+    # A dataset has no row index to name the first holder by (validate.py's
+    # "events[3]"); both rows carry the id the problem is located by.
+    one = _ONE[table]
     return Rule(
         f"{table}.id-unique",
         table,

@@ -93,7 +93,11 @@ def _read_parquet(path: Path, label: str) -> tuple[dict[str, Any] | None, list[P
     # table and id, before anything is merged into the data file.
     doc, problems = parquet.read_dataset(path, label)
     if doc is not None and (problems := check_document(doc, label)):
-        return None, problems
+        # Worded by validate.py but located by JSON index (events[25]), which a
+        # dataset has not: report what `eventline validate DIR` reports.
+        from eventline.duckdb_check import validate_dataset
+
+        return None, validate_dataset(path, label) or problems
     return doc, problems
 
 

@@ -446,3 +446,32 @@ def test_source_text_with_a_dataset_is_a_usage_error(
         f" (a folder: {tmp_path / 'ds'}); import it into a data file"
         " (eventline import DIR --data FILE) and check that"
     ) in " ".join(result.output.split())
+
+
+def test_validate_of_one_parquet_file_asks_for_the_dataset_folder(
+    run: Run, tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """One file of a dataset is not a data file: said so, not "byte 0x.. is not UTF-8"."""
+    parquet.write_dataset(small_doc, tmp_path / "ds")
+    part = tmp_path / "ds" / "events" / "year=2014" / "part-0.parquet"
+    result = run("validate", str(part))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{part}: is a Parquet file, not a JSON data file; a Parquet dataset is read"
+        " whole: give its folder (the one holding timeline.parquet and events/)\n"
+    )
+
+
+def test_a_missing_path_or_a_file_is_not_called_a_folder(
+    tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """validate_dataset of nothing or of a file says what is there."""
+    data = write_json(tmp_path / "d.json", small_doc)
+    assert [str(p) for p in validate_dataset(tmp_path / "none", "x")] == [
+        "x: no such file or folder; check the path"
+    ]
+    assert [str(p) for p in validate_dataset(data, "x")] == [
+        "x: is a file, not a Parquet dataset; give the dataset's folder, which holds"
+        " timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
+        " citations.parquet and the folder events/ (events/year=YYYY/*.parquet)"
+    ]

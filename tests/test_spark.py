@@ -150,3 +150,19 @@ def test_spark_reports_a_damaged_dataset_as_duckdb_does(
     assert [str(p) for p in validate(spark, str(tmp_path / "ds"), "x")] == [
         f"x: {line}" for line in fault.expected
     ]
+
+
+def test_spark_says_what_is_at_a_path_that_is_no_dataset(spark: Any, tmp_path: Path) -> None:
+    """A missing path and a file are worded as such, not as "a folder"."""
+    from eventline.spark import validate
+
+    data = tmp_path / "d.json"
+    data.write_text("{}", encoding="utf-8")
+    assert [str(p) for p in validate(spark, str(tmp_path / "none"), "x")] == [
+        "x: no such file or folder; check the path"
+    ]
+    assert [str(p) for p in validate(spark, str(data), "x")] == [
+        "x: is a file, not a Parquet dataset; give the dataset's folder, which holds"
+        " timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
+        " citations.parquet and the folder events/ (events/year=YYYY/*.parquet)"
+    ]

@@ -520,7 +520,7 @@ def export_command(
     tags: tuple[str, ...],
     lang: Language | None,
 ) -> None:
-    """Export events as JSON, CSV, iCalendar or TimelineJS.
+    """Export events as JSON, CSV, iCalendar, TimelineJS or a Parquet dataset (a folder).
 
     The same data always gives the same bytes. Text a spreadsheet would run
     as a formula is defused in CSV; no data text becomes live HTML in
@@ -702,7 +702,7 @@ def init_command(folder: Path, title: str | None) -> None:
     "--dry-run", is_flag=True, help="Print what would be added and changed; write nothing."
 )
 def import_command(file: Path, data: Path | None, kind: str | None, dry_run: bool) -> None:
-    """Import a spreadsheet or a TimelineJS timeline into a data file.
+    """Import a spreadsheet, a TimelineJS timeline or a Parquet dataset (a folder) into a data file.
 
     Creates the data file, or adds and updates records by id. Reads the
     workbook `eventline export --format xlsx` writes, an events table alone

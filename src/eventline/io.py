@@ -150,6 +150,14 @@ def decode_document(raw: bytes, label: str) -> tuple[Any, list[Problem]]:
     # `eventline fmt` removes it, and `validate` asks for that.
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith(b"PAR1"):  # Parquet's magic number: one file of a dataset
+        return None, [
+            Problem(
+                label,
+                "is a Parquet file, not a JSON data file; a Parquet dataset is read"
+                " whole: give its folder (the one holding timeline.parquet and events/)",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

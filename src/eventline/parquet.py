@@ -259,7 +259,8 @@ def schema_problems(folder: str | os.PathLike[str], label: str) -> list[Problem]
     does not have (:func:`eventline.rules.column_problems` words them, for every engine)."""
     base = Path(folder)
     if not looks_like_dataset(base):
-        return [rules.not_a_dataset(label)]
+        kind = "folder" if base.is_dir() else "file" if base.exists() else "missing"
+        return [rules.not_a_dataset(label, kind)]
     problems: list[Problem] = []
     for name in SCHEMAS:
         where = base / rules.TABLE_PATHS[name]

@@ -137,8 +137,17 @@ def looks_like_dataset(path: str | os.PathLike[str]) -> bool:
     return folder.is_dir() and any((folder / where).exists() for where in TABLE_PATHS.values())
 
 
-def not_a_dataset(file: str) -> Problem:
-    """The problem of a folder that holds none of a dataset's tables."""
+def not_a_dataset(file: str, kind: str = "folder") -> Problem:
+    """The problem of a path that holds no dataset. ``kind``: what is there,
+    ``"folder"`` (one holding none of a dataset's tables), ``"file"`` or
+    ``"missing"`` (nothing)."""
+    if kind == "missing":
+        return Problem(file, "no such file or folder; check the path")
+    if kind == "file":
+        return Problem(
+            file,
+            "is a file, not a Parquet dataset; give the dataset's folder, which holds " + LAYOUT,
+        )
     return Problem(
         file,
         "is a folder but not a Parquet dataset; a folder given to validate or import"
@@ -864,9 +873,8 @@ def _unique(table: str, view: str, rank: int) -> Rule:
         "_uid > _first",
         None,
         None,
-        lambda value, arg, known: f"id is already used by {table}[{arg}]; ids must be unique",
+        lambda value, arg, known: f"id is already used by another {one}; ids must be unique",
         rank=rank,
-        arg="k",
     )
 
 

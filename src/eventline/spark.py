@@ -201,8 +201,21 @@ def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFra
     return frames, problems
 
 
+def _path_kind(spark: SparkSession, path: str) -> str:
+    """What is at ``path``, as :func:`eventline.rules.not_a_dataset` takes it."""
+    context = spark.sparkContext
+    jvm: Any = context._jvm
+    where = jvm.org.apache.hadoop.fs.Path(path)
+    system = where.getFileSystem(context._jsc.hadoopConfiguration())
+    if not system.exists(where):
+        return "missing"
+    return "folder" if system.isDirectory(where) else "file"
+
+
 def _prepare(spark: SparkSession, path: str, label: str) -> list[Problem]:
     base = str(path).rstrip("/")
+    if (kind := _path_kind(spark, base)) != "folder":
+        return [rules.not_a_dataset(label, kind)]
     frames, problems = _read(spark, base, label)
     if len(problems) == len(rules.COLUMNS) and all(
         p.message.startswith("missing table") for p in problems

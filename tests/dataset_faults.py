@@ -285,7 +285,7 @@ FAULTS: tuple[Fault, ...] = (
         "null-id",
         _rewrite(_CALL, _null("id")),
         (
-            "events: id null: must be a string, not null",
+            f"events ({_CALL}): id null: must be a string, not null",
             'citations: event_id "call": no event has this id; every citation belongs to an event',
         ),
     ),

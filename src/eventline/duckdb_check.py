@@ -113,7 +113,13 @@ def validate_dataset(
     except duckdb.Error as error:
         # The footers were readable (schema_problems), a page further in is not.
         return [_engine_problem(label, folder, str(error))]
-    problems = [rules.to_problem(label, row, known) for row in rows]
+    files = [f.relative_to(folder).as_posix() for f in parquet.event_files(folder)]
+
+    def where(row: Any) -> str | None:
+        # An event's _uid is its file's index * 2**32 + its row in the file (_views).
+        return files[int(row[7]) >> 32] if rules.unnamed_event_row(row) else None
+
+    problems = [rules.to_problem(label, row, known, where(row)) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
 
 

@@ -912,13 +912,33 @@ def needs_known(rule_ids: Sequence[str]) -> bool:
     return any(rule_id.endswith("-declared") for rule_id in rule_ids)
 
 
-def to_problem(file: str, row: Sequence[Any], known: Known) -> Problem:
-    """The :class:`~eventline.problems.Problem` of a row of :func:`problem_query`."""
+# Rules located at events whose rows are citations' (their _uid is a citation's).
+_CITATION_ROWS = frozenset({"events.source-declared"})
+
+
+def unnamed_event_row(row: Sequence[Any]) -> bool:
+    """True for a row of :func:`problem_query` about an event with no readable id,
+    whose ``o2`` (the event's ``_uid``) the checker can turn into the file it is in."""
+    rule_id, _, record_id = row[:3]
+    return (
+        record_id is None
+        and rule_id.startswith("events.")
+        and rule_id not in _CITATION_ROWS
+        and len(row) > 7
+        and row[7] is not None
+    )
+
+
+def to_problem(file: str, row: Sequence[Any], known: Known, where: str | None = None) -> Problem:
+    """The :class:`~eventline.problems.Problem` of a row of :func:`problem_query`.
+    ``where``: the file within the dataset the row is in, for a record without a
+    readable id (``events (events/year=2025/part-0.parquet): id null: …``)."""
     rule_id, table, record_id, field, value, arg = row[:6]
     message = BY_ID[rule_id].message(value, arg, known)
     # A rule that names a value shows it, a null as ``null`` (as validate.py does).
     shown = None if BY_ID[rule_id].value is None else show_value(value)
-    return Problem(file, message, table, record_id, field, shown)
+    location = table if where is None else f"{table} ({where})"
+    return Problem(file, message, location, record_id, field, shown)
 
 
 def staged(problems: list[Problem], rule_ids: Sequence[str]) -> list[Problem]:

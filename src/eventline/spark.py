@@ -295,12 +295,21 @@ def validate(spark: SparkSession, path: str, name: str | None = None) -> list[Pr
     if problems:
         return problems
     try:
-        rows = [tuple(row)[:6] for row in _query(spark).collect()]
+        rows = [tuple(row)[:8] for row in _query(spark).collect()]
         known = _known(spark) if rules.needs_known([row[0] for row in rows]) else {}
     except _ENGINE_ERRORS as error:
         # The footers were readable (_read), a page further in is not.
         return [_run_problem(label, error)]
-    problems = [rules.to_problem(label, row, known) for row in rows]
+    events = rules.TABLE_PATHS["events"]
+
+    def where(row: tuple[Any, ...]) -> str | None:
+        # An event's _uid is its file's path, "#" and its row in the file (_uid).
+        if not rules.unnamed_event_row(row):
+            return None
+        path = str(row[7]).rsplit("#", 1)[0]
+        return events + path.rsplit(f"/{events}", 1)[1] if f"/{events}" in path else None
+
+    problems = [rules.to_problem(label, row, known, where(row)) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
 
 

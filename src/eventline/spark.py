@@ -116,14 +116,27 @@ def _read_problem(label: str, table: str, error: Exception) -> Problem:
     return Problem(label, f"Spark could not read the table: {first}", table)
 
 
+def _file_system(spark: SparkSession, path: str) -> tuple[Any, Any] | None:
+    """Hadoop's file system for ``path`` and the path as Hadoop's ``Path``, or
+    None where the session has no JVM of its own (a Spark Connect client)."""
+    try:
+        context = spark.sparkContext
+        jvm: Any = context._jvm
+        where = jvm.org.apache.hadoop.fs.Path(path)
+        return where.getFileSystem(context._jsc.hadoopConfiguration()), where
+    except (*_ENGINE_ERRORS, AttributeError):
+        return None
+
+
 def _event_files(spark: SparkSession, where: str) -> list[tuple[str, str, int]]:
     """The events folder's Parquet files, each as (full path, path within the
     dataset, size in bytes), in dataset order (as :func:`eventline.parquet.event_files`).
-    Listed through Hadoop's file system, so any path Spark reads (``s3a://``…) works."""
-    context = spark.sparkContext
-    jvm: Any = context._jvm
-    folder = jvm.org.apache.hadoop.fs.Path(where)
-    system = folder.getFileSystem(context._jsc.hadoopConfiguration())
+    Listed through Hadoop's file system, so any path Spark reads (``s3a://``…) works;
+    none on a Spark Connect client (the merged read then checks the files)."""
+    found = _file_system(spark, where)
+    if found is None:
+        return []
+    system, folder = found
     if not system.isDirectory(folder):
         return []
     root = system.makeQualified(folder).toString().rstrip("/")
@@ -202,11 +215,12 @@ def _read(spark: SparkSession, base: str, label: str) -> tuple[dict[str, DataFra
 
 
 def _path_kind(spark: SparkSession, path: str) -> str:
-    """What is at ``path``, as :func:`eventline.rules.not_a_dataset` takes it."""
-    context = spark.sparkContext
-    jvm: Any = context._jvm
-    where = jvm.org.apache.hadoop.fs.Path(path)
-    system = where.getFileSystem(context._jsc.hadoopConfiguration())
+    """What is at ``path``, as :func:`eventline.rules.not_a_dataset` takes it
+    (``"folder"`` when the session cannot tell: the tables are then looked for)."""
+    found = _file_system(spark, path)
+    if found is None:
+        return "folder"
+    system, where = found
     if not system.exists(where):
         return "missing"
     return "folder" if system.isDirectory(where) else "file"

@@ -352,3 +352,31 @@ def test_a_search_then_a_zoom_regroups_only_the_matching_events(show):
     assert sorted(markers["lone"] + [i for c in markers["clusters"] for i in c]) == sorted(shown)
     assert "trump-resources-for-aid" in markers["lone"]
     assert page.errors == []
+
+
+KREMLIN = "Kremlin says Putin and Trump agreed to meet; Putin invites Trump to Moscow"
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+def test_focus_titles_are_whole_where_the_panel_has_room(show, width):
+    """On wide windows a long focus title is drawn whole (no fixed character cut): a
+    title is shortened with "…" only where the next text, bar, marker or the panel's
+    edge leaves no room for all of it."""
+    page = show(width)
+    drawn = page.page.evaluate(DRAWN_JS)
+    labels = [t for t in drawn["texts"] if t["what"] == "labels"]
+    assert KREMLIN in [t["text"] for t in labels]
+    for t in labels:
+        if not t["text"].endswith("…"):
+            continue
+        box, area = t["box"], drawn["area"][t["key"]]
+        # What stops it, on one side or the other: a thing in its row, or the edge.
+        row = [
+            u["box"]
+            for u in drawn["texts"] + drawn["things"]
+            if u is not t and _overlap(u["box"], [-1e9, box[1], 1e9, box[3]], 0)
+        ]
+        right = min([area[2], *(b[0] for b in row if b[0] >= box[2] - 1)]) - box[2]
+        left = box[0] - max([area[0], *(b[2] for b in row if b[2] <= box[0] + 1)])
+        assert min(right, left) < 40, t["text"]
+    assert page.errors == []

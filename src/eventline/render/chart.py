@@ -472,9 +472,9 @@ def _lane_traces(
                 y=[top_row - label.slot for label in lane.labels],
                 mode="text",
                 text=[
-                    "  " + ptext(short(span.event.title))
+                    "  " + ptext(span.event.title)
                     if label.side == "right"
-                    else ptext(short(span.event.title)) + "  "
+                    else ptext(span.event.title) + "  "
                     for (span, _), label in zip(placed, lane.labels, strict=True)
                 ],
                 textposition=[f"middle {label.side}" for label in lane.labels],

@@ -16,7 +16,7 @@ import attrs
 
 from eventline.dates import EventDate
 from eventline.model import Event, Timeline
-from eventline.render.text import PALETTE, colors, short
+from eventline.render.text import PALETTE, colors
 
 DAY = dt.timedelta(days=1)
 FOCUS_DAYS = 7
@@ -326,8 +326,9 @@ SHORTENED_CHARS = 30  # a title shortened to fit after its event keeps at least 
 
 
 def label_width(span: Span) -> float:
-    """A focus label's estimated width in pixels (11 px type, the title shortened)."""
-    return len(short(span.event.title)) * CHAR_PX + LABEL_GAP_PX
+    """A focus label's estimated width in pixels (11 px type, the whole title: only the
+    page shortens a title, to the room it has where it is drawn)."""
+    return len(span.event.title) * CHAR_PX + LABEL_GAP_PX
 
 
 def _label_place(

@@ -734,3 +734,41 @@ def test_axe_finds_no_serious_violation_in_the_list_past_the_first_thousand(open
           .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
     )
     assert violations == []
+
+
+# The focus ring of what has focus (its outline, offset included) and every piece of
+# text on the page it would cover, each a [left, top, right, bottom] box.
+RING_OVER_TEXT_JS = """() => {
+  const el = document.activeElement, s = getComputedStyle(el), r = el.getBoundingClientRect();
+  const out = parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset);
+  const ring = [r.left - out, r.top - out, r.right + out, r.bottom + out];
+  const covered = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.textContent.trim() || el.contains(n)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const b of range.getClientRects()) {
+      if (b.width && Math.min(b.right, ring[2]) > Math.max(b.left, ring[0])
+          && Math.min(b.bottom, ring[3]) > Math.max(b.top, ring[1])) {
+        covered.push(n.textContent.trim().slice(0, 30));
+      }
+    }
+  }
+  return {style: s.outlineStyle, covered};
+}"""
+
+
+@pytest.mark.parametrize("device", [None, "iPhone 12"])
+def test_no_focus_ring_of_a_control_covers_any_text(open_page, device):
+    """Tabbing through the search box, filters and Clear button draws each one's focus
+    ring clear of every text, the search hint below it and the labels above included."""
+    page = open_page(REPO / "reports" / "timeline.html", device=DEVICES[device] if device else None)
+    p = page.page
+    p.focus("#eventline-timeline-q")
+    for _ in range(4):
+        ring = p.evaluate(RING_OVER_TEXT_JS)
+        assert ring["style"] == "solid"
+        assert ring["covered"] == []
+        p.keyboard.press("Tab")
+    assert page.errors == []

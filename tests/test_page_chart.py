@@ -327,12 +327,48 @@ def test_zooming_in_splits_clusters_whose_members_now_have_room(show):
     zoomed = p.evaluate(MARKERS_JS)
     assert "munich-security-conference" in zoomed["lone"]
     assert "trump-rare-earths-oval-office" in zoomed["lone"]
-    # Events on one day in one slot still share a spot: still one cluster.
-    assert ["bruen-comparison", "landsbergis-criticism"] in zoomed["clusters"]
+    # Events on one day in one slot are spread across their day once it is wide enough.
+    assert "bruen-comparison" in zoomed["lone"]
+    assert "landsbergis-criticism" in zoomed["lone"]
     assert len(zoomed["lone"]) > len(before["lone"])
     reach = sorted(zoomed["lone"] + [i for c in zoomed["clusters"] for i in c])
     assert reach == sorted(EVENTS)
 
+    p.evaluate(ZOOM_JS, start)
+    assert p.evaluate(MARKERS_JS) == before
+    assert page.errors == []
+
+
+def test_zooming_to_one_day_gives_every_same_day_event_a_marker_of_its_own(show):
+    """Zoomed on a day, events of that day that shared one spot (a cluster that no zoom
+    used to split) get markers of their own, spread across the day, each hovering its
+    own title; zoomed back out they share one cluster again."""
+    page = show(None)
+    p = page.page
+    start = p.evaluate("() => document.getElementById('eventline-timeline').layout.xaxis.range")
+    before = p.evaluate(MARKERS_JS)
+    assert ["kremlin-announces-summit-plan", "trump-zelenskiy-call"] in before["clusters"]
+    p.evaluate(ZOOM_JS, ["2025-02-11T12:00", "2025-02-12T12:00"])
+    zoomed = p.evaluate(MARKERS_JS)
+    assert zoomed["clusters"] == []
+    for pair in (
+        ["kremlin-announces-summit-plan", "trump-zelenskiy-call"],
+        ["bruen-comparison", "landsbergis-criticism"],
+        ["cleverly-warning", "mcfaul-criticism"],
+        ["herbst-assessment", "wertheim-assessment"],
+    ):
+        assert set(pair) <= set(zoomed["lone"])
+    assert sorted(zoomed["lone"]) == sorted(EVENTS)
+    # The two of 12 February are each at a point of their own within that day.
+    xs = p.evaluate(
+        """(ids) => { const out = {};
+          document.getElementById("eventline-timeline").data.forEach(t => {
+            if (t.meta && t.meta[0] === "overview" && t.meta[1] === "events")
+              t.customdata.forEach((c, j) => { if (ids.includes(c[0])) out[c[0]] = t.x[j]; });
+          }); return out; }""",
+        ["kremlin-announces-summit-plan", "trump-zelenskiy-call"],
+    )
+    assert sorted(xs.values()) == ["2025-02-12T06:00:00", "2025-02-12T18:00:00"]
     p.evaluate(ZOOM_JS, start)
     assert p.evaluate(MARKERS_JS) == before
     assert page.errors == []

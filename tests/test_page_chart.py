@@ -416,3 +416,34 @@ def test_focus_titles_are_whole_where_the_panel_has_room(show, width):
         left = box[0] - max([area[0], *(b[2] for b in row if b[2] <= box[0] + 1)])
         assert min(right, left) < 40, t["text"]
     assert page.errors == []
+
+
+# Plotly's own legend and axis tick labels: each text's box, the legend's box and the
+# chart's box, in page pixels ([left, top, right, bottom]).
+AXIS_TEXT_JS = """() => {
+  const gd = document.getElementById("eventline-timeline"), b = gd.getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const texts = sel => Array.from(gd.querySelectorAll(sel), el => ({text: el.textContent, box: box(el)}))
+    .filter(t => t.box[2] > t.box[0]);  // plotly.js keeps unused ticks, empty
+  return {chart: [b.left, b.top, b.right, b.bottom], legend: box(gd.querySelector("g.legend rect.bg")),
+          entries: texts("g.legend text"), ticks: texts("g.xtick text, g.x2tick text")};
+}"""
+
+
+@pytest.mark.parametrize("width", [768, 1024, 1280])
+def test_category_legend_and_day_labels_are_whole_inside_the_chart(show, width):
+    """Each category name in plotly's legend and each slanted day label of the focus
+    panel is whole inside the chart, and no day label runs under the legend."""
+    page = show(width)
+    drawn = page.page.evaluate(AXIS_TEXT_JS)
+    chart = drawn["chart"]
+    names = [e["text"] for e in drawn["entries"]]
+    assert "International law" in names
+    assert "Reporting" in names
+    for t in drawn["entries"] + drawn["ticks"]:
+        left, top, right, bottom = t["box"]
+        assert chart[0] - 0.5 <= left < right <= chart[2] + 0.5, t
+        assert chart[1] - 0.5 <= top < bottom <= chart[3] + 0.5, t
+    for t in drawn["ticks"]:
+        assert not _overlap(t["box"], drawn["legend"], 0), t["text"]
+    assert page.errors == []

@@ -32,6 +32,9 @@ ROW_PX = 26
 CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
 
 
+LEGEND_ENTRY_PX = 130  # a legend entry: its symbol and "International law"
+
+
 def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
     return {"type": "scattergl" if webgl else "scatter", **props}
 
@@ -154,6 +157,8 @@ def figure_dict(
             "gridcolor": "#eceff3",
             "linecolor": "#b7bec8",
             "ticks": "outside",
+            # Room below for the slanted day labels of narrow windows.
+            "automargin": True,
             **(
                 {"dtick": 86400000, "tickformat": _day_ticks(language)}
                 if panel.name == "focus"
@@ -203,7 +208,11 @@ def figure_dict(
             "yanchor": "bottom",
             "y": 0,
             "x": 0,
-            "title": {"text": ptext(_("Categories (click to hide or show):"))},
+            # The title on a row of its own and entries of one width: plotly.js then
+            # wraps them to the chart's width (beside a title they ran past its edge).
+            "title": {"text": ptext(_("Categories (click to hide or show):")), "side": "top left"},
+            "entrywidth": LEGEND_ENTRY_PX,
+            "entrywidthmode": "pixels",
             "itemclick": "toggle",
             "itemdoubleclick": "toggleothers",
         },

@@ -772,3 +772,38 @@ def test_no_focus_ring_of_a_control_covers_any_text(open_page, device):
         assert ring["covered"] == []
         p.keyboard.press("Tab")
     assert page.errors == []
+
+
+def test_a_chart_of_many_crowded_lanes_stays_under_the_webgl_size_limit(
+    open_page, tmp_path, small_doc
+):
+    """Twenty categories of many overlapping spans in one week would make a chart taller
+    than Chromium's largest WebGL surface (8192 px at twice the pixels), which stretches
+    marks out of their lanes: the chart stays at most 4,000 px high, every lane keeps
+    its name, and every event stays reachable."""
+    base = small_doc["events"][3]
+    small_doc["categories"] = [{"id": f"c{i:02d}", "label": f"Lane {i}"} for i in range(20)]
+    small_doc["events"] = [
+        {
+            **base,
+            "id": f"e{i:04d}",
+            "title": f"Talks round {i}",
+            "category": f"c{i % 20:02d}",
+            "date": f"2025-02-{1 + i % 5:02d}/2025-02-{9 + i % 4:02d}",
+        }
+        for i in range(2400)
+    ]
+    tl = eventline.load(write_json(tmp_path / "crowded.json", small_doc))
+    out = tmp_path / "crowded.html"
+    out.write_text(render.to_html(tl), encoding="utf-8")
+    page = open_page(out)
+    p = page.page
+    height = p.evaluate("() => document.getElementById('eventline-timeline').offsetHeight")
+    assert 1000 < height <= 4000
+    lanes = p.evaluate(
+        "() => Array.from(document.querySelectorAll('#eventline-timeline .ytick text'),"
+        " t => t.textContent)"
+    )
+    assert {f"Lane {i}" for i in range(20)} <= set(lanes)
+    assert p.evaluate(REACH_JS) == sorted(e.id for e in tl)
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []

@@ -29,6 +29,7 @@ __all__ = ["WEBGL_THRESHOLD", "figure"]
 
 WEBGL_THRESHOLD = 2000  # above this many events, markers and bars use WebGL
 ROW_PX = 26
+MAX_PLOT_PX = 3600  # the panels' height at most (where lanes allow): see figure_dict
 CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
 
 
@@ -128,14 +129,25 @@ def figure_dict(
     by_category: dict[str, list[L.Span]] = {cid: [] for cid in categories}
     for one in spans:
         by_category[one.event.category].append(one)
+    gap_px, top_px, bottom_px = 70, 100, 90
     panels = [L.panel("overview", x0, x1, by_category, timeline)]
     focus = L.densest_week(spans)
     if focus is not None:
         panels.append(L.panel("focus", focus[0], focus[1], by_category, timeline))
+    # A chart taller than MAX_PLOT_PX would pass the browser's largest WebGL surface at
+    # twice the pixels (8192), which stretches the marks out of their lanes: the focus
+    # panel, then the overview, get fewer slots per lane until it fits.
+    for i in (len(panels) - 1, 0):
+        slots = L.FOCUS_SLOTS if panels[i].name == "focus" else L.OVERVIEW_SLOTS
+        while sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1) > MAX_PLOT_PX:
+            if slots == 1:
+                break
+            slots -= 1
+            p = panels[i]
+            panels[i] = L.panel(p.name, p.start, p.end, by_category, timeline, slots)
 
     hover = functools.partial(_hover, timeline, language=language)
     url = functools.partial(first_url, timeline)
-    gap_px, top_px, bottom_px = 70, 100, 90
     plot_px = sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1)
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}

@@ -265,9 +265,17 @@ def panel(
     end: dt.datetime,
     by_category: Mapping[str, Sequence[Span]],
     timeline: Timeline,
+    slots_per_lane: int | None = None,
 ) -> Panel:
     """Lay out the spans that meet [start, end), one lane per category in the mapping's
-    order: slots so nothing overlaps, labels if they fit, clusters where markers meet."""
+    order: slots so nothing overlaps, labels if they fit, clusters where markers meet.
+
+    ``slots_per_lane``: at most this many slots (sub-rows) per lane; by default
+    OVERVIEW_SLOTS or FOCUS_SLOTS. Fewer keep a chart of many lanes short: more
+    markers then share a cluster and titles are left out.
+    """
+    overview_slots = OVERVIEW_SLOTS if slots_per_lane is None else slots_per_lane
+    focus_slots = FOCUS_SLOTS if slots_per_lane is None else slots_per_lane
     palette = colors(timeline)
     per_px = (end - start).total_seconds() / PLOT_PX
     lanes = []
@@ -287,11 +295,11 @@ def panel(
             for s in lane:
                 t0, t1 = s.seconds[0], s.seconds[1]
                 items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
-            slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
+            slots, labelled = pack(items, overview_slots)[0], False
             labels: tuple[Label, ...] = ()
         else:
             places = [_label_place(s, start, end, per_px) for s in lane]
-            slots, labelled = pack_rows([segments for segments, _ in places], FOCUS_SLOTS)
+            slots, labelled = pack_rows([segments for segments, _ in places], focus_slots)
             labels = tuple(
                 attrs.evolve(label, slot=k + label.slot)
                 for k, (_, label) in zip(slots, places, strict=True)

@@ -447,3 +447,40 @@ def test_category_legend_and_day_labels_are_whole_inside_the_chart(show, width):
     for t in drawn["ticks"]:
         assert not _overlap(t["box"], drawn["legend"], 0), t["text"]
     assert page.errors == []
+
+
+@pytest.mark.parametrize("device", [None, "iPhone 12"])
+def test_cluster_counts_of_thousands_are_short_and_inside_their_markers(
+    show, tmp_path, small_doc, device
+):
+    """A cluster of thousands shows a short count ("1.5K"; its hover lists the whole
+    number) that stays inside its marker, and no two counts overlap."""
+    from eventline import render
+
+    from .conftest import write_json
+
+    base = small_doc["events"][3]
+    small_doc["events"] = [
+        {**base, "id": f"e{i:05d}", "title": f"Call {i}", "date": f"2025-02-{1 + i % 3:02d}"}
+        for i in range(4500)
+    ] + [{**base, "id": "early", "title": "Early", "date": "2015-01-01"}]
+    tl = eventline.load(write_json(tmp_path / "many.json", small_doc))
+    out = tmp_path / "many.html"
+    # Drawn as SVG, whose texts the browser measures (WebGL draws the same counts).
+    out.write_text(render.to_html(tl, webgl=False), encoding="utf-8")
+    page = show(device, path=out)
+    drawn = page.page.evaluate(DRAWN_JS)
+    counts = [t for t in drawn["texts"] if t["what"] == "clusters"]
+    assert counts
+    assert any(t["text"].endswith("K") for t in counts)
+    assert all(len(t["text"]) <= 4 for t in counts)
+    for t in counts:
+        marker = next(
+            u["box"]
+            for u in drawn["things"]
+            if u["what"] == "clusters" and u["id"].split(" ") == t["ids"]
+        )
+        assert marker[0] - 0.5 <= t["box"][0] < t["box"][2] <= marker[2] + 0.5, t["text"]
+    for i, t in enumerate(counts):
+        assert not any(_overlap(t["box"], u["box"]) for u in counts[i + 1 :]), t["text"]
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []

@@ -204,6 +204,14 @@
     lines.push("<i>" + esc(messages.cluster_hint) + "</i>");
     return lines.join("<br>");
   }
+  /* A cluster's count as its marker shows it: thousands shortened the locale's way
+     ("1.2K"; the hover gives the whole number); the marker grows to hold it. */
+  var countFormat = null;
+  function countText(n) {
+    if (n < 1000) { return String(n); }
+    countFormat = countFormat || new Intl.NumberFormat(numbers, {notation: "compact", maximumSignificantDigits: 2});
+    return countFormat.format(n);
+  }
   /* The points a search keeps, each with dx, where its marker goes: its own x, or for
      n markers on one spot of the overview, the middles of n equal parts of their day
      when a part is at least NEAR_PX wide (scale: pixels per millisecond). */
@@ -243,7 +251,9 @@
         groups.push(group);
       });
       var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
-      var c = {x: [], y: [], customdata: [], hovertext: [], text: []};
+      var c = {x: [], y: [], customdata: [], hovertext: [], text: [], size: []};
+      var model = data[set.clusters], font = model.textfont.size + "px " + ((fig.layout.font || {}).family || "sans-serif");
+      if (set.clusterSize === undefined) { set.clusterSize = Array.isArray(model.marker.size) ? 22 : model.marker.size; }
       /* Earliest first, top slot first, as the figure lists them (the legend shows the first). */
       groups.sort(function (a, b) { return a.members[0].dx - b.members[0].dx || b.y - a.y; });
       groups.forEach(function (g) {
@@ -252,7 +262,9 @@
           e.x.push(dateOf(first)); e.y.push(first.y); e.symbol.push(first.symbol); e.size.push(first.size);
           e.hovertext.push(pointHover(first)); e.customdata.push([first.id, first.url]);
         } else {
-          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(String(g.members.length));
+          var count = countText(g.members.length);
+          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(count);
+          c.size.push(Math.max(set.clusterSize, Math.ceil(textWidth(count, font)) + 8));
           c.hovertext.push(clusterHover(g.members));
           c.customdata.push(["", "", g.members.map(function (p) { return p.id; }).join(" ")]);
         }
@@ -260,7 +272,7 @@
       indices.push(set.events, set.clusters);
       ["x", "y", "customdata", "hovertext"].forEach(function (k) { update[k].push(e[k], c[k]); });
       update["marker.symbol"].push(e.symbol, undefined);
-      update["marker.size"].push(e.size, undefined);
+      update["marker.size"].push(e.size, c.size);
       update.text.push(undefined, c.text);
     });
     return {update: update, indices: indices};

@@ -734,3 +734,76 @@ def test_axe_finds_no_serious_violation_in_the_list_past_the_first_thousand(open
           .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")); }"""
     )
     assert violations == []
+
+
+# The focus ring of what has focus (its outline, offset included) and every piece of
+# text on the page it would cover, each a [left, top, right, bottom] box.
+RING_OVER_TEXT_JS = """() => {
+  const el = document.activeElement, s = getComputedStyle(el), r = el.getBoundingClientRect();
+  const out = parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset);
+  const ring = [r.left - out, r.top - out, r.right + out, r.bottom + out];
+  const covered = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!n.textContent.trim() || el.contains(n)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const b of range.getClientRects()) {
+      if (b.width && Math.min(b.right, ring[2]) > Math.max(b.left, ring[0])
+          && Math.min(b.bottom, ring[3]) > Math.max(b.top, ring[1])) {
+        covered.push(n.textContent.trim().slice(0, 30));
+      }
+    }
+  }
+  return {style: s.outlineStyle, covered};
+}"""
+
+
+@pytest.mark.parametrize("device", [None, "iPhone 12"])
+def test_no_focus_ring_of_a_control_covers_any_text(open_page, device):
+    """Tabbing through the search box, filters and Clear button draws each one's focus
+    ring clear of every text, the search hint below it and the labels above included."""
+    page = open_page(REPO / "reports" / "timeline.html", device=DEVICES[device] if device else None)
+    p = page.page
+    p.focus("#eventline-timeline-q")
+    for _ in range(4):
+        ring = p.evaluate(RING_OVER_TEXT_JS)
+        assert ring["style"] == "solid"
+        assert ring["covered"] == []
+        p.keyboard.press("Tab")
+    assert page.errors == []
+
+
+def test_a_chart_of_many_crowded_lanes_stays_under_the_webgl_size_limit(
+    open_page, tmp_path, small_doc
+):
+    """Twenty categories of many overlapping spans in one week would make a chart taller
+    than Chromium's largest WebGL surface (8192 px at twice the pixels), which stretches
+    marks out of their lanes: the chart stays at most 4,000 px high, every lane keeps
+    its name, and every event stays reachable."""
+    base = small_doc["events"][3]
+    small_doc["categories"] = [{"id": f"c{i:02d}", "label": f"Lane {i}"} for i in range(20)]
+    small_doc["events"] = [
+        {
+            **base,
+            "id": f"e{i:04d}",
+            "title": f"Talks round {i}",
+            "category": f"c{i % 20:02d}",
+            "date": f"2025-02-{1 + i % 5:02d}/2025-02-{9 + i % 4:02d}",
+        }
+        for i in range(2400)
+    ]
+    tl = eventline.load(write_json(tmp_path / "crowded.json", small_doc))
+    out = tmp_path / "crowded.html"
+    out.write_text(render.to_html(tl), encoding="utf-8")
+    page = open_page(out)
+    p = page.page
+    height = p.evaluate("() => document.getElementById('eventline-timeline').offsetHeight")
+    assert 1000 < height <= 4000
+    lanes = p.evaluate(
+        "() => Array.from(document.querySelectorAll('#eventline-timeline .ytick text'),"
+        " t => t.textContent)"
+    )
+    assert {f"Lane {i}" for i in range(20)} <= set(lanes)
+    assert p.evaluate(REACH_JS) == sorted(e.id for e in tl)
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []

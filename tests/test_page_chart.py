@@ -327,12 +327,48 @@ def test_zooming_in_splits_clusters_whose_members_now_have_room(show):
     zoomed = p.evaluate(MARKERS_JS)
     assert "munich-security-conference" in zoomed["lone"]
     assert "trump-rare-earths-oval-office" in zoomed["lone"]
-    # Events on one day in one slot still share a spot: still one cluster.
-    assert ["bruen-comparison", "landsbergis-criticism"] in zoomed["clusters"]
+    # Events on one day in one slot are spread across their day once it is wide enough.
+    assert "bruen-comparison" in zoomed["lone"]
+    assert "landsbergis-criticism" in zoomed["lone"]
     assert len(zoomed["lone"]) > len(before["lone"])
     reach = sorted(zoomed["lone"] + [i for c in zoomed["clusters"] for i in c])
     assert reach == sorted(EVENTS)
 
+    p.evaluate(ZOOM_JS, start)
+    assert p.evaluate(MARKERS_JS) == before
+    assert page.errors == []
+
+
+def test_zooming_to_one_day_gives_every_same_day_event_a_marker_of_its_own(show):
+    """Zoomed on a day, events of that day that shared one spot (a cluster that no zoom
+    used to split) get markers of their own, spread across the day, each hovering its
+    own title; zoomed back out they share one cluster again."""
+    page = show(None)
+    p = page.page
+    start = p.evaluate("() => document.getElementById('eventline-timeline').layout.xaxis.range")
+    before = p.evaluate(MARKERS_JS)
+    assert ["kremlin-announces-summit-plan", "trump-zelenskiy-call"] in before["clusters"]
+    p.evaluate(ZOOM_JS, ["2025-02-11T12:00", "2025-02-12T12:00"])
+    zoomed = p.evaluate(MARKERS_JS)
+    assert zoomed["clusters"] == []
+    for pair in (
+        ["kremlin-announces-summit-plan", "trump-zelenskiy-call"],
+        ["bruen-comparison", "landsbergis-criticism"],
+        ["cleverly-warning", "mcfaul-criticism"],
+        ["herbst-assessment", "wertheim-assessment"],
+    ):
+        assert set(pair) <= set(zoomed["lone"])
+    assert sorted(zoomed["lone"]) == sorted(EVENTS)
+    # The two of 12 February are each at a point of their own within that day.
+    xs = p.evaluate(
+        """(ids) => { const out = {};
+          document.getElementById("eventline-timeline").data.forEach(t => {
+            if (t.meta && t.meta[0] === "overview" && t.meta[1] === "events")
+              t.customdata.forEach((c, j) => { if (ids.includes(c[0])) out[c[0]] = t.x[j]; });
+          }); return out; }""",
+        ["kremlin-announces-summit-plan", "trump-zelenskiy-call"],
+    )
+    assert sorted(xs.values()) == ["2025-02-12T06:00:00", "2025-02-12T18:00:00"]
     p.evaluate(ZOOM_JS, start)
     assert p.evaluate(MARKERS_JS) == before
     assert page.errors == []
@@ -352,3 +388,99 @@ def test_a_search_then_a_zoom_regroups_only_the_matching_events(show):
     assert sorted(markers["lone"] + [i for c in markers["clusters"] for i in c]) == sorted(shown)
     assert "trump-resources-for-aid" in markers["lone"]
     assert page.errors == []
+
+
+KREMLIN = "Kremlin says Putin and Trump agreed to meet; Putin invites Trump to Moscow"
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+def test_focus_titles_are_whole_where_the_panel_has_room(show, width):
+    """On wide windows a long focus title is drawn whole (no fixed character cut): a
+    title is shortened with "…" only where the next text, bar, marker or the panel's
+    edge leaves no room for all of it."""
+    page = show(width)
+    drawn = page.page.evaluate(DRAWN_JS)
+    labels = [t for t in drawn["texts"] if t["what"] == "labels"]
+    assert KREMLIN in [t["text"] for t in labels]
+    for t in labels:
+        if not t["text"].endswith("…"):
+            continue
+        box, area = t["box"], drawn["area"][t["key"]]
+        # What stops it, on one side or the other: a thing in its row, or the edge.
+        row = [
+            u["box"]
+            for u in drawn["texts"] + drawn["things"]
+            if u is not t and _overlap(u["box"], [-1e9, box[1], 1e9, box[3]], 0)
+        ]
+        right = min([area[2], *(b[0] for b in row if b[0] >= box[2] - 1)]) - box[2]
+        left = box[0] - max([area[0], *(b[2] for b in row if b[2] <= box[0] + 1)])
+        assert min(right, left) < 40, t["text"]
+    assert page.errors == []
+
+
+# Plotly's own legend and axis tick labels: each text's box, the legend's box and the
+# chart's box, in page pixels ([left, top, right, bottom]).
+AXIS_TEXT_JS = """() => {
+  const gd = document.getElementById("eventline-timeline"), b = gd.getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const texts = sel => Array.from(gd.querySelectorAll(sel), el => ({text: el.textContent, box: box(el)}))
+    .filter(t => t.box[2] > t.box[0]);  // plotly.js keeps unused ticks, empty
+  return {chart: [b.left, b.top, b.right, b.bottom], legend: box(gd.querySelector("g.legend rect.bg")),
+          entries: texts("g.legend text"), ticks: texts("g.xtick text, g.x2tick text")};
+}"""
+
+
+@pytest.mark.parametrize("width", [768, 1024, 1280])
+def test_category_legend_and_day_labels_are_whole_inside_the_chart(show, width):
+    """Each category name in plotly's legend and each slanted day label of the focus
+    panel is whole inside the chart, and no day label runs under the legend."""
+    page = show(width)
+    drawn = page.page.evaluate(AXIS_TEXT_JS)
+    chart = drawn["chart"]
+    names = [e["text"] for e in drawn["entries"]]
+    assert "International law" in names
+    assert "Reporting" in names
+    for t in drawn["entries"] + drawn["ticks"]:
+        left, top, right, bottom = t["box"]
+        assert chart[0] - 0.5 <= left < right <= chart[2] + 0.5, t
+        assert chart[1] - 0.5 <= top < bottom <= chart[3] + 0.5, t
+    for t in drawn["ticks"]:
+        assert not _overlap(t["box"], drawn["legend"], 0), t["text"]
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("device", [None, "iPhone 12"])
+def test_cluster_counts_of_thousands_are_short_and_inside_their_markers(
+    show, tmp_path, small_doc, device
+):
+    """A cluster of thousands shows a short count ("1.5K"; its hover lists the whole
+    number) that stays inside its marker, and no two counts overlap."""
+    from eventline import render
+
+    from .conftest import write_json
+
+    base = small_doc["events"][3]
+    small_doc["events"] = [
+        {**base, "id": f"e{i:05d}", "title": f"Call {i}", "date": f"2025-02-{1 + i % 3:02d}"}
+        for i in range(4500)
+    ] + [{**base, "id": "early", "title": "Early", "date": "2015-01-01"}]
+    tl = eventline.load(write_json(tmp_path / "many.json", small_doc))
+    out = tmp_path / "many.html"
+    # Drawn as SVG, whose texts the browser measures (WebGL draws the same counts).
+    out.write_text(render.to_html(tl, webgl=False), encoding="utf-8")
+    page = show(device, path=out)
+    drawn = page.page.evaluate(DRAWN_JS)
+    counts = [t for t in drawn["texts"] if t["what"] == "clusters"]
+    assert counts
+    assert any(t["text"].endswith("K") for t in counts)
+    assert all(len(t["text"]) <= 4 for t in counts)
+    for t in counts:
+        marker = next(
+            u["box"]
+            for u in drawn["things"]
+            if u["what"] == "clusters" and u["id"].split(" ") == t["ids"]
+        )
+        assert marker[0] - 0.5 <= t["box"][0] < t["box"][2] <= marker[2] + 0.5, t["text"]
+    for i, t in enumerate(counts):
+        assert not any(_overlap(t["box"], u["box"]) for u in counts[i + 1 :]), t["text"]
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []

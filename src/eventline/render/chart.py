@@ -29,7 +29,11 @@ __all__ = ["WEBGL_THRESHOLD", "figure"]
 
 WEBGL_THRESHOLD = 2000  # above this many events, markers and bars use WebGL
 ROW_PX = 26
+MAX_PLOT_PX = 3600  # the panels' height at most (where lanes allow): see figure_dict
 CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
+
+
+LEGEND_ENTRY_PX = 130  # a legend entry: its symbol and "International law"
 
 
 def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
@@ -125,14 +129,25 @@ def figure_dict(
     by_category: dict[str, list[L.Span]] = {cid: [] for cid in categories}
     for one in spans:
         by_category[one.event.category].append(one)
+    gap_px, top_px, bottom_px = 70, 100, 90
     panels = [L.panel("overview", x0, x1, by_category, timeline)]
     focus = L.densest_week(spans)
     if focus is not None:
         panels.append(L.panel("focus", focus[0], focus[1], by_category, timeline))
+    # A chart taller than MAX_PLOT_PX would pass the browser's largest WebGL surface at
+    # twice the pixels (8192), which stretches the marks out of their lanes: the focus
+    # panel, then the overview, get fewer slots per lane until it fits.
+    for i in (len(panels) - 1, 0):
+        slots = L.FOCUS_SLOTS if panels[i].name == "focus" else L.OVERVIEW_SLOTS
+        while sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1) > MAX_PLOT_PX:
+            if slots == 1:
+                break
+            slots -= 1
+            p = panels[i]
+            panels[i] = L.panel(p.name, p.start, p.end, by_category, timeline, slots)
 
     hover = functools.partial(_hover, timeline, language=language)
     url = functools.partial(first_url, timeline)
-    gap_px, top_px, bottom_px = 70, 100, 90
     plot_px = sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1)
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
@@ -154,6 +169,8 @@ def figure_dict(
             "gridcolor": "#eceff3",
             "linecolor": "#b7bec8",
             "ticks": "outside",
+            # Room below for the slanted day labels of narrow windows.
+            "automargin": True,
             **(
                 {"dtick": 86400000, "tickformat": _day_ticks(language)}
                 if panel.name == "focus"
@@ -203,7 +220,11 @@ def figure_dict(
             "yanchor": "bottom",
             "y": 0,
             "x": 0,
-            "title": {"text": ptext(_("Categories (click to hide or show):"))},
+            # The title on a row of its own and entries of one width: plotly.js then
+            # wraps them to the chart's width (beside a title they ran past its edge).
+            "title": {"text": ptext(_("Categories (click to hide or show):")), "side": "top left"},
+            "entrywidth": LEGEND_ENTRY_PX,
+            "entrywidthmode": "pixels",
             "itemclick": "toggle",
             "itemdoubleclick": "toggleothers",
         },
@@ -472,9 +493,9 @@ def _lane_traces(
                 y=[top_row - label.slot for label in lane.labels],
                 mode="text",
                 text=[
-                    "  " + ptext(short(span.event.title))
+                    "  " + ptext(span.event.title)
                     if label.side == "right"
-                    else ptext(short(span.event.title)) + "  "
+                    else ptext(span.event.title) + "  "
                     for (span, _), label in zip(placed, lane.labels, strict=True)
                 ],
                 textposition=[f"middle {label.side}" for label in lane.labels],

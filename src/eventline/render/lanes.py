@@ -16,7 +16,7 @@ import attrs
 
 from eventline.dates import EventDate
 from eventline.model import Event, Timeline
-from eventline.render.text import PALETTE, colors, short
+from eventline.render.text import PALETTE, colors
 
 DAY = dt.timedelta(days=1)
 FOCUS_DAYS = 7
@@ -265,9 +265,17 @@ def panel(
     end: dt.datetime,
     by_category: Mapping[str, Sequence[Span]],
     timeline: Timeline,
+    slots_per_lane: int | None = None,
 ) -> Panel:
     """Lay out the spans that meet [start, end), one lane per category in the mapping's
-    order: slots so nothing overlaps, labels if they fit, clusters where markers meet."""
+    order: slots so nothing overlaps, labels if they fit, clusters where markers meet.
+
+    ``slots_per_lane``: at most this many slots (sub-rows) per lane; by default
+    OVERVIEW_SLOTS or FOCUS_SLOTS. Fewer keep a chart of many lanes short: more
+    markers then share a cluster and titles are left out.
+    """
+    overview_slots = OVERVIEW_SLOTS if slots_per_lane is None else slots_per_lane
+    focus_slots = FOCUS_SLOTS if slots_per_lane is None else slots_per_lane
     palette = colors(timeline)
     per_px = (end - start).total_seconds() / PLOT_PX
     lanes = []
@@ -287,11 +295,11 @@ def panel(
             for s in lane:
                 t0, t1 = s.seconds[0], s.seconds[1]
                 items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
-            slots, labelled = pack(items, OVERVIEW_SLOTS)[0], False
+            slots, labelled = pack(items, overview_slots)[0], False
             labels: tuple[Label, ...] = ()
         else:
             places = [_label_place(s, start, end, per_px) for s in lane]
-            slots, labelled = pack_rows([segments for segments, _ in places], FOCUS_SLOTS)
+            slots, labelled = pack_rows([segments for segments, _ in places], focus_slots)
             labels = tuple(
                 attrs.evolve(label, slot=k + label.slot)
                 for k, (_, label) in zip(slots, places, strict=True)
@@ -326,8 +334,9 @@ SHORTENED_CHARS = 30  # a title shortened to fit after its event keeps at least 
 
 
 def label_width(span: Span) -> float:
-    """A focus label's estimated width in pixels (11 px type, the title shortened)."""
-    return len(short(span.event.title)) * CHAR_PX + LABEL_GAP_PX
+    """A focus label's estimated width in pixels (11 px type, the whole title: only the
+    page shortens a title, to the room it has where it is drawn)."""
+    return len(span.event.title) * CHAR_PX + LABEL_GAP_PX
 
 
 def _label_place(

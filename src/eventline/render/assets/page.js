@@ -54,7 +54,10 @@
      than NEAR_PX to a group's first are one cluster showing how many it holds. The
      figure comes grouped for one width; here they are grouped again for the real width
      and after every zoom, so members that now have room get their own markers and merge
-     again when zooming out. Only events a search keeps take part. */
+     again when zooming out. Only events a search keeps take part. Markers on one spot
+     (same-day events of one slot) are spread across their day in the overview once the
+     day is wide enough for each to be NEAR_PX from the next, so zooming in far enough
+     splits every cluster. */
   var NEAR_PX = 12, CLUSTER_LISTED = 8, SYMBOLS = {c: "circle", d: "diamond-open", s: "square-open"};
   var sets = null, shownIds = null, highlighted = null;
   function markerKind(t) { return t.meta && (t.meta[1] === "events" || t.meta[1] === "clusters") ? t.meta[1] : null; }
@@ -124,7 +127,7 @@
       var kind = markerKind(t);
       if (!kind) { return; }
       var key = t.meta[0] + " " + t.legendgroup;
-      if (!byKey[key]) { byKey[key] = {points: [], scale: null}; sets.push(byKey[key]); }
+      if (!byKey[key]) { byKey[key] = {points: [], scale: null, panel: t.meta[0]}; sets.push(byKey[key]); }
       byKey[key][kind] = i;
     });
     sets.forEach(function (set) {
@@ -148,6 +151,7 @@
   }
   /* A date string as the figure writes them: plotly.js would take numbers for a linear axis. */
   function dateOf(p) {
+    if (p.dx !== p.x) { return new Date(p.dx).toISOString().slice(0, 19); }
     if (p.at === null) { p.at = new Date(p.x).toISOString().slice(0, 19); }
     return p.at;
   }
@@ -200,6 +204,35 @@
     lines.push("<i>" + esc(messages.cluster_hint) + "</i>");
     return lines.join("<br>");
   }
+  /* A cluster's count as its marker shows it: thousands shortened the locale's way
+     ("1.2K"; the hover gives the whole number); the marker grows to hold it. */
+  var countFormat = null;
+  function countText(n) {
+    if (n < 1000) { return String(n); }
+    countFormat = countFormat || new Intl.NumberFormat(numbers, {notation: "compact", maximumSignificantDigits: 2});
+    return countFormat.format(n);
+  }
+  /* The points a search keeps, each with dx, where its marker goes: its own x, or for
+     n markers on one spot of the overview, the middles of n equal parts of their day
+     when a part is at least NEAR_PX wide (scale: pixels per millisecond). */
+  var DAY_MS = 864e5;
+  function spread(set, scale) {
+    var points = set.points.filter(function (p) { return !shownIds || shownIds[p.id]; });
+    var moved = false;
+    for (var i = 0; i < points.length;) {
+      var k = i;
+      while (k < points.length && points[k].y === points[i].y && points[k].x === points[i].x) { k++; }
+      var n = k - i, day = Math.floor(points[i].x / DAY_MS) * DAY_MS;
+      var apart = set.panel === "overview" && n > 1 && scale * DAY_MS / n >= NEAR_PX;
+      for (var m = i; m < k; m++) { points[m].dx = apart ? day + (m - i + 0.5) * DAY_MS / n : points[m].x; }
+      moved = moved || apart;
+      i = k;
+    }
+    if (moved) {
+      points.sort(function (a, b) { return a.y - b.y || a.dx - b.dx || (a.id < b.id ? -1 : 1); });
+    }
+    return points;
+  }
   /* Group again where the scale changed (force: always, e.g. after a search). */
   /* The new grouping as one restyle: per attribute, a value for each trace in indices
      (undefined where the attribute is not the trace's). */
@@ -210,25 +243,28 @@
       var px = pixels(data[set.events]), scale = scaleOf(data[set.events]);
       if (!force && set.scale !== null && Math.abs(set.scale - scale) < 1e-6 * Math.abs(scale)) { return; }
       set.scale = scale;
-      var groups = [], group = null;
-      set.points.forEach(function (p) {
-        if (shownIds && !shownIds[p.id]) { return; }
-        var x = px(p.x);
+      var groups = [], group = null, points = spread(set, scale);
+      points.forEach(function (p) {
+        var x = px(p.dx);
         if (group && group.y === p.y && x - group.px < NEAR_PX) { group.members.push(p); return; }
         group = {y: p.y, px: x, members: [p]};
         groups.push(group);
       });
       var e = {x: [], y: [], customdata: [], hovertext: [], symbol: [], size: []};
-      var c = {x: [], y: [], customdata: [], hovertext: [], text: []};
+      var c = {x: [], y: [], customdata: [], hovertext: [], text: [], size: []};
+      var model = data[set.clusters], font = model.textfont.size + "px " + ((fig.layout.font || {}).family || "sans-serif");
+      if (set.clusterSize === undefined) { set.clusterSize = Array.isArray(model.marker.size) ? 22 : model.marker.size; }
       /* Earliest first, top slot first, as the figure lists them (the legend shows the first). */
-      groups.sort(function (a, b) { return a.members[0].x - b.members[0].x || b.y - a.y; });
+      groups.sort(function (a, b) { return a.members[0].dx - b.members[0].dx || b.y - a.y; });
       groups.forEach(function (g) {
         var first = g.members[0];
         if (g.members.length === 1) {
           e.x.push(dateOf(first)); e.y.push(first.y); e.symbol.push(first.symbol); e.size.push(first.size);
           e.hovertext.push(pointHover(first)); e.customdata.push([first.id, first.url]);
         } else {
-          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(String(g.members.length));
+          var count = countText(g.members.length);
+          c.x.push(dateOf(first)); c.y.push(first.y); c.text.push(count);
+          c.size.push(Math.max(set.clusterSize, Math.ceil(textWidth(count, font)) + 8));
           c.hovertext.push(clusterHover(g.members));
           c.customdata.push(["", "", g.members.map(function (p) { return p.id; }).join(" ")]);
         }
@@ -236,7 +272,7 @@
       indices.push(set.events, set.clusters);
       ["x", "y", "customdata", "hovertext"].forEach(function (k) { update[k].push(e[k], c[k]); });
       update["marker.symbol"].push(e.symbol, undefined);
-      update["marker.size"].push(e.size, undefined);
+      update["marker.size"].push(e.size, c.size);
       update.text.push(undefined, c.text);
     });
     return {update: update, indices: indices};

@@ -807,3 +807,41 @@ def test_a_chart_of_many_crowded_lanes_stays_under_the_webgl_size_limit(
     assert {f"Lane {i}" for i in range(20)} <= set(lanes)
     assert p.evaluate(REACH_JS) == sorted(e.id for e in tl)
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
+
+
+@pytest.mark.parametrize("device", ["iPhone SE", "iPhone 12"])
+def test_phone_tap_on_any_marker_keeps_its_event_shown(open_page, device):
+    """Every marker tapped on a phone shows its event (or cluster) under the chart and
+    keeps it there: the browser's follow-up click must not land on what the opened
+    box moved under the finger (its Close button, its permalink)."""
+    tl = eventline.load(REPO / "data" / "events.json")
+    page = open_page(REPORT, device=_phone(device))
+    points = {}
+    for event in tl:
+        page.page.evaluate(
+            "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+        )
+        point = page.page.evaluate(POINT_JS, [event.id])
+        assert point is not None, event.id
+        points.setdefault(tuple(round(v) for v in point), event.id)
+    details = page.page.locator("#eventline-timeline-details")
+    wrong = []
+    for (x, y), event_id in points.items():
+        page.page.evaluate(
+            "() => window.scrollTo(0, document.getElementById('eventline-timeline').offsetTop - 20)"
+        )
+        page.page.touchscreen.tap(x, y)
+        page.page.wait_for_timeout(400)  # the follow-up click comes within this
+        state = page.page.evaluate(
+            """() => {
+              const box = document.getElementById("eventline-timeline-details");
+              const r = box.getBoundingClientRect();
+              return [location.hash, box.hidden, r.top >= 0 && r.top < window.innerHeight];
+            }"""
+        )
+        if state != ["", False, True]:
+            wrong.append((event_id, state))
+        elif event_id not in details.inner_html():
+            wrong.append((event_id, "another event shown"))
+    assert wrong == []
+    assert page.errors == []

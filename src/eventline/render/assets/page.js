@@ -780,8 +780,13 @@
     var t = e.changedTouches[0];
     if (!tapStart || Math.abs(t.clientX - tapStart[0]) > 10 || Math.abs(t.clientY - tapStart[1]) > 10) { return; }
     var info = nearest(t.clientX, t.clientY);
-    if (info) { lastTap = Date.now(); choose(info, true); }
-  }, {passive: true, capture: true});
+    if (!info) { return; }
+    /* No emulated mouse click after this tap: the box it opens moves the page, and the
+       click would land on whatever is then under the finger (the box's Close, a link). */
+    e.preventDefault();
+    lastTap = Date.now();
+    choose(info, true);
+  }, {passive: false, capture: true});
 
   function choose(info, tapped) {
     if (info[2]) { show(clusterList(info[2].split(" "))); return; }

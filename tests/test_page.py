@@ -845,3 +845,20 @@ def test_phone_tap_on_any_marker_keeps_its_event_shown(open_page, device):
             wrong.append((event_id, "another event shown"))
     assert wrong == []
     assert page.errors == []
+
+
+def test_search_reads_typographic_quotes_as_the_keyboards(open_page, accented):
+    """A straight apostrophe typed on a keyboard finds the data's curly one, and back."""
+    page = open_page(accented)
+    p = page.page
+    p.get_by_label("Search events").fill("zelenskyy's demarche")
+    p.wait_for_function("() => location.search.startsWith('?q=zelenskyy')")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
+    assert p.evaluate(REACH_JS) == ["call"]
+    p.get_by_label("Search events").fill("ZELENSKYY\u2019S")
+    p.wait_for_function("() => location.search.startsWith('?q=ZELENSKYY')")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
+    p.get_by_label("Search events").fill("zelenskyys")
+    p.wait_for_function("() => location.search === '?q=zelenskyys'")
+    assert p.evaluate(VISIBLE_IDS_JS) == []
+    assert page.errors == []

@@ -19,8 +19,12 @@
   var touch = window.matchMedia("(hover: none)").matches;
   var narrow = window.matchMedia("(max-width: 640px)").matches;
 
+  /* Search text: no case, no accents, and typographic quotes read as the keyboard's
+     (a typed "kyiv's" finds "Kyiv’s"). */
   function fold(text) {
-    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc]/g, "'")
+      .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"').toLowerCase();
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });

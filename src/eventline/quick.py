@@ -400,26 +400,39 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         or threading.active_count() > 1
     ):
         return None
-    receive, send = _FORK.Pipe(duplex=False)
-    worker = _FORK.Process(target=_prove, args=(raw, send))
-    worker.start()
-    send.close()
     built: T | None = None
-    try:
+    with _beside(_prove, raw) as proof:
         with paused_gc():
             try:
                 built = build(orjson.loads(raw))
             except Exception:  # not valid: the proof fails too
                 built = None
         try:
-            proved = bool(receive.recv())
+            proved = bool(proof())
         except EOFError:  # the prover died (e.g. out of memory): not proved
             proved = False
+    return (True, built) if proved and built is not None else (False, None)
+
+
+@contextmanager
+def _beside(target: Callable[..., None], *args: Any) -> Iterator[Callable[[], Any]]:
+    """Run ``target(*args, connection)`` in a forked process while the block runs.
+
+    The block gets a function that waits for what the child sent on
+    ``connection`` (EOFError if it ended without sending); the child is
+    stopped and reaped when the block ends, also when it raises.
+    """
+    assert _FORK is not None
+    receive, send = _FORK.Pipe(duplex=False)
+    worker = _FORK.Process(target=target, args=(*args, send))
+    worker.start()
+    send.close()
+    try:
+        yield receive.recv
     finally:
         if worker.is_alive():
             worker.terminate()
         worker.join()
-    return (True, built) if proved and built is not None else (False, None)
 
 
 def _prove(raw: bytes, conn: Any) -> None:
@@ -549,18 +562,9 @@ def in_halves(
     tables = _header(header)
     if tables is None or io.canonical_bytes(header) != raw[:head_end] + b'\n  "events": []\n}\n':
         return False
-    receive, send = _FORK.Pipe(duplex=False)
-    args = (raw, middle + len(b",\n"), hi, header, tables, work, send)
-    worker = _FORK.Process(target=_child, args=args)
-    worker.start()
-    send.close()
-    try:
+    with _beside(_child, raw, middle + len(b",\n"), hi, header, tables, work) as other:
         first = _half(raw, lo, middle, header, tables, work, progress)
-        second = receive.recv()
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
+        second = other()
     if first is None or second is None:
         return False
     (ids, _, last), first_result = first

@@ -16,8 +16,17 @@ from .conftest import DEVICES, HOSTILE, REPO, write_json
 
 READY = "html[data-eventline-ready]"
 
+
 # Points each trace really drew: SVG traces from calcdata, WebGL traces from
 # the positions handed to the subplot's regl scene.
+def _page_file(tmp_path: Path, name: str, doc: dict) -> tuple[Path, eventline.Timeline]:
+    """``doc`` written as ``name``.json, loaded, and rendered to ``name``.html."""
+    tl = eventline.load(write_json(tmp_path / f"{name}.json", doc))
+    out = tmp_path / f"{name}.html"
+    out.write_text(render.to_html(tl), encoding="utf-8")
+    return out, tl
+
+
 COUNT_JS = """() => {
   const gd = document.getElementById("eventline-timeline");
   const drawn = (t, i) => {
@@ -240,9 +249,7 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
         }
         for i in range(3000)
     ]
-    tl = eventline.load(write_json(tmp_path / "many.json", small_doc))
-    out = tmp_path / "many.html"
-    out.write_text(render.to_html(tl), encoding="utf-8")
+    out, tl = _page_file(tmp_path, "many", small_doc)
     page = open_page(out)
     traces = page.page.evaluate(COUNT_JS)
     overview = [
@@ -292,9 +299,7 @@ def beyond(tmp_path, small_doc):
     data["events"][2200]["places"] = ["Świnoujście"]
     data["events"][2300]["tags"] = ["grain-corridor"]
     data["events"][2450]["title"] = "<img src=x onerror=alert(1)>"
-    tl = eventline.load(write_json(tmp_path / "beyond.json", data))
-    out = tmp_path / "beyond.html"
-    out.write_text(render.to_html(tl), encoding="utf-8")
+    out, tl = _page_file(tmp_path, "beyond", data)
     return out, tl
 
 
@@ -384,10 +389,7 @@ def _phone(name: str = "Pixel 5") -> dict[str, Any]:
 def accented(tmp_path, small_doc):
     """A small page whose events carry accents, for search."""
     small_doc["events"][3]["summary"] = "They spoke about Zelenskyy’s DÉMARCHE in Genève."
-    tl = eventline.load(write_json(tmp_path / "accented.json", small_doc))
-    out = tmp_path / "accented.html"
-    out.write_text(render.to_html(tl), encoding="utf-8")
-    return out
+    return _page_file(tmp_path, "accented", small_doc)[0]
 
 
 @pytest.mark.parametrize(
@@ -793,9 +795,7 @@ def test_a_chart_of_many_crowded_lanes_stays_under_the_webgl_size_limit(
         }
         for i in range(2400)
     ]
-    tl = eventline.load(write_json(tmp_path / "crowded.json", small_doc))
-    out = tmp_path / "crowded.html"
-    out.write_text(render.to_html(tl), encoding="utf-8")
+    out, tl = _page_file(tmp_path, "crowded", small_doc)
     page = open_page(out)
     p = page.page
     height = p.evaluate("() => document.getElementById('eventline-timeline').offsetHeight")

@@ -613,6 +613,22 @@ def test_permalink_scrolls_to_and_highlights_the_event_and_copies_its_link(open_
     assert page.errors == []
 
 
+def test_permalink_to_an_event_the_search_hides_clears_the_search_and_says_so(open_page):
+    """A link with a search that hides its event (?q=…#event-<id>) clears the search to
+    show the event, and the status line tells the reader why their search is gone."""
+    page = open_page(REPORT, suffix="?q=nothing+like+this#event-trump-putin-call")
+    p = page.page
+    item = p.locator("#event-trump-putin-call")
+    assert "current" in (item.get_attribute("class") or "")
+    assert item.is_visible()
+    assert p.locator("#eventline-timeline-q").input_value() == ""
+    assert p.locator("#eventline-timeline-status").inner_text() == (
+        "The search was cleared to show this event."
+    )
+    assert p.evaluate("() => location.search") == ""
+    assert page.errors == []
+
+
 def test_keyboard_reaches_every_event_and_arrows_move_between_them(open_page, accented):
     """Tab reaches every event's link; arrow keys go to the next and previous event;
     the focused link shows a visible outline."""

@@ -647,6 +647,8 @@
     var li = byId[id], row = li ? null : restRow(id);
     if ((li && li.hidden) || (row && moreRows.indexOf(row) < 0)) {
       q.value = ""; category.value = ""; actor.value = ""; apply();
+      /* Say so: the reader's search is gone, and why. */
+      status.textContent = messages.cleared;
     }
     if (row && !$("event-" + id)) { showMore(moreRows.indexOf(row)); }
     if (row) { li = $("event-" + id); }

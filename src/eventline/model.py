@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -120,12 +122,30 @@ class Event:
 DateLike = str | dt.date | EventDate
 
 
+_DATE = operator.attrgetter("date")
+_ID = operator.attrgetter("id")
+
+
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    return tuple(sorted(events, key=lambda e: e.sort_key))
+    """The events in :attr:`Event.sort_key` order (a stable sort).
+
+    Large timelines share date objects (:meth:`EventDate.parse` caches them),
+    so each distinct date's key is computed once; events already in order,
+    as a canonical file holds them, are kept as they are.
+    """
+    events = tuple(events)
+    dates = list(map(_DATE, events))
+    distinct = dict(zip(map(id, dates), dates, strict=True))
+    keys = {key: date.sort_key for key, date in distinct.items()}
+    # (date key, id) pairs order as Event.sort_key does.
+    order = list(zip(map(keys.__getitem__, map(id, dates)), map(_ID, events), strict=True))
+    if all(map(operator.le, order, itertools.islice(order, 1, None))):
+        return events
+    return tuple(map(events.__getitem__, sorted(range(len(order)), key=order.__getitem__)))
 
 
 def _index(timeline: Timeline) -> dict[str, Event]:
-    return {e.id: e for e in timeline.events}
+    return dict(zip(map(_ID, timeline.events), timeline.events, strict=True))
 
 
 @attrs.frozen

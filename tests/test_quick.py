@@ -79,6 +79,55 @@ def test_fast_path_proves_no_id_or_tag_that_is_not_a_slug(field, bad):
     assert not quick.is_valid_and_canonical(raw)
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "valid"),
+    [
+        ("title", "Tab\there", False),
+        ("title", "Line\nbreak", False),
+        ("title", "Delete\x7fhere", False),
+        ("title", "Café and NUL\x00", False),
+        ("title", "Plain ASCII title", True),
+        ("summary", "Two lines\nof summary", True),
+        ("summary", "Carriage\r\nreturn", False),
+        ("summary", "Bell\x07", False),
+        ("quote", "Quoted\nacross lines", True),
+        ("quote", "Escape\x1b[0m", False),
+    ],
+)
+def test_fast_path_agrees_on_control_characters_in_text(field, text, valid):
+    """Control characters in ASCII and other text: line breaks only where a
+    field allows them, as the precise checker says."""
+    doc = _doc(3)
+    if field == "quote":
+        doc["events"][1]["citations"] = [{"source": "s", "quote": text}]
+    else:
+        doc["events"][1][field] = text
+    raw = io.dumps_json(io.canonical_document(doc)).encode("utf-8")
+    assert _precise(raw) is valid
+    assert quick.is_valid_and_canonical(raw) is valid
+
+
+@pytest.mark.parametrize(
+    ("date", "valid"),
+    [
+        ("2000-01-02/2000-01-05", True),
+        ("2000-01-02/2000-01-02", True),
+        ("2000-01-05/2000-01-02", False),
+        ("2000-02-30/2000-03-01", False),
+        ("2000-01-02/2000-13-01", False),
+        ("0000-01-01/2000-01-01", False),
+        ("2000-01-02/2000-01-0x", False),
+    ],
+)
+def test_fast_path_agrees_on_intervals_of_days(date, valid):
+    """An interval of two days is a date only if both days exist and it does not end before it starts."""
+    doc = _doc(3)
+    doc["events"][-1]["date"] = date  # the last: any of these days sorts last
+    raw = io.dumps_json(doc).encode("utf-8")
+    assert _precise(raw) is valid
+    assert quick.is_valid_and_canonical(raw) is valid
+
+
 def test_two_halves_accept_a_valid_file(split_everything):
     """The split path says valid for a valid canonical file."""
     assert quick.is_valid_and_canonical(io.dumps_json(_doc(40)).encode())

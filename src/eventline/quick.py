@@ -153,18 +153,42 @@ def _tables(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]] | None:
 def _sort_key(text: str) -> tuple[dt.date, dt.date] | None:
     """The sort key of a date string, or None if it is not a date of the grammar.
 
-    Plain days, most of any dataset, skip the full parser.
+    Plain days and intervals of plain days, most of any dataset, skip the full parser.
     """
-    if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-":
-        digits = text[:4] + text[5:7] + text[8:]
-        if digits.isdigit() and text[5] in "01":
-            try:
-                day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-            except ValueError:
-                return None
-            return (day, day)
+    if len(text) == 10 and _is_plain_day(text):
+        day = _plain_day(text)
+        return None if day is None else (day, day)
+    if (
+        len(text) == 21
+        and text[10] == "/"
+        and _is_plain_day(text[:10])
+        and _is_plain_day(text[11:])
+    ):
+        start, end = _plain_day(text[:10]), _plain_day(text[11:])
+        if start is None or end is None or start > end:  # no such day, or ends before it starts
+            return None
+        return (start, end)
     date = _date(text)
     return None if date is None else date.sort_key
+
+
+def _is_plain_day(text: str) -> bool:
+    """``text`` (10 characters) has the shape of ``YYYY-MM-DD`` with a month that starts 0 or 1."""
+    return (
+        text.isascii()
+        and text[4] == "-"
+        and text[7] == "-"
+        and (text[:4] + text[5:7] + text[8:]).isdigit()
+        and text[5] in "01"
+    )
+
+
+def _plain_day(text: str) -> dt.date | None:
+    """The day a ``YYYY-MM-DD`` string names, or None if there is no such day."""
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
 
 
 def _date(value: Any) -> EventDate | None:
@@ -187,17 +211,28 @@ def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
     space at either end and no control character (line breaks where ``newlines``)."""
     if not values:
         return True
-    if set(map(type, values)) != {str}:
+    # Each pass over millions of strings costs more than the test it makes:
+    # joining checks the types too (only strings join).
+    try:
+        joined = "".join(values)
+    except TypeError:
         return False
     lengths = list(map(len, values))
     if max(lengths) > limit or min(lengths) == 0:
         return False
-    if sum(map(len, map(str.strip, values))) != sum(lengths):
+    if sum(map(len, map(str.strip, values))) != len(joined):
         return False
-    joined = "".join(values)
+    if joined.isascii():
+        # In ASCII the control characters are C0 and DEL: what is left once
+        # the printable characters are deleted.
+        rest = joined.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        return not rest or (newlines and rest.count(b"\n") == len(rest))
     if joined.isprintable():
         return True
     return (CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).search(joined) is None
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 def _slugs(values: list[Any]) -> bool:
@@ -223,10 +258,10 @@ def _lists(lists: list[Any]) -> bool:
     """Non-empty lists (the canonical form drops empty ones) without repeated items."""
     if not lists:
         return True
-    if set(map(type, lists)) != {list} or min(map(len, lists)) == 0:
+    if set(map(type, lists)) != {list}:
         return False
-    longer = [items for items in lists if len(items) > 1]
-    return sum(map(len, map(set, longer))) == sum(map(len, longer))
+    lengths = list(map(len, lists))
+    return min(lengths) > 0 and sum(map(len, map(set, lists))) == sum(lengths)
 
 
 def _flat(lists: list[list[Any]]) -> list[Any]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import json
 import multiprocessing
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -323,8 +325,10 @@ def _events(
         if key is None:
             return None
         parsed[text] = key
-    order = [(*k, i) for k, i in zip(map(parsed.__getitem__, dates), ids, strict=True)]
-    if order != sorted(order):
+    # (sort key, id) pairs order as (earliest, latest, id) would; checking
+    # neighbours needs no sorted copy.
+    order = list(zip(map(parsed.__getitem__, dates), ids, strict=True))
+    if not all(map(operator.le, order, itertools.islice(order, 1, None))):
         return None
     if not _column(summaries, MAX_TEXT, newlines=True):
         return None
@@ -356,7 +360,10 @@ def _events(
         return None
     if not _column(quotes, MAX_QUOTE, newlines=True):
         return None
-    return ids, order[0] if order else None, order[-1] if order else None
+    if not order:
+        return ids, None, None
+    (first, first_id), (last, last_id) = order[0], order[-1]
+    return ids, (*first, first_id), (*last, last_id)
 
 
 def _header(doc: Any) -> tuple[set[str], set[str], set[str]] | None:

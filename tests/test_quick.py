@@ -304,3 +304,50 @@ other.join()
 print(json.dumps([beside, quick.built_while_proved(raw, count)]))
 """
     ) == [None, [True, 5]]
+
+
+def _cut_index(raw: bytes) -> int:
+    """How many events the loading process proves itself (the rest go to the other)."""
+    _, lo, middle, _ = quick._split(raw, quick.OWN_SHARE)
+    return raw.count(quick._BETWEEN, lo, middle) + 1
+
+
+def _faulty_raws() -> dict[str, bytes]:
+    raw = io.dumps_json(_doc(40)).encode("utf-8")
+    cut = _cut_index(raw)
+    assert 0 < cut < 40
+    repeated = _doc(40)
+    for event in repeated["events"][cut:]:  # later than any before the cut: order holds
+        event["date"] = "2000-02-01"
+    repeated["events"][cut]["id"] = "e0000"
+    disorder = _doc(40)
+    for event in disorder["events"][cut:]:
+        event["date"] = "1999-12-31"
+    undeclared = _doc(40)
+    undeclared["events"][39]["category"] = "nope"
+    first = raw.index(b'      "title": "T",\n')
+    return {
+        "id repeated across the cut": io.dumps_json(repeated).encode(),
+        "order broken at the cut": io.dumps_json(disorder).encode(),
+        "undeclared category after the cut": io.dumps_json(undeclared).encode(),
+        "duplicate key before the cut": raw[:first] + b'      "title": "U",\n' + raw[first:],
+        "not canonical before the cut": raw.replace(b'"title": "T"', b'"title":  "T"', 1),
+    }
+
+
+def test_loading_while_proving_shares_the_proof_and_rejects_faults_on_either_side():
+    """A large file's proof is shared at a cut between the loading process and
+    another; a valid file is proved, and a fault on either side of the cut or
+    across it is not (the precise checker then words it)."""
+    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws()}
+    for raw in raws.values():
+        assert _precise(raw) is (raw is raws["valid"])
+    results = _fresh(
+        f"""
+quick.PARALLEL_BYTES = 0
+raws = {raws!r}
+print(json.dumps({{name: quick.built_while_proved(raw, lambda doc: len(doc["events"]))
+                  for name, raw in raws.items()}}))
+"""
+    )
+    assert results == {name: [True, 40] if name == "valid" else [False, None] for name in raws}

@@ -172,8 +172,9 @@ class Timeline:
     actors: Mapping[str, Actor] = attrs.field(factory=dict, hash=False)
     sources: Mapping[str, Source] = attrs.field(factory=dict, hash=False)
     schema: str | None = None
-    _by_id: dict[str, Event] = attrs.field(
-        init=False, repr=False, eq=False, hash=False, default=attrs.Factory(_index, takes_self=True)
+    # Built on the first get(): loading and filtering large timelines need no index.
+    _by_id: dict[str, Event] | None = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=None
     )
 
     def __len__(self) -> int:
@@ -191,7 +192,11 @@ class Timeline:
 
     def get(self, event_id: str) -> Event | None:
         """The event with this id, or None."""
-        return self._by_id.get(event_id)
+        index = self._by_id
+        if index is None:
+            index = _index(self)
+            object.__setattr__(self, "_by_id", index)
+        return index.get(event_id)
 
     def filter(
         self,

@@ -423,15 +423,18 @@ _BETWEEN = b"\n    },\n    {\n"
 
 
 def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None] | None:
-    """``build(document)`` for a large file, done while forked processes prove
-    the file valid and canonical (as :func:`is_valid_and_canonical`).
+    """``build(document)`` for a large file, done while a forked process helps
+    prove the file valid and canonical (as :func:`is_valid_and_canonical`).
 
-    The document is decoded here by orjson, which for a file the proof
-    accepts gives the values :func:`valid_canonical_document` would (anything
-    orjson refuses, such as a lone surrogate escape, is "not proved");
-    building costs little extra wall time on a machine with a second core. Returns ``(True,
-    built)`` when proved, ``(False, None)`` when not proved (the precise
-    checker must say why), and None when this cannot run: a file under
+    The document is decoded here, once, by orjson; this process proves the
+    first :data:`OWN_SHARE` percent of the events on that document while the
+    other process decodes and proves the rest, then this one builds. For a
+    file the proof accepts, orjson gives the values
+    :func:`valid_canonical_document` would (the text is the canonical
+    serialisation of what was decoded; anything orjson refuses, such as a
+    lone surrogate escape, is "not proved"). Returns ``(True, built)`` when
+    proved, ``(False, None)`` when not proved (the precise checker must say
+    why), and None when this cannot run: a file under
     :data:`PARALLEL_BYTES`, no ``fork``, or other threads running (a forked
     child could inherit a lock one of them holds, as in a notebook).
     """
@@ -442,6 +445,76 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         or threading.active_count() > 1
     ):
         return None
+    split = _split(raw, OWN_SHARE)
+    if split is None:  # too few events to share: another process proves them all
+        return _built_beside_proof(raw, build)
+    head_end, lo, middle, hi = split
+    try:
+        header = json.loads(raw[:head_end] + b'\n  "events": []\n}')
+        tables = _header(header)
+        if tables is None or io.canonical_bytes(header) != raw[:head_end] + _NO_EVENTS:
+            return False, None
+    except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+        return False, None
+    built: T | None = None
+    with _beside(_child, raw, middle + len(b",\n"), hi, header, tables, _no_work) as other:
+        with paused_gc():
+            try:
+                doc = orjson.loads(raw)
+                mine = _first_part(doc, header, tables, raw, lo, middle)
+                if mine is not None:
+                    built = build(doc)
+            except Exception:  # not valid: not proved
+                mine = None
+        if mine is None or built is None:
+            return False, None
+        try:
+            theirs = other()
+        except EOFError:  # the prover died (e.g. out of memory): not proved
+            theirs = None
+    if theirs is None:
+        return False, None
+    (ids, _, last), rest = mine
+    (other_ids, start, _), _ = theirs
+    if (last is not None and start is not None and last > start) or rest != other_ids:
+        return False, None
+    if not set(ids).isdisjoint(other_ids):
+        return False, None
+    return True, built
+
+
+OWN_SHARE = 25
+"""The percentage of the events :func:`built_while_proved` proves in its own
+process, which also decodes and builds: with two cores, both finish together."""
+_NO_EVENTS = b'\n  "events": []\n}\n'
+
+
+def _first_part(
+    doc: Any, header: dict[str, Any], tables: Any, raw: bytes, lo: int, middle: int
+) -> tuple[_Summary, list[Any]] | None:
+    """Prove the first events of ``doc``, those whose canonical text is
+    ``raw[lo:middle]``, given that ``header`` was proved: their summary and
+    the ids of the events after them, or None if unsure."""
+    if type(doc) is not dict or {**doc, "events": []} != header:
+        return None
+    events = doc["events"]
+    if type(events) is not list:
+        return None
+    # Canonical text has this line break between two events and nowhere
+    # else (strings hold no raw line breaks); if the text is not canonical,
+    # the comparison below fails.
+    first = events[: raw.count(_BETWEEN, lo, middle) + 1]
+    summary = _events(first, *tables)
+    if summary is None or not _same_events(first, memoryview(raw)[lo:middle]):
+        return None
+    return summary, list(map(_EVENT_ID, events[len(first) :]))
+
+
+_EVENT_ID = operator.itemgetter("id")
+
+
+def _built_beside_proof(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None]:
+    """``build(document)`` while a forked process proves the whole file."""
     built: T | None = None
     with _beside(_prove, raw) as proof:
         with paused_gc():
@@ -454,6 +527,22 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         except EOFError:  # the prover died (e.g. out of memory): not proved
             proved = False
     return (True, built) if proved and built is not None else (False, None)
+
+
+def _split(raw: bytes, percent: int) -> tuple[int, int, int, int] | None:
+    """Where to cut the events of a canonical-looking file, near ``percent``
+    percent of their text: the end of the header, the start of the events'
+    text, the end of the last event before the cut, and the end of the
+    events' text; None if the file has not that shape or too few events."""
+    head_end = raw.find(_EVENTS_KEY)
+    if head_end < 0 or not raw.endswith(_CLOSE):
+        return None
+    lo = head_end + len(_EVENTS_KEY)
+    hi = len(raw) - len(_CLOSE)
+    cut = raw.find(_BETWEEN, lo + (hi - lo) * percent // 100, hi)
+    if cut < 0:
+        return None
+    return head_end, lo, cut + len(b"\n    }"), hi  # the first part ends with its last "}"
 
 
 @contextmanager
@@ -551,9 +640,16 @@ def _half(
     tables: tuple[set[str], set[str], set[str]],
     work: Work,
     progress: Progress = _ignore,
+    keep: list[Any] | None = None,
 ) -> tuple[_Summary, Any] | None:
-    """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them."""
+    """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them.
+
+    The decoded events are appended to ``keep`` when given, so that freeing
+    them can wait until the answer is sent.
+    """
     events = json.loads(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
+    if keep is not None:
+        keep.append(events)
     progress(0.4)
     summary = _events(events, *tables)
     progress(0.6)
@@ -563,9 +659,10 @@ def _half(
 
 
 def _child(raw: bytes, lo: int, hi: int, header: Any, tables: Any, work: Work, conn: Any) -> None:
+    decoded: list[Any] = []  # freed after sending: the other process waits for the answer only
     with paused_gc():
         try:
-            conn.send(_half(raw, lo, hi, header, tables, work))
+            conn.send(_half(raw, lo, hi, header, tables, work, keep=decoded))
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             conn.send(None)
     conn.close()
@@ -591,18 +688,13 @@ def in_halves(
     the file is not valid and canonical, or None where this cannot be done
     (no fork, or not the canonical shape): then ask :func:`valid_canonical_document`.
     """
-    head_end = raw.find(_EVENTS_KEY)
-    if _FORK is None or head_end < 0 or not raw.endswith(_CLOSE):
+    split = _split(raw, 50)
+    if _FORK is None or split is None:
         return None
-    lo = head_end + len(_EVENTS_KEY)
-    hi = len(raw) - len(_CLOSE)
-    cut = raw.find(_BETWEEN, (lo + hi) // 2, hi)
-    if cut < 0:
-        return None
-    middle = cut + len(b"\n    }")  # the first half ends with its last event's "}"
+    head_end, lo, middle, hi = split
     header = json.loads(raw[:head_end] + b'\n  "events": []\n}')
     tables = _header(header)
-    if tables is None or io.canonical_bytes(header) != raw[:head_end] + b'\n  "events": []\n}\n':
+    if tables is None or io.canonical_bytes(header) != raw[:head_end] + _NO_EVENTS:
         return False
     with _beside(_child, raw, middle + len(b",\n"), hi, header, tables, work) as other:
         first = _half(raw, lo, middle, header, tables, work, progress)

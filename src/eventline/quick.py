@@ -466,6 +466,7 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
                     built = build(doc)
             except Exception:  # not valid: not proved
                 mine = None
+            doc = None  # freed while the other process finishes
         if mine is None or built is None:
             return False, None
         try:

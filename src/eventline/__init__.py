@@ -57,7 +57,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
         raise InvalidDataError(problems)
     with quick.paused_gc():
         # A large file's records are built while other processes prove it valid.
-        parallel = quick.built_while_proved(raw, io.timeline_from_json)
+        parallel = quick.built_while_proved(raw, io.timeline_from_canonical_json)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
         doc = quick.valid_canonical_document(raw) if parallel is None else None

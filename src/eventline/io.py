@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 from eventline.dates import EventDate
-from eventline.model import Actor, Category, Citation, Event, Source, Timeline
+from eventline.model import Actor, Category, Citation, Event, InOrder, Source, Timeline
 from eventline.problems import Problem
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "locked",
     "packaged_data_path",
     "read_document",
+    "timeline_from_canonical_json",
     "timeline_from_json",
     "timeline_to_json",
 ]
@@ -187,6 +188,16 @@ _DATE_TEXT = operator.itemgetter("date")
 
 def timeline_from_json(doc: dict[str, Any]) -> Timeline:
     """Build a :class:`Timeline` from a decoded document that validates."""
+    return _timeline(doc, in_order=False)
+
+
+def timeline_from_canonical_json(doc: dict[str, Any]) -> Timeline:
+    """:func:`timeline_from_json` for a document whose events are known to be
+    in canonical order (a file proved canonical): they are not sorted again."""
+    return _timeline(doc, in_order=True)
+
+
+def _timeline(doc: dict[str, Any], *, in_order: bool) -> Timeline:
     categories = {
         c["id"]: Category(id=c["id"], label=c["label"], color=c.get("color"))
         for c in doc.get("categories", ())
@@ -236,7 +247,7 @@ def timeline_from_json(doc: dict[str, Any]) -> Timeline:
         categories=categories,
         actors=actors,
         sources=sources,
-        events=tuple(events),
+        events=InOrder(events) if in_order else tuple(events),
         schema=doc.get("$schema"),
     )
 

@@ -126,6 +126,14 @@ _DATE = operator.attrgetter("date")
 _ID = operator.attrgetter("id")
 
 
+class InOrder(tuple):  # type: ignore[type-arg]
+    """Events already known to be in :attr:`Event.sort_key` order, such as
+    those of a file proved canonical: a :class:`Timeline` does not sort them
+    again. Only for :mod:`eventline`'s own loaders."""
+
+    __slots__ = ()
+
+
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
     """The events in :attr:`Event.sort_key` order (a stable sort).
 
@@ -133,6 +141,8 @@ def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
     so each distinct date's key is computed once; events already in order,
     as a canonical file holds them, are kept as they are.
     """
+    if type(events) is InOrder:
+        return tuple(events)
     events = tuple(events)
     dates = list(map(_DATE, events))
     distinct = dict(zip(map(id, dates), dates, strict=True))

@@ -326,12 +326,16 @@ def _faulty_raws() -> dict[str, bytes]:
     undeclared = _doc(40)
     undeclared["events"][39]["category"] = "nope"
     first = raw.index(b'      "title": "T",\n')
+    last = raw.rindex(b'      "title": "T",\n')
     return {
         "id repeated across the cut": io.dumps_json(repeated).encode(),
         "order broken at the cut": io.dumps_json(disorder).encode(),
         "undeclared category after the cut": io.dumps_json(undeclared).encode(),
         "duplicate key before the cut": raw[:first] + b'      "title": "U",\n' + raw[first:],
         "not canonical before the cut": raw.replace(b'"title": "T"', b'"title":  "T"', 1),
+        "lone surrogate escape after the cut": raw[:last]
+        + b'      "title": "\\ud800",\n'
+        + raw[last + len(b'      "title": "T",\n') :],
     }
 
 

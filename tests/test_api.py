@@ -23,6 +23,24 @@ def test_load_returns_the_packaged_timeline_sorted():
     assert len(tl) == len(json.loads(io.packaged_data_path().read_text("utf-8"))["events"])
 
 
+def test_timeline_sorts_events_given_in_any_order():
+    """A Timeline built from shuffled events holds them in sort-key order, events
+    with the same date (one shared date object or equal ones) ordered by id."""
+    events = list(eventline.load())
+    shared = EventDate.parse("2025-02-12")
+    events += [
+        attrs.evolve(events[0], id="zz-same-day", date=shared),
+        attrs.evolve(events[0], id="aa-same-day", date=shared),
+        attrs.evolve(events[0], id="mm-same-day", date=attrs.evolve(shared)),
+        attrs.evolve(events[0], id="ongoing", date=EventDate.parse("2025-02-12/..")),
+    ]
+    shuffled = events[1::2] + events[::2][::-1]
+    timeline = Timeline(title="T", events=shuffled)
+    assert [e.id for e in timeline] == [e.id for e in sorted(events, key=lambda e: e.sort_key)]
+    assert [e.sort_key for e in timeline] == sorted(e.sort_key for e in events)
+    assert timeline.get("mm-same-day") is events[-2]
+
+
 def test_timeline_behaves_as_a_sequence(small_file):
     """len, indexing, slicing, iteration and lookup by id."""
     tl = eventline.load(small_file)

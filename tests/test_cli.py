@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -184,6 +185,24 @@ class TestList:
             "list", "--data", str(small_file), "--actor", "trump", "--category", "diplomacy"
         )
         assert [line.split("  ")[-1].strip() for line in result.stdout.splitlines()[1:]] == ["Call"]
+
+    def test_loaded_records_skip_the_collector_only_while_the_command_runs(
+        self, run, small_file, monkeypatch
+    ):
+        """A command that loads data keeps the records out of the cyclic garbage
+        collector's passes while it runs, and leaves the collector as it found it."""
+        from eventline import cli
+
+        frozen = []
+        table = cli._table
+        monkeypatch.setattr(
+            cli, "_table", lambda rows: frozen.append(gc.get_freeze_count()) or table(rows)
+        )
+        before = gc.get_freeze_count()
+        assert run("list", "--data", str(small_file)).exit_code == 0
+        assert len(frozen) == 1
+        assert frozen[0] > before
+        assert gc.get_freeze_count() == before
 
     def test_a_bad_date_option_is_a_usage_error(self, run, small_file):
         """--from with a value outside the grammar is exit 2 with the reason."""

@@ -79,6 +79,55 @@ def test_fast_path_proves_no_id_or_tag_that_is_not_a_slug(field, bad):
     assert not quick.is_valid_and_canonical(raw)
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "valid"),
+    [
+        ("title", "Tab\there", False),
+        ("title", "Line\nbreak", False),
+        ("title", "Delete\x7fhere", False),
+        ("title", "Café and NUL\x00", False),
+        ("title", "Plain ASCII title", True),
+        ("summary", "Two lines\nof summary", True),
+        ("summary", "Carriage\r\nreturn", False),
+        ("summary", "Bell\x07", False),
+        ("quote", "Quoted\nacross lines", True),
+        ("quote", "Escape\x1b[0m", False),
+    ],
+)
+def test_fast_path_agrees_on_control_characters_in_text(field, text, valid):
+    """Control characters in ASCII and other text: line breaks only where a
+    field allows them, as the precise checker says."""
+    doc = _doc(3)
+    if field == "quote":
+        doc["events"][1]["citations"] = [{"source": "s", "quote": text}]
+    else:
+        doc["events"][1][field] = text
+    raw = io.dumps_json(io.canonical_document(doc)).encode("utf-8")
+    assert _precise(raw) is valid
+    assert quick.is_valid_and_canonical(raw) is valid
+
+
+@pytest.mark.parametrize(
+    ("date", "valid"),
+    [
+        ("2000-01-02/2000-01-05", True),
+        ("2000-01-02/2000-01-02", True),
+        ("2000-01-05/2000-01-02", False),
+        ("2000-02-30/2000-03-01", False),
+        ("2000-01-02/2000-13-01", False),
+        ("0000-01-01/2000-01-01", False),
+        ("2000-01-02/2000-01-0x", False),
+    ],
+)
+def test_fast_path_agrees_on_intervals_of_days(date, valid):
+    """An interval of two days is a date only if both days exist and it does not end before it starts."""
+    doc = _doc(3)
+    doc["events"][-1]["date"] = date  # the last: any of these days sorts last
+    raw = io.dumps_json(doc).encode("utf-8")
+    assert _precise(raw) is valid
+    assert quick.is_valid_and_canonical(raw) is valid
+
+
 def test_two_halves_accept_a_valid_file(split_everything):
     """The split path says valid for a valid canonical file."""
     assert quick.is_valid_and_canonical(io.dumps_json(_doc(40)).encode())
@@ -255,3 +304,54 @@ other.join()
 print(json.dumps([beside, quick.built_while_proved(raw, count)]))
 """
     ) == [None, [True, 5]]
+
+
+def _cut_index(raw: bytes) -> int:
+    """How many events the loading process proves itself (the rest go to the other)."""
+    _, lo, middle, _ = quick._split(raw, quick.OWN_SHARE)
+    return raw.count(quick._BETWEEN, lo, middle) + 1
+
+
+def _faulty_raws() -> dict[str, bytes]:
+    raw = io.dumps_json(_doc(40)).encode("utf-8")
+    cut = _cut_index(raw)
+    assert 0 < cut < 40
+    repeated = _doc(40)
+    for event in repeated["events"][cut:]:  # later than any before the cut: order holds
+        event["date"] = "2000-02-01"
+    repeated["events"][cut]["id"] = "e0000"
+    disorder = _doc(40)
+    for event in disorder["events"][cut:]:
+        event["date"] = "1999-12-31"
+    undeclared = _doc(40)
+    undeclared["events"][39]["category"] = "nope"
+    first = raw.index(b'      "title": "T",\n')
+    last = raw.rindex(b'      "title": "T",\n')
+    return {
+        "id repeated across the cut": io.dumps_json(repeated).encode(),
+        "order broken at the cut": io.dumps_json(disorder).encode(),
+        "undeclared category after the cut": io.dumps_json(undeclared).encode(),
+        "duplicate key before the cut": raw[:first] + b'      "title": "U",\n' + raw[first:],
+        "not canonical before the cut": raw.replace(b'"title": "T"', b'"title":  "T"', 1),
+        "lone surrogate escape after the cut": raw[:last]
+        + b'      "title": "\\ud800",\n'
+        + raw[last + len(b'      "title": "T",\n') :],
+    }
+
+
+def test_loading_while_proving_shares_the_proof_and_rejects_faults_on_either_side():
+    """A large file's proof is shared at a cut between the loading process and
+    another; a valid file is proved, and a fault on either side of the cut or
+    across it is not (the precise checker then words it)."""
+    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws()}
+    for raw in raws.values():
+        assert _precise(raw) is (raw is raws["valid"])
+    results = _fresh(
+        f"""
+quick.PARALLEL_BYTES = 0
+raws = {raws!r}
+print(json.dumps({{name: quick.built_while_proved(raw, lambda doc: len(doc["events"]))
+                  for name, raw in raws.items()}}))
+"""
+    )
+    assert results == {name: [True, 40] if name == "valid" else [False, None] for name in raws}

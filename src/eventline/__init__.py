@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from importlib.metadata import version as _version
+from typing import Any
 
 from eventline import io
 from eventline.dates import AmbiguousDateError, DateError, DatePoint, EventDate
@@ -35,7 +35,18 @@ __all__ = [
     "validate",
 ]
 
-__version__ = _version("eventline")
+__version__: str  # read from the installed distribution on first use; see __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    """``eventline.__version__``, looked up when first asked for: importing
+    importlib.metadata is a third of the time ``import eventline`` takes."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        globals()["__version__"] = value = version("eventline")
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Timeline:
@@ -57,7 +68,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
         raise InvalidDataError(problems)
     with quick.paused_gc():
         # A large file's records are built while other processes prove it valid.
-        parallel = quick.built_while_proved(raw, io.timeline_from_json)
+        parallel = quick.built_while_proved(raw, io.timeline_from_canonical_json)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
         doc = quick.valid_canonical_document(raw) if parallel is None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -96,10 +97,26 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 
 def _load_or_exit(path: Path) -> Timeline:
     try:
-        return load(path)
+        timeline = load(path)
     except InvalidDataError as error:
         _echo_problems(error.problems)
         raise SystemExit(1) from None
+    _freeze_while_running()
+    return timeline
+
+
+def _freeze_while_running() -> None:
+    """Keep what exists now (the loaded records) out of the cyclic garbage
+    collector's passes until the command ends.
+
+    The records live until then anyway; at 200,000 events the collector
+    would otherwise walk them all, about 0.3 s a time, while the command
+    allocates (a page, an export).
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        gc.freeze()
+        ctx.call_on_close(gc.unfreeze)
 
 
 def _data_option(func: F) -> F:

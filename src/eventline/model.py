@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -120,12 +122,40 @@ class Event:
 DateLike = str | dt.date | EventDate
 
 
+_DATE = operator.attrgetter("date")
+_ID = operator.attrgetter("id")
+
+
+class InOrder(tuple):  # type: ignore[type-arg]
+    """Events already known to be in :attr:`Event.sort_key` order, such as
+    those of a file proved canonical: a :class:`Timeline` does not sort them
+    again. Only for :mod:`eventline`'s own loaders."""
+
+    __slots__ = ()
+
+
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    return tuple(sorted(events, key=lambda e: e.sort_key))
+    """The events in :attr:`Event.sort_key` order (a stable sort).
+
+    Large timelines share date objects (:meth:`EventDate.parse` caches them),
+    so each distinct date's key is computed once; events already in order,
+    as a canonical file holds them, are kept as they are.
+    """
+    if type(events) is InOrder:
+        return tuple(events)
+    events = tuple(events)
+    dates = list(map(_DATE, events))
+    distinct = dict(zip(map(id, dates), dates, strict=True))
+    keys = {key: date.sort_key for key, date in distinct.items()}
+    # (date key, id) pairs order as Event.sort_key does.
+    order = list(zip(map(keys.__getitem__, map(id, dates)), map(_ID, events), strict=True))
+    if all(map(operator.le, order, itertools.islice(order, 1, None))):
+        return events
+    return tuple(map(events.__getitem__, sorted(range(len(order)), key=order.__getitem__)))
 
 
 def _index(timeline: Timeline) -> dict[str, Event]:
-    return {e.id: e for e in timeline.events}
+    return dict(zip(map(_ID, timeline.events), timeline.events, strict=True))
 
 
 @attrs.frozen
@@ -152,8 +182,9 @@ class Timeline:
     actors: Mapping[str, Actor] = attrs.field(factory=dict, hash=False)
     sources: Mapping[str, Source] = attrs.field(factory=dict, hash=False)
     schema: str | None = None
-    _by_id: dict[str, Event] = attrs.field(
-        init=False, repr=False, eq=False, hash=False, default=attrs.Factory(_index, takes_self=True)
+    # Built on the first get(): loading and filtering large timelines need no index.
+    _by_id: dict[str, Event] | None = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=None
     )
 
     def __len__(self) -> int:
@@ -171,7 +202,11 @@ class Timeline:
 
     def get(self, event_id: str) -> Event | None:
         """The event with this id, or None."""
-        return self._by_id.get(event_id)
+        index = self._by_id
+        if index is None:
+            index = _index(self)
+            object.__setattr__(self, "_by_id", index)
+        return index.get(event_id)
 
     def filter(
         self,

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import json
 import multiprocessing
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -153,18 +155,42 @@ def _tables(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]] | None:
 def _sort_key(text: str) -> tuple[dt.date, dt.date] | None:
     """The sort key of a date string, or None if it is not a date of the grammar.
 
-    Plain days, most of any dataset, skip the full parser.
+    Plain days and intervals of plain days, most of any dataset, skip the full parser.
     """
-    if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-":
-        digits = text[:4] + text[5:7] + text[8:]
-        if digits.isdigit() and text[5] in "01":
-            try:
-                day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-            except ValueError:
-                return None
-            return (day, day)
+    if len(text) == 10 and _is_plain_day(text):
+        day = _plain_day(text)
+        return None if day is None else (day, day)
+    if (
+        len(text) == 21
+        and text[10] == "/"
+        and _is_plain_day(text[:10])
+        and _is_plain_day(text[11:])
+    ):
+        start, end = _plain_day(text[:10]), _plain_day(text[11:])
+        if start is None or end is None or start > end:  # no such day, or ends before it starts
+            return None
+        return (start, end)
     date = _date(text)
     return None if date is None else date.sort_key
+
+
+def _is_plain_day(text: str) -> bool:
+    """``text`` (10 characters) has the shape of ``YYYY-MM-DD`` with a month that starts 0 or 1."""
+    return (
+        text.isascii()
+        and text[4] == "-"
+        and text[7] == "-"
+        and (text[:4] + text[5:7] + text[8:]).isdigit()
+        and text[5] in "01"
+    )
+
+
+def _plain_day(text: str) -> dt.date | None:
+    """The day a ``YYYY-MM-DD`` string names, or None if there is no such day."""
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
 
 
 def _date(value: Any) -> EventDate | None:
@@ -187,17 +213,28 @@ def _column(values: list[Any], limit: int, *, newlines: bool = False) -> bool:
     space at either end and no control character (line breaks where ``newlines``)."""
     if not values:
         return True
-    if set(map(type, values)) != {str}:
+    # Each pass over millions of strings costs more than the test it makes:
+    # joining checks the types too (only strings join).
+    try:
+        joined = "".join(values)
+    except TypeError:
         return False
     lengths = list(map(len, values))
     if max(lengths) > limit or min(lengths) == 0:
         return False
-    if sum(map(len, map(str.strip, values))) != sum(lengths):
+    if sum(map(len, map(str.strip, values))) != len(joined):
         return False
-    joined = "".join(values)
+    if joined.isascii():
+        # In ASCII the control characters are C0 and DEL: what is left once
+        # the printable characters are deleted.
+        rest = joined.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        return not rest or (newlines and rest.count(b"\n") == len(rest))
     if joined.isprintable():
         return True
     return (CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).search(joined) is None
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 def _slugs(values: list[Any]) -> bool:
@@ -223,10 +260,10 @@ def _lists(lists: list[Any]) -> bool:
     """Non-empty lists (the canonical form drops empty ones) without repeated items."""
     if not lists:
         return True
-    if set(map(type, lists)) != {list} or min(map(len, lists)) == 0:
+    if set(map(type, lists)) != {list}:
         return False
-    longer = [items for items in lists if len(items) > 1]
-    return sum(map(len, map(set, longer))) == sum(map(len, longer))
+    lengths = list(map(len, lists))
+    return min(lengths) > 0 and sum(map(len, map(set, lists))) == sum(lengths)
 
 
 def _flat(lists: list[list[Any]]) -> list[Any]:
@@ -288,8 +325,10 @@ def _events(
         if key is None:
             return None
         parsed[text] = key
-    order = [(*k, i) for k, i in zip(map(parsed.__getitem__, dates), ids, strict=True)]
-    if order != sorted(order):
+    # (sort key, id) pairs order as (earliest, latest, id) would; checking
+    # neighbours needs no sorted copy.
+    order = list(zip(map(parsed.__getitem__, dates), ids, strict=True))
+    if not all(map(operator.le, order, itertools.islice(order, 1, None))):
         return None
     if not _column(summaries, MAX_TEXT, newlines=True):
         return None
@@ -321,7 +360,10 @@ def _events(
         return None
     if not _column(quotes, MAX_QUOTE, newlines=True):
         return None
-    return ids, order[0] if order else None, order[-1] if order else None
+    if not order:
+        return ids, None, None
+    (first, first_id), (last, last_id) = order[0], order[-1]
+    return ids, (*first, first_id), (*last, last_id)
 
 
 def _header(doc: Any) -> tuple[set[str], set[str], set[str]] | None:
@@ -381,15 +423,18 @@ _BETWEEN = b"\n    },\n    {\n"
 
 
 def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None] | None:
-    """``build(document)`` for a large file, done while forked processes prove
-    the file valid and canonical (as :func:`is_valid_and_canonical`).
+    """``build(document)`` for a large file, done while a forked process helps
+    prove the file valid and canonical (as :func:`is_valid_and_canonical`).
 
-    The document is decoded here by orjson, which for a file the proof
-    accepts gives the values :func:`valid_canonical_document` would (anything
-    orjson refuses, such as a lone surrogate escape, is "not proved");
-    building costs little extra wall time on a machine with a second core. Returns ``(True,
-    built)`` when proved, ``(False, None)`` when not proved (the precise
-    checker must say why), and None when this cannot run: a file under
+    The document is decoded here, once, by orjson; this process proves the
+    first :data:`OWN_SHARE` percent of the events on that document while the
+    other process decodes and proves the rest, then this one builds. For a
+    file the proof accepts, orjson gives the values
+    :func:`valid_canonical_document` would (the text is the canonical
+    serialisation of what was decoded; anything orjson refuses, such as a
+    lone surrogate escape, is "not proved"). Returns ``(True, built)`` when
+    proved, ``(False, None)`` when not proved (the precise checker must say
+    why), and None when this cannot run: a file under
     :data:`PARALLEL_BYTES`, no ``fork``, or other threads running (a forked
     child could inherit a lock one of them holds, as in a notebook).
     """
@@ -400,6 +445,80 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         or threading.active_count() > 1
     ):
         return None
+    split = _split(raw, OWN_SHARE)
+    if split is None:  # too few events to share: another process proves them all
+        return _built_beside_proof(raw, build)
+    head_end, lo, middle, hi = split
+    try:
+        header = json.loads(raw[:head_end] + b'\n  "events": []\n}')
+        tables = _header(header)
+        if tables is None or io.canonical_bytes(header) != raw[:head_end] + _NO_EVENTS:
+            return False, None
+    except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
+        return False, None
+    built: T | None = None
+    # The other process decodes with orjson too: the records are built from
+    # orjson's values, and it decodes faster, straight from bytes.
+    after = middle + len(b",\n")  # where the other process's events start
+    with _beside(_child, raw, after, hi, header, tables, _no_work, orjson.loads) as other:
+        with paused_gc():
+            try:
+                doc = orjson.loads(raw)
+                mine = _first_part(doc, header, tables, raw, lo, middle)
+                if mine is not None:
+                    built = build(doc)
+            except Exception:  # not valid: not proved
+                mine = None
+            doc = None  # freed while the other process finishes
+        if mine is None or built is None:
+            return False, None
+        try:
+            theirs = other()
+        except EOFError:  # the prover died (e.g. out of memory): not proved
+            theirs = None
+    if theirs is None:
+        return False, None
+    (ids, _, last), rest = mine
+    (other_ids, start, _), _ = theirs
+    if (last is not None and start is not None and last > start) or rest != other_ids:
+        return False, None
+    if not set(ids).isdisjoint(other_ids):
+        return False, None
+    return True, built
+
+
+OWN_SHARE = 25
+"""The percentage of the events :func:`built_while_proved` proves in its own
+process, which also decodes and builds: with two cores, both finish together."""
+_NO_EVENTS = b'\n  "events": []\n}\n'
+
+
+def _first_part(
+    doc: Any, header: dict[str, Any], tables: Any, raw: bytes, lo: int, middle: int
+) -> tuple[_Summary, list[Any]] | None:
+    """Prove the first events of ``doc``, those whose canonical text is
+    ``raw[lo:middle]``, given that ``header`` was proved: their summary and
+    the ids of the events after them, or None if unsure."""
+    if type(doc) is not dict or {**doc, "events": []} != header:
+        return None
+    events = doc["events"]
+    if type(events) is not list:
+        return None
+    # Canonical text has this line break between two events and nowhere
+    # else (strings hold no raw line breaks); if the text is not canonical,
+    # the comparison below fails.
+    first = events[: raw.count(_BETWEEN, lo, middle) + 1]
+    summary = _events(first, *tables)
+    if summary is None or not _same_events(first, memoryview(raw)[lo:middle]):
+        return None
+    return summary, list(map(_EVENT_ID, events[len(first) :]))
+
+
+_EVENT_ID = operator.itemgetter("id")
+
+
+def _built_beside_proof(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None]:
+    """``build(document)`` while a forked process proves the whole file."""
     built: T | None = None
     with _beside(_prove, raw) as proof:
         with paused_gc():
@@ -412,6 +531,22 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         except EOFError:  # the prover died (e.g. out of memory): not proved
             proved = False
     return (True, built) if proved and built is not None else (False, None)
+
+
+def _split(raw: bytes, percent: int) -> tuple[int, int, int, int] | None:
+    """Where to cut the events of a canonical-looking file, near ``percent``
+    percent of their text: the end of the header, the start of the events'
+    text, the end of the last event before the cut, and the end of the
+    events' text; None if the file has not that shape or too few events."""
+    head_end = raw.find(_EVENTS_KEY)
+    if head_end < 0 or not raw.endswith(_CLOSE):
+        return None
+    lo = head_end + len(_EVENTS_KEY)
+    hi = len(raw) - len(_CLOSE)
+    cut = raw.find(_BETWEEN, lo + (hi - lo) * percent // 100, hi)
+    if cut < 0:
+        return None
+    return head_end, lo, cut + len(b"\n    }"), hi  # the first part ends with its last "}"
 
 
 @contextmanager
@@ -509,9 +644,17 @@ def _half(
     tables: tuple[set[str], set[str], set[str]],
     work: Work,
     progress: Progress = _ignore,
+    keep: list[Any] | None = None,
+    decode: Callable[[bytes], Any] = json.loads,
 ) -> tuple[_Summary, Any] | None:
-    """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them."""
-    events = json.loads(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
+    """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them.
+
+    The decoded events are appended to ``keep`` when given, so that freeing
+    them can wait until the answer is sent.
+    """
+    events = decode(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
+    if keep is not None:
+        keep.append(events)
     progress(0.4)
     summary = _events(events, *tables)
     progress(0.6)
@@ -520,10 +663,20 @@ def _half(
     return summary, work(header, events)
 
 
-def _child(raw: bytes, lo: int, hi: int, header: Any, tables: Any, work: Work, conn: Any) -> None:
+def _child(
+    raw: bytes,
+    lo: int,
+    hi: int,
+    header: Any,
+    tables: Any,
+    work: Work,
+    decode: Callable[[bytes], Any],
+    conn: Any,
+) -> None:
+    decoded: list[Any] = []  # freed after sending: the other process waits for the answer only
     with paused_gc():
         try:
-            conn.send(_half(raw, lo, hi, header, tables, work))
+            conn.send(_half(raw, lo, hi, header, tables, work, keep=decoded, decode=decode))
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             conn.send(None)
     conn.close()
@@ -549,20 +702,15 @@ def in_halves(
     the file is not valid and canonical, or None where this cannot be done
     (no fork, or not the canonical shape): then ask :func:`valid_canonical_document`.
     """
-    head_end = raw.find(_EVENTS_KEY)
-    if _FORK is None or head_end < 0 or not raw.endswith(_CLOSE):
+    split = _split(raw, 50)
+    if _FORK is None or split is None:
         return None
-    lo = head_end + len(_EVENTS_KEY)
-    hi = len(raw) - len(_CLOSE)
-    cut = raw.find(_BETWEEN, (lo + hi) // 2, hi)
-    if cut < 0:
-        return None
-    middle = cut + len(b"\n    }")  # the first half ends with its last event's "}"
+    head_end, lo, middle, hi = split
     header = json.loads(raw[:head_end] + b'\n  "events": []\n}')
     tables = _header(header)
-    if tables is None or io.canonical_bytes(header) != raw[:head_end] + b'\n  "events": []\n}\n':
+    if tables is None or io.canonical_bytes(header) != raw[:head_end] + _NO_EVENTS:
         return False
-    with _beside(_child, raw, middle + len(b",\n"), hi, header, tables, work) as other:
+    with _beside(_child, raw, middle + len(b",\n"), hi, header, tables, work, json.loads) as other:
         first = _half(raw, lo, middle, header, tables, work, progress)
         second = other()
     if first is None or second is None:

@@ -40,6 +40,7 @@ def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
     return {"type": "scattergl" if webgl else "scatter", **props}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # large timelines repeat their days
 def iso(moment: dt.datetime) -> str:
     """ISO 8601 for Plotly's date axes: just the day at midnight (shorter pages)."""
     if moment.hour == moment.minute == moment.second == moment.microsecond == 0:
@@ -377,15 +378,18 @@ def _lane_traces(
     common = {"xaxis": xref, "yaxis": yref, "legendgroup": lane.category, "showlegend": False}
     placed = list(zip(lane.spans, ys, strict=True))
     traces: list[dict[str, Any]] = []
-    for coarse in (False, True):
-        xs: list[str | None] = []
-        bar_y: list[float | None] = []
-        ids: list[str | None] = []
-        for span, y in placed:
-            if not span.point and span.coarse == coarse:
-                xs += [iso(span.start), iso(span.end), None]
-                bar_y += [y, y, None]
-                ids += [span.event.id, span.event.id, None]
+    # Bars of known days, then of months or years: x, y and ids, in one pass.
+    bars: tuple[tuple[list[str | None], list[float | None], list[str | None]], ...] = (
+        ([], [], []),
+        ([], [], []),
+    )
+    for span, y in placed:
+        if not span.point:
+            xs, bar_y, ids = bars[span.coarse]
+            xs += [iso(span.start), iso(span.end), None]
+            bar_y += [y, y, None]
+            ids += [span.event.id, span.event.id, None]
+    for coarse, (xs, bar_y, ids) in zip((False, True), bars, strict=True):
         if xs:
             line = {
                 "color": rgba(lane.color, 0.35 if coarse else 0.6),
@@ -584,7 +588,12 @@ def facts(timeline: Timeline, language: Language) -> str:
         % {"num": language.format_number(sources)},
     ]
     if n:
-        latest = max(timeline, key=lambda e: (e.date.upper or e.date.lower, e.date.lower, e.id))
+        # The latest by (upper or lower, lower, id), worked out per distinct date object.
+        dates = {id(e.date): e.date for e in timeline}
+        keys = {key: (d.upper or d.lower, d.lower) for key, d in dates.items()}
+        best = max(keys.values())
+        ties = {key for key, k in keys.items() if k == best}
+        latest = max((e for e in timeline if id(e.date) in ties), key=lambda e: e.id)
         items.append(
             language.gettext("latest event: %(date)s")
             % {"date": display_date(latest.date, language)}

@@ -131,7 +131,8 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
             else:
                 fits = False
                 slot = i % max_slots
-                ends[slot] = max(ends[slot], end)
+                if end > ends[slot]:
+                    ends[slot] = end
                 slots.append(slot)
     return slots, fits
 

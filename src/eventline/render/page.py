@@ -316,8 +316,9 @@ def _page(
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
-    first = min((e.date.lower for e in events), default=None)
-    last = max((e.date.upper or e.date.lower for e in events), default=None)
+    dates = {id(e.date): e.date for e in events}.values()  # each date object once
+    first = min((d.lower for d in dates), default=None)
+    last = max((d.upper or d.lower for d in dates), default=None)
     used = {e.category for e in events}
     categories = [
         {"id": cid, "label": cat.label, "color": palette[cid]}

@@ -128,13 +128,15 @@ def figure_dict(
     placed_by_id = {key: placed[d] for key, d in by_id.items()}
     new = tuple.__new__  # L.Span(e, *fields) without a Python call per event
     spans: list[L.Span] = [new(L.Span, (e, *placed_by_id[id(e.date)])) for e in events]
-    used = {e.category for e in events}
-    categories = [cid for cid in timeline.categories if cid in used]
-    categories += sorted(used - set(categories))
-
-    by_category: dict[str, list[L.Span]] = {cid: [] for cid in categories}
+    found: dict[str, list[L.Span]] = {}
     for one in spans:
-        by_category[one.event.category].append(one)
+        lane = found.get(one.event.category)
+        if lane is None:
+            lane = found[one.event.category] = []
+        lane.append(one)
+    categories = [cid for cid in timeline.categories if cid in found]
+    categories += sorted(found.keys() - set(categories))
+    by_category = {cid: found[cid] for cid in categories}
     gap_px, top_px, bottom_px = 70, 100, 90
     layouts = [L.Layout("overview", x0, x1, by_category, timeline)]
     focus = L.densest_week(spans)
@@ -479,16 +481,7 @@ def _lane_traces(
                 hoverinfo="text",
                 # Members' ids, then (for the page, which splits clusters a zoom makes
                 # room for) their markers: days from the cluster's x, and symbols.
-                customdata=[
-                    [
-                        "",
-                        "",
-                        " ".join([s.event.id for s in g]),
-                        offsets(g),
-                        _codes(g),
-                    ]
-                    for g in groups
-                ],
+                customdata=[["", "", *offsets(g)] for g in groups],
                 # A lane whose events are all in clusters shows its legend entry here.
                 name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
                 meta=[panel.name, "clusters"],
@@ -531,10 +524,14 @@ def _days(panel: L.Panel, span: L.Span, first: L.Span) -> str:
 
 
 class _Offsets:
-    """:func:`_days` for every member of a cluster, space-separated; from the marks'
-    seconds (:attr:`L.Span.seconds`), with each distinct offset's text made once (at
-    200,000 events, a cluster member each). Where a panel's edge is not a whole second
-    (a window clamped at the last datetime), in datetimes as :func:`_days` does."""
+    """A cluster's members as the page reads them: their ids, space-separated; where
+    each has its own marker, as :func:`_days` gives it, space-separated; and their
+    symbols, a letter each (SYMBOL_CODES, upper case for a single day).
+
+    Worked out from the marks' seconds (:attr:`L.Span.seconds`) in one pass over the
+    members, each distinct offset's text made once (at 200,000 events, a cluster member
+    each). Where a panel's edge is not a whole second (a window clamped at the last
+    datetime), in datetimes as :func:`_days` does."""
 
     def __init__(self, panel: L.Panel) -> None:
         self.panel = panel
@@ -542,9 +539,13 @@ class _Offsets:
         self.low, self.high = L.secs(panel.start), L.secs(panel.end)
         self.texts: dict[float, str] = {}
 
-    def __call__(self, members: Sequence[L.Span]) -> str:
+    def __call__(self, members: Sequence[L.Span]) -> tuple[str, str, str]:
+        ids = " ".join([s.event.id for s in members])
+        codes = "".join(
+            [_SYMBOL_DAY[s.symbol] if s.point else SYMBOL_CODES[s.symbol] for s in members]
+        )
         if not self.exact:
-            return " ".join([_days(self.panel, s, members[0]) for s in members])
+            return ids, " ".join([_days(self.panel, s, members[0]) for s in members]), codes
         low, high, texts = self.low, self.high, self.texts
         x = members[0].seconds[2]
         origin = low if x < low else high if x > high else x
@@ -556,17 +557,11 @@ class _Offsets:
             if text is None:
                 text = texts[days] = str(int(days)) if days.is_integer() else repr(days)
             out.append(text)
-        return " ".join(out)
+        return ids, " ".join(out), codes
 
 
-# A member's marker in one letter: its symbol's, upper case for a single day (11 px).
 SYMBOL_CODES = {"circle": "c", "diamond-open": "d", "square-open": "s"}
 _SYMBOL_DAY = {symbol: code.upper() for symbol, code in SYMBOL_CODES.items()}
-
-
-def _codes(members: Sequence[L.Span]) -> str:
-    """The members' markers, a letter each (SYMBOL_CODES)."""
-    return "".join([_SYMBOL_DAY[s.symbol] if s.point else SYMBOL_CODES[s.symbol] for s in members])
 
 
 def _subtitle(timeline: Timeline, language: Language) -> str:

@@ -348,19 +348,15 @@ class Layout:
                 continue
             items: list[tuple[float, float]] = []
             places: list[tuple[list[Segment], Label]] = []
-            xs = []  # each marker's place, clipped (no min/max calls: large lanes)
+            seconds = [s.seconds for s in lane]
             if name == "overview":
                 # A marker is about 14 px wide; nearer events take another slot.
                 wide = 14 * per_px
-                for s in lane:
-                    t0, t1, x = s.seconds
-                    items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
-                    xs.append(low if x < low else high if x > high else x)
+                items = [(t0, t1 if t1 > t0 + wide else t0 + wide) for t0, t1, _ in seconds]
             else:
                 places = [_label_place(s, start, end, per_px) for s in lane]
-                for s in lane:
-                    x = s.seconds[2]
-                    xs.append(low if x < low else high if x > high else x)
+            # Each marker's place, clipped (no min/max calls: large lanes).
+            xs = [low if x < low else high if x > high else x for _, _, x in seconds]
             plans.append(_Plan(cid, lane, items, places, xs))
         self._plans = plans
 

@@ -102,7 +102,7 @@ _FORK = (
 
 
 def _forked(work: Callable[[], str]) -> Callable[[], str]:
-    """Start ``work`` (ASCII text out) in a forked child, which shares this process's
+    """Start ``work`` (text out) in a forked child, which shares this process's
     memory as it was; return a function that waits for the text. Should the child fail
     or vanish, that function runs ``work`` here instead, so the result never differs."""
     assert _FORK is not None
@@ -119,13 +119,13 @@ def _forked(work: Callable[[], str]) -> Callable[[], str]:
         finally:
             receive.close()
         child.join()
-        return data.decode("ascii") if data is not None and child.exitcode == 0 else work()
+        return data.decode("utf-8") if data is not None and child.exitcode == 0 else work()
 
     return result
 
 
 def _send(connection: Any, work: Callable[[], str]) -> None:
-    connection.send_bytes(work().encode("ascii"))
+    connection.send_bytes(work().encode("utf-8"))
     connection.close()
 
 
@@ -231,13 +231,23 @@ def _rest(
     category_index = {c["id"]: i for i, c in enumerate(categories)}
     names = {aid: actor.name for aid, actor in timeline.actors.items()}
     dates: dict[Any, int] = {}
+    date_ids: dict[int, int] = {}  # id(date) to its index: cheaper than hashing an EventDate
     sources: dict[str, int] = {}
+    joined: dict[tuple[str, ...], str] = {}  # places and tags repeat: join each list once
     rows = []
     for e in events:
-        date = dates.setdefault(e.date, len(dates))
+        date = date_ids.get(id(e.date))
+        if date is None:
+            date = date_ids[id(e.date)] = dates.setdefault(e.date, len(dates))
         cited = []
         for citation in e.citations:
             cited.append(sources.setdefault(citation.source, len(sources)))
+        places = joined.get(tuple(e.places))  # (a tuple already: tuple() gives it back)
+        if places is None:
+            places = joined[tuple(e.places)] = isolate_join(e.places)
+        tags = joined.get(tuple(e.tags))
+        if tags is None:
+            tags = joined[tuple(e.tags)] = isolate_join(e.tags)
         rows.append(
             [
                 e.id,
@@ -246,8 +256,8 @@ def _rest(
                 category_index.get(e.category, -1),
                 " ".join(e.actors),
                 isolate_join([names.get(a, a) for a in e.actors]) if e.actors else "",
-                isolate_join(e.places) if e.places else "",
-                isolate_join(e.tags) if e.tags else "",
+                places,
+                tags,
                 e.summary or "",
                 cited,
             ]
@@ -316,23 +326,12 @@ def _page(
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
-    dates = {id(e.date): e.date for e in events}.values()  # each date object once
-    first = min((d.lower for d in dates), default=None)
-    last = max((d.upper or d.lower for d in dates), default=None)
     used = {e.category for e in events}
     categories = [
         {"id": cid, "label": cat.label, "color": palette[cid]}
         for cid, cat in timeline.categories.items()
         if cid in used
     ]
-    actor_ids = {a for e in events for a in e.actors}
-    actors = sorted(
-        (
-            {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
-            for aid in actor_ids
-        ),
-        key=lambda a: (a["name"].casefold(), a["id"]),
-    )
     large = len(events) > len(shown)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The events past the first ones travel compressed (see _rest), made beside the
@@ -340,15 +339,34 @@ def _page(
         # (forking beside other threads can deadlock), else compressed on a thread (zlib
         # lets go of the GIL). The bytes are the same either way.
         rest: Callable[[], str] | None = None
+        facts_forked = False  # the forked process makes the header's facts too
         if large:
             later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
             if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
-                rest = _forked(lambda: packed(later()))
+                # It counts the header's facts too (a pass over every citation), then
+                # sends them on a line before the table (base64 has no line breaks).
+                rest = _forked(lambda: facts(timeline, language) + "\n" + packed(later()))
+                facts_forked = True
             else:
                 rest = pool.submit(packed, later()).result
+        dates = {id(e.date): e.date for e in events}.values()  # each date object once
+        first = min((d.lower for d in dates), default=None)
+        last = max((d.upper or d.lower for d in dates), default=None)
+        actor_ids = {a for e in events for a in e.actors}
+        actors = sorted(
+            (
+                {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
+                for aid in actor_ids
+            ),
+            key=lambda a: (a["name"].casefold(), a["id"]),
+        )
         fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
         figure_text = packed(fig) if large else script_json(fig)
         rest_text = rest() if rest is not None else None
+    if facts_forked and rest_text is not None:
+        header, _, rest_text = rest_text.rpartition("\n")
+    else:
+        header = facts(timeline, language)
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -367,7 +385,7 @@ def _page(
         div=DIV_ID,
         heading=timeline.title if title is None else title,
         description=timeline.description,
-        facts=facts(timeline, language),
+        facts=header,
         total=len(events),
         first_year=first.year if first else None,
         last_year=last.year if last else None,

@@ -341,28 +341,43 @@ def _day_ticks(language: Language) -> str:
     return d3_date_format(language, "MMMEd") or "%a %d %b"
 
 
-def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
-    _ = language.gettext
-    count = len(members)
-    lines = [
-        "<b>"
-        + ptext(
-            language.ngettext("%(num)s event", "%(num)s events", count)
-            % {"num": language.format_number(count)}
-        )
-        + "</b>"
-    ]
-    lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
-    if count > CLUSTER_LISTED:
-        rest = count - CLUSTER_LISTED
-        lines.append(
-            ptext(
-                language.ngettext("and %(num)s more", "and %(num)s more", rest)
-                % {"num": language.format_number(rest)}
+class _ClusterHover:
+    """A cluster's hover text: how many events, the first CLUSTER_LISTED titles, a hint;
+    the count lines made once per count (a large timeline's overview has thousands of
+    clusters)."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.counts: dict[int, str] = {}
+        self.more: dict[int, str] = {}
+        self.hint = "<i>" + ptext(language.gettext("Click or tap to list them")) + "</i>"
+
+    def __call__(self, members: Sequence[L.Span]) -> str:
+        language = self.language
+        count = len(members)
+        heading = self.counts.get(count)
+        if heading is None:
+            heading = self.counts[count] = (
+                "<b>"
+                + ptext(
+                    language.ngettext("%(num)s event", "%(num)s events", count)
+                    % {"num": language.format_number(count)}
+                )
+                + "</b>"
             )
-        )
-    lines.append("<i>" + ptext(_("Click or tap to list them")) + "</i>")
-    return "<br>".join(lines)
+        lines = [heading]
+        lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
+        if count > CLUSTER_LISTED:
+            rest = count - CLUSTER_LISTED
+            more = self.more.get(rest)
+            if more is None:
+                more = self.more[rest] = ptext(
+                    language.ngettext("and %(num)s more", "and %(num)s more", rest)
+                    % {"num": language.format_number(rest)}
+                )
+            lines.append(more)
+        lines.append(self.hint)
+        return "<br>".join(lines)
 
 
 def _lane_traces(
@@ -378,14 +393,16 @@ def _lane_traces(
     _ = language.gettext
     hover, url = texts  # an event's hover text and source URL, made only for lone markers
     common = {"xaxis": xref, "yaxis": yref, "legendgroup": lane.category, "showlegend": False}
-    placed = list(zip(lane.spans, ys, strict=True))
     traces: list[dict[str, Any]] = []
     # Bars of known days, then of months or years: x, y and ids, in one pass.
     bars: tuple[tuple[list[str | None], list[float | None], list[str | None]], ...] = (
         ([], [], []),
         ([], [], []),
     )
-    for span, y in placed:
+    ongoing: list[tuple[L.Span, float]] = []
+    for span, y in zip(lane.spans, ys, strict=True):
+        if span.open_end:
+            ongoing.append((span, y))
         if not span.point:
             xs, bar_y, ids = bars[span.coarse]
             xs += [iso(span.start), iso(span.end), None]
@@ -412,7 +429,6 @@ def _lane_traces(
                     **common,
                 )
             )
-    ongoing = [(span, y) for span, y in placed if span.open_end]
     if ongoing:
         traces.append(
             _trace(
@@ -433,7 +449,7 @@ def _lane_traces(
                 **common,
             )
         )
-    singles = [placed[g[0]] for g in lane.groups if len(g) == 1]
+    singles = [(lane.spans[g[0]], ys[g[0]]) for g in lane.groups if len(g) == 1]
     markers = [L.marker(span) for span, _ in singles]
     # An empty trace would not follow its legend group's toggling in plotly.js.
     if singles or not lane.groups:
@@ -461,7 +477,7 @@ def _lane_traces(
         )
     groups = [[lane.spans[i] for i in g] for g in lane.groups if len(g) > 1]
     if groups:
-        offsets = _Offsets(panel)
+        offsets, cluster_hover = _Offsets(panel), _ClusterHover(language)
         traces.append(
             _trace(
                 webgl,
@@ -477,7 +493,7 @@ def _lane_traces(
                 text=[str(len(g)) for g in groups],
                 textposition="middle center",
                 textfont={"size": 11, "color": "#ffffff"},
-                hovertext=[_cluster_hover(g, language) for g in groups],
+                hovertext=[cluster_hover(g) for g in groups],
                 hoverinfo="text",
                 # Members' ids, then (for the page, which splits clusters a zoom makes
                 # room for) their markers: days from the cluster's x, and symbols.
@@ -489,7 +505,7 @@ def _lane_traces(
                 **{**common, "showlegend": panel.name == "overview" and not singles},
             )
         )
-    if lane.labelled and placed:
+    if lane.labelled and lane.spans:
         top_row = ys[0] + lane.slots[0]  # the y of slot 0
         traces.append(
             _trace(
@@ -501,12 +517,12 @@ def _lane_traces(
                     "  " + ptext(span.event.title)
                     if label.side == "right"
                     else ptext(span.event.title) + "  "
-                    for (span, _), label in zip(placed, lane.labels, strict=True)
+                    for span, label in zip(lane.spans, lane.labels, strict=True)
                 ],
                 textposition=[f"middle {label.side}" for label in lane.labels],
                 textfont={"size": 11, "color": "#1d2330"},
                 hoverinfo="skip",
-                customdata=[span.event.id for span, _ in placed],
+                customdata=[span.event.id for span in lane.spans],
                 name=f"{ptext(lane.label)} labels",
                 meta=[panel.name, "labels"],
                 cliponaxis=True,

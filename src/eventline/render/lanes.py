@@ -151,30 +151,29 @@ def pack_rows(items: Sequence[Sequence[Segment]], max_slots: int) -> tuple[list[
     ends: list[float] = []
     slots: list[int] = []
     fits = True
+    low = float("-inf")
     for i, segments in enumerate(items):
-        if len(segments) == 1:  # most items: the test below, without a generator
-            o, a, _ = segments[0]
-            height = o + 1
-            for k in range(max_slots - height + 1):
-                if k + o >= len(ends) or ends[k + o] <= a:
-                    break
-            else:
-                fits = False
-                k = i % max(max_slots - height + 1, 1)
-            ends.extend([float("-inf")] * (k + o + 1 - len(ends)))
-            ends[k + o] = max(ends[k + o], segments[0][2])
-            slots.append(k)
-            continue
-        height = max(offset for offset, _, _ in segments) + 1
+        # Plain loops, no generators: the focus panel of a large timeline packs
+        # thousands of items for each number of slots it tries.
+        height = segments[0][0] + 1
+        for o, _, _ in segments:
+            if o >= height:
+                height = o + 1
+        used = len(ends)
         for k in range(max_slots - height + 1):
-            if all(k + o >= len(ends) or ends[k + o] <= a for o, a, _ in segments):
-                break
+            for o, a, _ in segments:
+                if k + o < used and ends[k + o] > a:
+                    break  # this segment would overlap: try the next k
+            else:
+                break  # every segment fits at k
         else:
             fits = False
             k = i % max(max_slots - height + 1, 1)
         for o, _, b in segments:
-            ends.extend([float("-inf")] * (k + o + 1 - len(ends)))
-            ends[k + o] = max(ends[k + o], b)
+            if k + o >= len(ends):
+                ends.extend([low] * (k + o + 1 - len(ends)))
+            if b > ends[k + o]:
+                ends[k + o] = b
         slots.append(k)
     return slots, fits
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -475,7 +476,8 @@ def _lane_traces(
                 **{**common, "showlegend": panel.name == "overview" and bool(singles)},
             )
         )
-    groups = [[lane.spans[i] for i in g] for g in lane.groups if len(g) > 1]
+    member = lane.spans.__getitem__
+    groups = [list(map(member, g)) for g in lane.groups if len(g) > 1]
     if groups:
         offsets, cluster_hover = _Offsets(panel), _ClusterHover(language)
         traces.append(
@@ -556,7 +558,7 @@ class _Offsets:
         self.texts: dict[float, str] = {}
 
     def __call__(self, members: Sequence[L.Span]) -> tuple[str, str, str]:
-        ids = " ".join([s.event.id for s in members])
+        ids = " ".join(map(_EVENT_ID, members))
         codes = "".join(
             [_SYMBOL_DAY[s.symbol] if s.point else SYMBOL_CODES[s.symbol] for s in members]
         )
@@ -576,6 +578,7 @@ class _Offsets:
         return ids, " ".join(out), codes
 
 
+_EVENT_ID = operator.attrgetter("event.id")  # in C: a cluster member each
 SYMBOL_CODES = {"circle": "c", "diamond-open": "d", "square-open": "s"}
 _SYMBOL_DAY = {symbol: code.upper() for symbol, code in SYMBOL_CODES.items()}
 

@@ -9,6 +9,7 @@ holds, so that no event is ever hidden under another.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
@@ -26,6 +27,8 @@ FOCUS_SLOTS = 8
 CHAR_PX = 6.6
 PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
+
+_SECONDS = operator.attrgetter("seconds")
 
 PanelName = Literal["overview", "focus"]
 
@@ -347,7 +350,7 @@ class Layout:
                 continue
             items: list[tuple[float, float]] = []
             places: list[tuple[list[Segment], Label]] = []
-            seconds = [s.seconds for s in lane]
+            seconds = list(map(_SECONDS, lane))  # (attrgetter: no Python loop)
             if name == "overview":
                 # A marker is about 14 px wide; nearer events take another slot.
                 wide = 14 * per_px

@@ -286,6 +286,28 @@ def _rest(
     }
 
 
+def _header(timeline: Timeline, events: list[Event], language: Language) -> dict[str, Any]:
+    """What the header and the filters show of every event: the facts line, the first
+    and last years (None without events), and the actors by name: ``[{"id", "name"}]``."""
+    dates = {id(e.date): e.date for e in events}.values()  # each date object once
+    first = min((d.lower for d in dates), default=None)
+    last = max((d.upper or d.lower for d in dates), default=None)
+    actor_ids = {a for e in events for a in e.actors}
+    actors = sorted(
+        (
+            {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
+            for aid in actor_ids
+        ),
+        key=lambda a: (a["name"].casefold(), a["id"]),
+    )
+    return {
+        "facts": facts(timeline, language),
+        "first_year": first.year if first else None,
+        "last_year": last.year if last else None,
+        "actors": actors,
+    }
+
+
 def to_html(
     timeline: Timeline,
     *,
@@ -339,34 +361,31 @@ def _page(
         # (forking beside other threads can deadlock), else compressed on a thread (zlib
         # lets go of the GIL). The bytes are the same either way.
         rest: Callable[[], str] | None = None
-        facts_forked = False  # the forked process makes the header's facts too
+        header_forked = False
         if large:
             later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
             if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
-                # It counts the header's facts too (a pass over every citation), then
-                # sends them on a line before the table (base64 has no line breaks).
-                rest = _forked(lambda: facts(timeline, language) + "\n" + packed(later()))
-                facts_forked = True
+                # It makes the header's facts and the filters' actors too (passes over
+                # every event that the figure does not need), and sends them as a JSON
+                # line before the table (neither has a raw line break).
+                rest = _forked(
+                    lambda: (
+                        orjson.dumps(_header(timeline, events, language)).decode("utf-8")
+                        + "\n"
+                        + packed(later())
+                    )
+                )
+                header_forked = True
             else:
                 rest = pool.submit(packed, later()).result
-        dates = {id(e.date): e.date for e in events}.values()  # each date object once
-        first = min((d.lower for d in dates), default=None)
-        last = max((d.upper or d.lower for d in dates), default=None)
-        actor_ids = {a for e in events for a in e.actors}
-        actors = sorted(
-            (
-                {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
-                for aid in actor_ids
-            ),
-            key=lambda a: (a["name"].casefold(), a["id"]),
-        )
         fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
         figure_text = packed(fig) if large else script_json(fig)
         rest_text = rest() if rest is not None else None
-    if facts_forked and rest_text is not None:
-        header, _, rest_text = rest_text.rpartition("\n")
+    if header_forked and rest_text is not None:
+        line, _, rest_text = rest_text.partition("\n")
+        header = orjson.loads(line)
     else:
-        header = facts(timeline, language)
+        header = _header(timeline, events, language)
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -385,12 +404,12 @@ def _page(
         div=DIV_ID,
         heading=timeline.title if title is None else title,
         description=timeline.description,
-        facts=header,
+        facts=header["facts"],
         total=len(events),
-        first_year=first.year if first else None,
-        last_year=last.year if last else None,
+        first_year=header["first_year"],
+        last_year=header["last_year"],
         categories=categories,
-        actors=actors,
+        actors=header["actors"],
         entries=[_entry(timeline, e, palette, language) for e in shown],
         capped=large,
         page_size=PAGE_SIZE,

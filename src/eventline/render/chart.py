@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
     return {"type": "scattergl" if webgl else "scatter", **props}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # large timelines repeat their days
 def iso(moment: dt.datetime) -> str:
     """ISO 8601 for Plotly's date axes: just the day at midnight (shorter pages)."""
     if moment.hour == moment.minute == moment.second == moment.microsecond == 0:
@@ -114,37 +116,46 @@ def figure_dict(
     _ = language.gettext
     events = list(timeline)
     use_gl = len(events) > WEBGL_THRESHOLD if webgl is None else webgl
-    # Work per distinct date, not per event: large timelines repeat their dates.
-    bounds = {d: (d.lower, d.upper) for d in {e.date for e in events}}
+    # Work per distinct date, not per event: large timelines repeat their dates, mostly
+    # as one shared object (found by id, which is cheaper than hashing an EventDate).
+    by_id = {id(e.date): e.date for e in events}
+    bounds = {d: (d.lower, d.upper) for d in by_id.values()}
     first = min((lower for lower, _ in bounds.values()), default=dt.date(2000, 1, 1))
     last = max((upper or lower for lower, upper in bounds.values()), default=first)
     pad = max(dt.timedelta(days=(last - first).days // 40), 3 * L.DAY)
     x0 = L.add(dt.datetime.combine(first, dt.time()), -pad)
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
     placed = {d: L.placement(d, x1, b) for d, b in bounds.items()}
-    spans = [L.Span(e, *placed[e.date]) for e in events]
-    categories = [cid for cid in timeline.categories if any(e.category == cid for e in events)]
-    categories += sorted({e.category for e in events} - set(categories))
-
-    by_category: dict[str, list[L.Span]] = {cid: [] for cid in categories}
+    placed_by_id = {key: placed[d] for key, d in by_id.items()}
+    new = tuple.__new__  # L.Span(e, *fields) without a Python call per event
+    spans: list[L.Span] = [new(L.Span, (e, *placed_by_id[id(e.date)])) for e in events]
+    found: dict[str, list[L.Span]] = {}
     for one in spans:
-        by_category[one.event.category].append(one)
+        lane = found.get(one.event.category)
+        if lane is None:
+            lane = found[one.event.category] = []
+        lane.append(one)
+    categories = [cid for cid in timeline.categories if cid in found]
+    categories += sorted(found.keys() - set(categories))
+    by_category = {cid: found[cid] for cid in categories}
     gap_px, top_px, bottom_px = 70, 100, 90
-    panels = [L.panel("overview", x0, x1, by_category, timeline)]
+    layouts = [L.Layout("overview", x0, x1, by_category, timeline)]
     focus = L.densest_week(spans)
     if focus is not None:
-        panels.append(L.panel("focus", focus[0], focus[1], by_category, timeline))
+        layouts.append(L.Layout("focus", focus[0], focus[1], by_category, timeline))
     # A chart taller than MAX_PLOT_PX would pass the browser's largest WebGL surface at
     # twice the pixels (8192), which stretches the marks out of their lanes: the focus
     # panel, then the overview, get fewer slots per lane until it fits.
-    for i in (len(panels) - 1, 0):
-        slots = L.FOCUS_SLOTS if panels[i].name == "focus" else L.OVERVIEW_SLOTS
-        while sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1) > MAX_PLOT_PX:
-            if slots == 1:
-                break
-            slots -= 1
-            p = panels[i]
-            panels[i] = L.panel(p.name, p.start, p.end, by_category, timeline, slots)
+    slots = [L.OVERVIEW_SLOTS, L.FOCUS_SLOTS][: len(layouts)]
+
+    def too_tall() -> bool:
+        rows = sum(layout.rows(n) for layout, n in zip(layouts, slots, strict=True))
+        return rows * ROW_PX + gap_px * (len(layouts) - 1) > MAX_PLOT_PX
+
+    for i in (len(layouts) - 1, 0):
+        while slots[i] > 1 and too_tall():
+            slots[i] -= 1
+    panels = [layout.panel(n) for layout, n in zip(layouts, slots, strict=True)]
 
     hover = functools.partial(_hover, timeline, language=language)
     url = functools.partial(first_url, timeline)
@@ -331,28 +342,43 @@ def _day_ticks(language: Language) -> str:
     return d3_date_format(language, "MMMEd") or "%a %d %b"
 
 
-def _cluster_hover(members: Sequence[L.Span], language: Language) -> str:
-    _ = language.gettext
-    count = len(members)
-    lines = [
-        "<b>"
-        + ptext(
-            language.ngettext("%(num)s event", "%(num)s events", count)
-            % {"num": language.format_number(count)}
-        )
-        + "</b>"
-    ]
-    lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
-    if count > CLUSTER_LISTED:
-        rest = count - CLUSTER_LISTED
-        lines.append(
-            ptext(
-                language.ngettext("and %(num)s more", "and %(num)s more", rest)
-                % {"num": language.format_number(rest)}
+class _ClusterHover:
+    """A cluster's hover text: how many events, the first CLUSTER_LISTED titles, a hint;
+    the count lines made once per count (a large timeline's overview has thousands of
+    clusters)."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.counts: dict[int, str] = {}
+        self.more: dict[int, str] = {}
+        self.hint = "<i>" + ptext(language.gettext("Click or tap to list them")) + "</i>"
+
+    def __call__(self, members: Sequence[L.Span]) -> str:
+        language = self.language
+        count = len(members)
+        heading = self.counts.get(count)
+        if heading is None:
+            heading = self.counts[count] = (
+                "<b>"
+                + ptext(
+                    language.ngettext("%(num)s event", "%(num)s events", count)
+                    % {"num": language.format_number(count)}
+                )
+                + "</b>"
             )
-        )
-    lines.append("<i>" + ptext(_("Click or tap to list them")) + "</i>")
-    return "<br>".join(lines)
+        lines = [heading]
+        lines += ["• " + ptext(short(s.event.title, 60)) for s in members[:CLUSTER_LISTED]]
+        if count > CLUSTER_LISTED:
+            rest = count - CLUSTER_LISTED
+            more = self.more.get(rest)
+            if more is None:
+                more = self.more[rest] = ptext(
+                    language.ngettext("and %(num)s more", "and %(num)s more", rest)
+                    % {"num": language.format_number(rest)}
+                )
+            lines.append(more)
+        lines.append(self.hint)
+        return "<br>".join(lines)
 
 
 def _lane_traces(
@@ -368,17 +394,22 @@ def _lane_traces(
     _ = language.gettext
     hover, url = texts  # an event's hover text and source URL, made only for lone markers
     common = {"xaxis": xref, "yaxis": yref, "legendgroup": lane.category, "showlegend": False}
-    placed = list(zip(lane.spans, ys, strict=True))
     traces: list[dict[str, Any]] = []
-    for coarse in (False, True):
-        xs: list[str | None] = []
-        bar_y: list[float | None] = []
-        ids: list[str | None] = []
-        for span, y in placed:
-            if not span.point and span.coarse == coarse:
-                xs += [iso(span.start), iso(span.end), None]
-                bar_y += [y, y, None]
-                ids += [span.event.id, span.event.id, None]
+    # Bars of known days, then of months or years: x, y and ids, in one pass.
+    bars: tuple[tuple[list[str | None], list[float | None], list[str | None]], ...] = (
+        ([], [], []),
+        ([], [], []),
+    )
+    ongoing: list[tuple[L.Span, float]] = []
+    for span, y in zip(lane.spans, ys, strict=True):
+        if span.open_end:
+            ongoing.append((span, y))
+        if not span.point:
+            xs, bar_y, ids = bars[span.coarse]
+            xs += [iso(span.start), iso(span.end), None]
+            bar_y += [y, y, None]
+            ids += [span.event.id, span.event.id, None]
+    for coarse, (xs, bar_y, ids) in zip((False, True), bars, strict=True):
         if xs:
             line = {
                 "color": rgba(lane.color, 0.35 if coarse else 0.6),
@@ -399,7 +430,6 @@ def _lane_traces(
                     **common,
                 )
             )
-    ongoing = [(span, y) for span, y in placed if span.open_end]
     if ongoing:
         traces.append(
             _trace(
@@ -420,7 +450,7 @@ def _lane_traces(
                 **common,
             )
         )
-    singles = [placed[g[0]] for g in lane.groups if len(g) == 1]
+    singles = [(lane.spans[g[0]], ys[g[0]]) for g in lane.groups if len(g) == 1]
     markers = [L.marker(span) for span, _ in singles]
     # An empty trace would not follow its legend group's toggling in plotly.js.
     if singles or not lane.groups:
@@ -446,13 +476,15 @@ def _lane_traces(
                 **{**common, "showlegend": panel.name == "overview" and bool(singles)},
             )
         )
-    groups = [[placed[i] for i in g] for g in lane.groups if len(g) > 1]
+    member = lane.spans.__getitem__
+    groups = [list(map(member, g)) for g in lane.groups if len(g) > 1]
     if groups:
+        offsets, cluster_hover = _Offsets(panel), _ClusterHover(language)
         traces.append(
             _trace(
                 webgl,
-                x=[iso(panel.clip(L.marker(g[0][0])[0])) for g in groups],
-                y=[g[0][1] for g in groups],
+                x=[iso(panel.clip(g[0].mark)) for g in groups],
+                y=[ys[g[0]] for g in lane.groups if len(g) > 1],
                 mode="markers+text",
                 marker={
                     "symbol": "circle",
@@ -463,20 +495,11 @@ def _lane_traces(
                 text=[str(len(g)) for g in groups],
                 textposition="middle center",
                 textfont={"size": 11, "color": "#ffffff"},
-                hovertext=[_cluster_hover([s for s, _ in g], language) for g in groups],
+                hovertext=[cluster_hover(g) for g in groups],
                 hoverinfo="text",
                 # Members' ids, then (for the page, which splits clusters a zoom makes
                 # room for) their markers: days from the cluster's x, and symbols.
-                customdata=[
-                    [
-                        "",
-                        "",
-                        " ".join(s.event.id for s, _ in g),
-                        " ".join(_days(panel, s, g[0][0]) for s, _ in g),
-                        "".join(_symbol_code(s) for s, _ in g),
-                    ]
-                    for g in groups
-                ],
+                customdata=[["", "", *offsets(g)] for g in groups],
                 # A lane whose events are all in clusters shows its legend entry here.
                 name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
                 meta=[panel.name, "clusters"],
@@ -484,7 +507,7 @@ def _lane_traces(
                 **{**common, "showlegend": panel.name == "overview" and not singles},
             )
         )
-    if lane.labelled and placed:
+    if lane.labelled and lane.spans:
         top_row = ys[0] + lane.slots[0]  # the y of slot 0
         traces.append(
             _trace(
@@ -496,12 +519,12 @@ def _lane_traces(
                     "  " + ptext(span.event.title)
                     if label.side == "right"
                     else ptext(span.event.title) + "  "
-                    for (span, _), label in zip(placed, lane.labels, strict=True)
+                    for span, label in zip(lane.spans, lane.labels, strict=True)
                 ],
                 textposition=[f"middle {label.side}" for label in lane.labels],
                 textfont={"size": 11, "color": "#1d2330"},
                 hoverinfo="skip",
-                customdata=[span.event.id for span, _ in placed],
+                customdata=[span.event.id for span in lane.spans],
                 name=f"{ptext(lane.label)} labels",
                 meta=[panel.name, "labels"],
                 cliponaxis=True,
@@ -518,13 +541,46 @@ def _days(panel: L.Panel, span: L.Span, first: L.Span) -> str:
     return str(int(days)) if days.is_integer() else repr(days)
 
 
+class _Offsets:
+    """A cluster's members as the page reads them: their ids, space-separated; where
+    each has its own marker, as :func:`_days` gives it, space-separated; and their
+    symbols, a letter each (SYMBOL_CODES, upper case for a single day).
+
+    Worked out from the marks' seconds (:attr:`L.Span.seconds`) in one pass over the
+    members, each distinct offset's text made once (at 200,000 events, a cluster member
+    each). Where a panel's edge is not a whole second (a window clamped at the last
+    datetime), in datetimes as :func:`_days` does."""
+
+    def __init__(self, panel: L.Panel) -> None:
+        self.panel = panel
+        self.exact = panel.start.microsecond == 0 and panel.end.microsecond == 0
+        self.low, self.high = L.secs(panel.start), L.secs(panel.end)
+        self.texts: dict[float, str] = {}
+
+    def __call__(self, members: Sequence[L.Span]) -> tuple[str, str, str]:
+        ids = " ".join(map(_EVENT_ID, members))
+        codes = "".join(
+            [_SYMBOL_DAY[s.symbol] if s.point else SYMBOL_CODES[s.symbol] for s in members]
+        )
+        if not self.exact:
+            return ids, " ".join([_days(self.panel, s, members[0]) for s in members]), codes
+        low, high, texts = self.low, self.high, self.texts
+        x = members[0].seconds[2]
+        origin = low if x < low else high if x > high else x
+        out = []
+        for s in members:
+            x = s.seconds[2]
+            days = ((low if x < low else high if x > high else x) - origin) / 86400
+            text = texts.get(days)
+            if text is None:
+                text = texts[days] = str(int(days)) if days.is_integer() else repr(days)
+            out.append(text)
+        return ids, " ".join(out), codes
+
+
+_EVENT_ID = operator.attrgetter("event.id")  # in C: a cluster member each
 SYMBOL_CODES = {"circle": "c", "diamond-open": "d", "square-open": "s"}
-
-
-def _symbol_code(span: L.Span) -> str:
-    """A member's marker in one letter: its symbol's, upper case for a single day (11 px)."""
-    code = SYMBOL_CODES[span.symbol]
-    return code.upper() if span.point else code
+_SYMBOL_DAY = {symbol: code.upper() for symbol, code in SYMBOL_CODES.items()}
 
 
 def _subtitle(timeline: Timeline, language: Language) -> str:
@@ -546,7 +602,12 @@ def facts(timeline: Timeline, language: Language) -> str:
         % {"num": language.format_number(sources)},
     ]
     if n:
-        latest = max(timeline, key=lambda e: (e.date.upper or e.date.lower, e.date.lower, e.id))
+        # The latest by (upper or lower, lower, id), worked out per distinct date object.
+        dates = {id(e.date): e.date for e in timeline}
+        keys = {key: (d.upper or d.lower, d.lower) for key, d in dates.items()}
+        best = max(keys.values())
+        ties = {key for key, k in keys.items() if k == best}
+        latest = max((e for e in timeline if id(e.date) in ties), key=lambda e: e.id)
         items.append(
             language.gettext("latest event: %(date)s")
             % {"date": display_date(latest.date, language)}

@@ -9,6 +9,7 @@ holds, so that no event is ever hidden under another.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
@@ -20,11 +21,14 @@ from eventline.render.text import PALETTE, colors
 
 DAY = dt.timedelta(days=1)
 FOCUS_DAYS = 7
+WEEK = 7 * DAY
 OVERVIEW_SLOTS = 3
 FOCUS_SLOTS = 8
 CHAR_PX = 6.6
 PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
+
+_SECONDS = operator.attrgetter("seconds")
 
 PanelName = Literal["overview", "focus"]
 
@@ -130,7 +134,8 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
             else:
                 fits = False
                 slot = i % max_slots
-                ends[slot] = max(ends[slot], end)
+                if end > ends[slot]:
+                    ends[slot] = end
                 slots.append(slot)
     return slots, fits
 
@@ -149,17 +154,29 @@ def pack_rows(items: Sequence[Sequence[Segment]], max_slots: int) -> tuple[list[
     ends: list[float] = []
     slots: list[int] = []
     fits = True
+    low = float("-inf")
     for i, segments in enumerate(items):
-        height = max(offset for offset, _, _ in segments) + 1
+        # Plain loops, no generators: the focus panel of a large timeline packs
+        # thousands of items for each number of slots it tries.
+        height = segments[0][0] + 1
+        for o, _, _ in segments:
+            if o >= height:
+                height = o + 1
+        used = len(ends)
         for k in range(max_slots - height + 1):
-            if all(k + o >= len(ends) or ends[k + o] <= a for o, a, _ in segments):
-                break
+            for o, a, _ in segments:
+                if k + o < used and ends[k + o] > a:
+                    break  # this segment would overlap: try the next k
+            else:
+                break  # every segment fits at k
         else:
             fits = False
             k = i % max(max_slots - height + 1, 1)
         for o, _, b in segments:
-            ends.extend([float("-inf")] * (k + o + 1 - len(ends)))
-            ends[k + o] = max(ends[k + o], b)
+            if k + o >= len(ends):
+                ends.extend([low] * (k + o + 1 - len(ends)))
+            if b > ends[k + o]:
+                ends[k + o] = b
         slots.append(k)
     return slots, fits
 
@@ -188,17 +205,21 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
 
 def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | None:
     """The 7-day window holding the most short events, as (start, end) of the focus panel."""
-    starts = sorted(s.start for s in spans if not s.open_end and s.end - s.start <= 7 * DAY)
+    # Starts in seconds (:attr:`Span.seconds`; whole days, so exact): no datetime
+    # arithmetic per event.
+    starts = sorted([s.seconds[0] for s in spans if not s.open_end and s.end - s.start <= WEEK])
     if len(starts) < 2:
         return None
     best, best_i, j = 0, 0, 0
+    before = (FOCUS_DAYS - 1) * 86400
     for i, start in enumerate(starts):
-        while starts[j] < add(start, -(FOCUS_DAYS - 1) * DAY):
+        while starts[j] < start - before:
             j += 1
         if i - j + 1 > best:
             best, best_i = i - j + 1, j
-    first = starts[best_i]
-    inside = [s for s in spans if first <= s.start < first + FOCUS_DAYS * DAY]
+    first = _moment(starts[best_i])
+    low, high = starts[best_i], secs(first + FOCUS_DAYS * DAY)
+    inside = [s for s in spans if low <= s.seconds[0] < high]
     last = max(min(s.end, add(first, (FOCUS_DAYS + 7) * DAY)) for s in inside)
     return add(first, -DAY), max(add(last, DAY), add(first, FOCUS_DAYS * DAY))
 
@@ -274,58 +295,128 @@ def panel(
     OVERVIEW_SLOTS or FOCUS_SLOTS. Fewer keep a chart of many lanes short: more
     markers then share a cluster and titles are left out.
     """
-    overview_slots = OVERVIEW_SLOTS if slots_per_lane is None else slots_per_lane
-    focus_slots = FOCUS_SLOTS if slots_per_lane is None else slots_per_lane
-    palette = colors(timeline)
-    per_px = (end - start).total_seconds() / PLOT_PX
-    lanes = []
-    for cid, spans in by_category.items():
-        # figure_dict pads the overview's window around every span: no test needed there.
-        lane = (
-            tuple(spans)
-            if name == "overview"
-            else tuple(s for s in spans if s.end > start and s.start < end)
-        )
-        if not lane and name == "focus":
-            continue
-        if name == "overview":
-            # A marker is about 14 px wide; nearer events take another slot.
-            wide = 14 * per_px
-            items = []
-            for s in lane:
-                t0, t1 = s.seconds[0], s.seconds[1]
-                items.append((t0, t1 if t1 > t0 + wide else t0 + wide))
-            slots, labelled = pack(items, overview_slots)[0], False
-            labels: tuple[Label, ...] = ()
-        else:
-            places = [_label_place(s, start, end, per_px) for s in lane]
-            slots, labelled = pack_rows([segments for segments, _ in places], focus_slots)
-            labels = tuple(
-                attrs.evolve(label, slot=k + label.slot)
-                for k, (_, label) in zip(slots, places, strict=True)
-            )
-            # The event itself sits on the row below a label placed above it.
-            slots = [k + len(segments) - 1 for k, (segments, _) in zip(slots, places, strict=True)]
+    return Layout(name, start, end, by_category, timeline).panel(slots_per_lane)
+
+
+class _Plan(NamedTuple):
+    """A lane before packing: what does not depend on the number of slots."""
+
+    category: str
+    spans: tuple[Span, ...]
+    items: list[tuple[float, float]]  # the overview's: what :func:`pack` places
+    places: list[tuple[list[Segment], Label]]  # the focus panel's: each event's and title's
+    xs: list[float]  # each marker's place, clipped to the panel, in seconds
+
+
+class _Packed(NamedTuple):
+    """A lane's slots for one number of slots per lane."""
+
+    slots: list[int]
+    label_slots: list[int]
+    labelled: bool
+
+    @property
+    def rows(self) -> int:
+        return max(max(self.slots, default=0), max(self.label_slots, default=-1)) + 1
+
+
+class Layout:
+    """A panel before packing: what does not depend on the slots per lane (which spans
+    each lane holds, where titles could go, where markers fall) is worked out once, so
+    that a chart that must be shorter tries fewer slots per lane for the cost of the
+    packing alone (:meth:`rows`), and :meth:`panel` lays out only the one it keeps."""
+
+    def __init__(
+        self,
+        name: PanelName,
+        start: dt.datetime,
+        end: dt.datetime,
+        by_category: Mapping[str, Sequence[Span]],
+        timeline: Timeline,
+    ) -> None:
+        self.name, self.start, self.end, self.timeline = name, start, end, timeline
+        self.per_px = per_px = (end - start).total_seconds() / PLOT_PX
+        self._packed: dict[int, list[_Packed]] = {}
         low, high = secs(start), secs(end)
-        xs = []
-        for s in lane:  # each marker's place, clipped to the panel (no min/max calls: large lanes)
-            x = s.seconds[2]
-            xs.append(low if x < low else high if x > high else x)
-        groups = clusters(xs, slots, CLUSTER_PX * per_px) if lane else []
-        category = timeline.categories.get(cid)
-        lanes.append(
-            Lane(
-                cid,
-                category.label if category else cid,
-                palette.get(cid, PALETTE[0]),
-                lane,
-                tuple(slots) or (0,),
-                labelled and all(len(g) == 1 for g in groups),
-                tuple(tuple(g) for g in groups),
-                labels,
+        plans = []
+        for cid, spans in by_category.items():
+            # figure_dict pads the overview's window around every span: no test needed there.
+            lane = (
+                tuple(spans)
+                if name == "overview"
+                else tuple(s for s in spans if s.end > start and s.start < end)
             )
-        )
-    return Panel(name, start, end, tuple(lanes))
+            if not lane and name == "focus":
+                continue
+            items: list[tuple[float, float]] = []
+            places: list[tuple[list[Segment], Label]] = []
+            seconds = list(map(_SECONDS, lane))  # (attrgetter: no Python loop)
+            if name == "overview":
+                # A marker is about 14 px wide; nearer events take another slot.
+                wide = 14 * per_px
+                items = [(t0, t1 if t1 > t0 + wide else t0 + wide) for t0, t1, _ in seconds]
+            else:
+                places = [_label_place(s, start, end, per_px) for s in lane]
+            # Each marker's place, clipped (no min/max calls: large lanes).
+            xs = [low if x < low else high if x > high else x for _, _, x in seconds]
+            plans.append(_Plan(cid, lane, items, places, xs))
+        self._plans = plans
+
+    def _slots(self, slots_per_lane: int | None) -> int:
+        if slots_per_lane is not None:
+            return slots_per_lane
+        return OVERVIEW_SLOTS if self.name == "overview" else FOCUS_SLOTS
+
+    def _pack(self, slots_per_lane: int | None) -> list[_Packed]:
+        most = self._slots(slots_per_lane)
+        packed = self._packed.get(most)
+        if packed is None:
+            packed = []
+            for plan in self._plans:
+                if self.name == "overview":
+                    packed.append(_Packed(pack(plan.items, most)[0], [], False))
+                    continue
+                slots, fits = pack_rows([segments for segments, _ in plan.places], most)
+                packed.append(
+                    _Packed(
+                        # The event itself sits on the row below a label placed above it.
+                        [k + len(seg) - 1 for k, (seg, _) in zip(slots, plan.places, strict=True)],
+                        [k + label.slot for k, (_, label) in zip(slots, plan.places, strict=True)],
+                        fits,
+                    )
+                )
+            self._packed[most] = packed
+        return packed
+
+    def rows(self, slots_per_lane: int | None = None) -> int:
+        """The panel's rows (:attr:`Panel.rows`) with at most this many slots per lane."""
+        return sum(p.rows for p in self._pack(slots_per_lane))
+
+    def panel(self, slots_per_lane: int | None = None) -> Panel:
+        """The panel with at most this many slots (sub-rows) per lane (see :func:`panel`)."""
+        palette = colors(self.timeline)
+        near = CLUSTER_PX * self.per_px
+        lanes = []
+        for plan, packed in zip(self._plans, self._pack(slots_per_lane), strict=True):
+            groups = clusters(plan.xs, packed.slots, near) if plan.spans else []
+            category = self.timeline.categories.get(plan.category)
+            labels = tuple(
+                Label(label.at, label.side, slot)
+                for (_, label), slot in zip(plan.places, packed.label_slots, strict=True)
+            )
+            lanes.append(
+                Lane(
+                    plan.category,
+                    category.label if category else plan.category,
+                    palette.get(plan.category, PALETTE[0]),
+                    plan.spans,
+                    tuple(packed.slots) or (0,),
+                    packed.labelled and all(len(g) == 1 for g in groups),
+                    tuple(tuple(g) for g in groups),
+                    labels,
+                )
+            )
+        return Panel(self.name, self.start, self.end, tuple(lanes))
 
 
 LABEL_GAP_PX = 18  # the two spaces before (or after) a title, and air

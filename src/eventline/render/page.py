@@ -102,7 +102,7 @@ _FORK = (
 
 
 def _forked(work: Callable[[], str]) -> Callable[[], str]:
-    """Start ``work`` (ASCII text out) in a forked child, which shares this process's
+    """Start ``work`` (text out) in a forked child, which shares this process's
     memory as it was; return a function that waits for the text. Should the child fail
     or vanish, that function runs ``work`` here instead, so the result never differs."""
     assert _FORK is not None
@@ -119,13 +119,13 @@ def _forked(work: Callable[[], str]) -> Callable[[], str]:
         finally:
             receive.close()
         child.join()
-        return data.decode("ascii") if data is not None and child.exitcode == 0 else work()
+        return data.decode("utf-8") if data is not None and child.exitcode == 0 else work()
 
     return result
 
 
 def _send(connection: Any, work: Callable[[], str]) -> None:
-    connection.send_bytes(work().encode("ascii"))
+    connection.send_bytes(work().encode("utf-8"))
     connection.close()
 
 
@@ -231,13 +231,23 @@ def _rest(
     category_index = {c["id"]: i for i, c in enumerate(categories)}
     names = {aid: actor.name for aid, actor in timeline.actors.items()}
     dates: dict[Any, int] = {}
+    date_ids: dict[int, int] = {}  # id(date) to its index: cheaper than hashing an EventDate
     sources: dict[str, int] = {}
+    joined: dict[tuple[str, ...], str] = {}  # places and tags repeat: join each list once
     rows = []
     for e in events:
-        date = dates.setdefault(e.date, len(dates))
+        date = date_ids.get(id(e.date))
+        if date is None:
+            date = date_ids[id(e.date)] = dates.setdefault(e.date, len(dates))
         cited = []
         for citation in e.citations:
             cited.append(sources.setdefault(citation.source, len(sources)))
+        places = joined.get(tuple(e.places))  # (a tuple already: tuple() gives it back)
+        if places is None:
+            places = joined[tuple(e.places)] = isolate_join(e.places)
+        tags = joined.get(tuple(e.tags))
+        if tags is None:
+            tags = joined[tuple(e.tags)] = isolate_join(e.tags)
         rows.append(
             [
                 e.id,
@@ -246,8 +256,8 @@ def _rest(
                 category_index.get(e.category, -1),
                 " ".join(e.actors),
                 isolate_join([names.get(a, a) for a in e.actors]) if e.actors else "",
-                isolate_join(e.places) if e.places else "",
-                isolate_join(e.tags) if e.tags else "",
+                places,
+                tags,
                 e.summary or "",
                 cited,
             ]
@@ -273,6 +283,28 @@ def _rest(
         "dates": [[str(d), display_date(d, language)] for d in dates],
         "sources": source_rows,
         "events": rows,
+    }
+
+
+def _header(timeline: Timeline, events: list[Event], language: Language) -> dict[str, Any]:
+    """What the header and the filters show of every event: the facts line, the first
+    and last years (None without events), and the actors by name: ``[{"id", "name"}]``."""
+    dates = {id(e.date): e.date for e in events}.values()  # each date object once
+    first = min((d.lower for d in dates), default=None)
+    last = max((d.upper or d.lower for d in dates), default=None)
+    actor_ids = {a for e in events for a in e.actors}
+    actors = sorted(
+        (
+            {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
+            for aid in actor_ids
+        ),
+        key=lambda a: (a["name"].casefold(), a["id"]),
+    )
+    return {
+        "facts": facts(timeline, language),
+        "first_year": first.year if first else None,
+        "last_year": last.year if last else None,
+        "actors": actors,
     }
 
 
@@ -316,22 +348,12 @@ def _page(
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
-    first = min((e.date.lower for e in events), default=None)
-    last = max((e.date.upper or e.date.lower for e in events), default=None)
     used = {e.category for e in events}
     categories = [
         {"id": cid, "label": cat.label, "color": palette[cid]}
         for cid, cat in timeline.categories.items()
         if cid in used
     ]
-    actor_ids = {a for e in events for a in e.actors}
-    actors = sorted(
-        (
-            {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
-            for aid in actor_ids
-        ),
-        key=lambda a: (a["name"].casefold(), a["id"]),
-    )
     large = len(events) > len(shown)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The events past the first ones travel compressed (see _rest), made beside the
@@ -339,15 +361,31 @@ def _page(
         # (forking beside other threads can deadlock), else compressed on a thread (zlib
         # lets go of the GIL). The bytes are the same either way.
         rest: Callable[[], str] | None = None
+        header_forked = False
         if large:
             later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
             if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
-                rest = _forked(lambda: packed(later()))
+                # It makes the header's facts and the filters' actors too (passes over
+                # every event that the figure does not need), and sends them as a JSON
+                # line before the table (neither has a raw line break).
+                rest = _forked(
+                    lambda: (
+                        orjson.dumps(_header(timeline, events, language)).decode("utf-8")
+                        + "\n"
+                        + packed(later())
+                    )
+                )
+                header_forked = True
             else:
                 rest = pool.submit(packed, later()).result
         fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
         figure_text = packed(fig) if large else script_json(fig)
         rest_text = rest() if rest is not None else None
+    if header_forked and rest_text is not None:
+        line, _, rest_text = rest_text.partition("\n")
+        header = orjson.loads(line)
+    else:
+        header = _header(timeline, events, language)
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -366,12 +404,12 @@ def _page(
         div=DIV_ID,
         heading=timeline.title if title is None else title,
         description=timeline.description,
-        facts=facts(timeline, language),
+        facts=header["facts"],
         total=len(events),
-        first_year=first.year if first else None,
-        last_year=last.year if last else None,
+        first_year=header["first_year"],
+        last_year=header["last_year"],
         categories=categories,
-        actors=actors,
+        actors=header["actors"],
         entries=[_entry(timeline, e, palette, language) for e in shown],
         capped=large,
         page_size=PAGE_SIZE,

@@ -62,3 +62,32 @@ def test_no_progress_in_a_pipe(large_file):
         check=True,
     )
     assert result.stderr == f"{large_file}: ok\n"
+
+
+def test_large_commands_end_at_once_with_their_whole_output(large_file, tmp_path, run):
+    """After loading a large timeline the console script ends without freeing it
+    (os._exit), yet its whole output arrives through a pipe, the page is whole
+    and the library's bytes, and the exit status is the command's: the same as
+    the CLI run in-process, which exits normally."""
+    from eventline import load, render
+
+    def piped(*args: str) -> tuple[int, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "eventline", *args], capture_output=True, text=True
+        )
+        return done.returncode, done.stdout + done.stderr
+
+    page = tmp_path / "page.html"
+    assert piped("render", "--data", str(large_file), "-o", str(page)) == (
+        0,
+        f"{page}: 40000 events drawn\n",
+    )
+    assert page.read_text(encoding="utf-8") == render.to_html(load(large_file))
+    for args in (["list"], ["show", "no-such-event"]):
+        in_process = run(*args, "--data", str(large_file))
+        assert piped(*args, "--data", str(large_file)) == (
+            in_process.exit_code,
+            in_process.output.replace("'cli ", "'eventline ").replace(": cli ", ": eventline "),
+        )
+    listing = run("list", "--data", str(large_file)).output.splitlines()
+    assert (len(listing), listing[-1]) == (1 + 40_000 + 1, "40000 events")

@@ -355,3 +355,76 @@ print(json.dumps({{name: quick.built_while_proved(raw, lambda doc: len(doc["even
 """
     )
     assert results == {name: [True, 40] if name == "valid" else [False, None] for name in raws}
+
+
+def test_load_then_gives_what_load_gives_and_what_then_makes_of_it():
+    """eventline.load_then (a page made while forked processes prove the file): for
+    every case file the records or problems load gives, ``then``'s result only for a
+    valid file, the forking path taken for each valid one, and an exception of
+    ``then`` on a valid file reaches the caller."""
+    paths = sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json"))
+    results = _fresh(
+        f"""
+paths = {[str(p) for p in paths]!r}
+one = [loaded(p) for p in paths]
+quick.PARALLEL_BYTES = 0
+ids = lambda timeline: [event.id for event in timeline]
+def then_of(path):
+    try:
+        timeline, made = eventline.load_then(path, ids)
+        return [io.dumps(timeline), made]
+    except eventline.InvalidDataError as error:
+        return [str(p) for p in error.problems]
+proved = [quick.built_while_proved(open(p, "rb").read(), len, own_share=0) for p in paths]
+def fails(timeline):
+    raise LookupError("then failed")
+try:
+    eventline.load_then(paths[0], fails)
+    raised = None
+except LookupError as error:
+    raised = str(error)
+print(json.dumps({{"one": one, "then": [then_of(p) for p in paths], "raised": raised,
+                  "proved": [r is not None and r[0] for r in proved]}}))
+"""
+    )
+    for path, one, then, proved in zip(
+        paths, results["one"], results["then"], results["proved"], strict=True
+    ):
+        if isinstance(one, str):  # loads (some invalid cases break only validate's rules)
+            assert then == [one, [event["id"] for event in json.loads(one)["events"]]]
+        else:
+            assert then == one
+        assert proved is (path.parent.name == "valid")
+    assert results["raised"] == "then failed"
+
+
+def test_render_while_proving_gives_what_the_one_process_path_gives(tmp_path):
+    """`eventline render` makes a large file's page while the file is proved and
+    writes it only once the file is known to load: for a valid file and for faults
+    on either side of the proof's cut, the same exit status, output and page as
+    the one-process path; a fault that stops loading leaves no page."""
+    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws()}
+    results = _fresh(
+        f"""
+import os
+from click.testing import CliRunner
+from eventline.cli import cli
+path, out = {str(tmp_path / "data.json")!r}, {str(tmp_path / "page.html")!r}
+def rendered(raw):
+    open(path, "wb").write(raw)
+    if os.path.exists(out):
+        os.remove(out)
+    done = CliRunner().invoke(cli, ["render", "--data", path, "-o", out])
+    return [done.exit_code, done.output, open(out).read() if os.path.exists(out) else None]
+raws = {raws!r}
+one = {{name: rendered(raw) for name, raw in raws.items()}}
+quick.PARALLEL_BYTES = 0
+print(json.dumps({{"one": one, "forked": {{name: rendered(raw) for name, raw in raws.items()}}}}))
+"""
+    )
+    assert results["forked"] == results["one"]
+    assert results["one"]["valid"][:2] == [0, f"{tmp_path / 'page.html'}: 40 events drawn\n"]
+    for name in ("id repeated across the cut", "undeclared category after the cut"):
+        code, output, page = results["one"][name]
+        assert (code, page) == (1, None)
+        assert output.startswith(f"{tmp_path / 'data.json'}: events[")

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from eventline import io
 from eventline.dates import AmbiguousDateError, DateError, DatePoint, EventDate
@@ -32,6 +33,7 @@ __all__ = [
     "Timeline",
     "__version__",
     "load",
+    "load_then",
     "validate",
 ]
 
@@ -71,11 +73,63 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
         parallel = quick.built_while_proved(raw, io.timeline_from_canonical_json)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
-        doc = quick.valid_canonical_document(raw) if parallel is None else None
+        return _loaded(raw, str(target), tried=parallel is not None)
+
+
+T = TypeVar("T")
+
+
+def load_then(
+    path: str | os.PathLike[str] | None, then: Callable[[Timeline], T]
+) -> tuple[Timeline, T]:
+    """``(timeline, then(timeline))``: what :func:`load` gives, and what
+    ``then`` makes of it, e.g. a page (``eventline render``).
+
+    For a large file (64 MB and more, where the platform can fork), ``then``
+    runs while a forked process proves the file valid, so the two take
+    about as long as the longer of them rather than their sum. ``then`` may
+    therefore see the records of a file that later fails the proof: it must
+    not write or send anything (return what it makes; act on it afterwards).
+    What it made of a file that fails is dropped, and the file is loaded as
+    :func:`load` does, with its problems raised.
+
+    Raises:
+        InvalidDataError: as :func:`load`.
+        Exception: whatever ``then`` raises on a valid file.
+    """
+    from eventline import quick
+
+    target = io.packaged_data_path() if path is None else path
+    raw, problems = io.read_bytes(target, str(target))
+    if raw is None:
+        raise InvalidDataError(problems)
+
+    def build(doc: Any) -> tuple[Timeline, T]:
+        timeline = io.timeline_from_canonical_json(doc)
+        return timeline, then(timeline)
+
+    with quick.paused_gc():
+        # The other process proves all of the file but its first event:
+        # this one decodes, builds the records and runs ``then``.
+        parallel = quick.built_while_proved(raw, build, own_share=0)
+        if parallel is not None and parallel[1] is not None:
+            return parallel[1]
+        timeline = _loaded(raw, str(target), tried=parallel is not None)
+    return timeline, then(timeline)
+
+
+def _loaded(raw: bytes, where: str, *, tried: bool) -> Timeline:
+    """The timeline of the data file ``raw`` (named ``where`` in problems),
+    checked by the fast proof unless ``tried`` (it already failed), else by
+    the precise checker. Raises InvalidDataError."""
+    from eventline import quick
+
+    with quick.paused_gc():
+        doc = None if tried else quick.valid_canonical_document(raw)
         if doc is None:
-            doc, problems = io.decode_document(raw, str(target))
+            doc, problems = io.decode_document(raw, where)
             if not problems:
-                problems = check_document(doc, str(target))
+                problems = check_document(doc, where)
             if problems:
                 raise InvalidDataError(problems)
         return io.timeline_from_json(doc)

@@ -422,7 +422,9 @@ _EVENTS_KEY = b'\n  "events": [\n'
 _BETWEEN = b"\n    },\n    {\n"
 
 
-def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T | None] | None:
+def built_while_proved(
+    raw: bytes, build: Callable[[Any], T], own_share: int | None = None
+) -> tuple[bool, T | None] | None:
     """``build(document)`` for a large file, done while a forked process helps
     prove the file valid and canonical (as :func:`is_valid_and_canonical`).
 
@@ -437,6 +439,9 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
     why), and None when this cannot run: a file under
     :data:`PARALLEL_BYTES`, no ``fork``, or other threads running (a forked
     child could inherit a lock one of them holds, as in a notebook).
+    ``own_share`` replaces :data:`OWN_SHARE` (0 to 100): a ``build`` that does
+    more than build records (a whole page) leaves all of the proof, or
+    nearly, to the other process.
     """
     if (
         _FORK is None
@@ -445,7 +450,7 @@ def built_while_proved(raw: bytes, build: Callable[[Any], T]) -> tuple[bool, T |
         or threading.active_count() > 1
     ):
         return None
-    split = _split(raw, OWN_SHARE)
+    split = _split(raw, OWN_SHARE if own_share is None else own_share)
     if split is None:  # too few events to share: another process proves them all
         return _built_beside_proof(raw, build)
     head_end, lo, middle, hi = split

@@ -6,6 +6,7 @@ the same timeline always gives the same text.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -66,16 +67,20 @@ FORMATS: dict[str, Callable[..., str]] = {
 
 _OPEN = b'{\n  "events": [\n'
 _CLOSE = b"\n  ]\n}\n"
-# iCalendar's DTSTAMP is the latest date of all the events, known only at the
-# end; batches carry this stand-in (same length, never in valid data) until then.
+# iCalendar's DTSTAMP is the latest date of all the events. Without a filter
+# it is known before the first batch (see _stamp_ahead); with one, only at the
+# end: batches carry this stand-in (same length, never in valid data) until then.
 _STAMP = "\x00" * 16
+_EVENTS_KEY = b'\n  "events": [\n'
+_PIECE = 1 << 22
 
 
 @attrs.frozen
 class _Stream:
     # The text and note of a batch of canonical event documents (all to be
-    # written), names and labels looked up in the tables of a Timeline.
-    body: Callable[[Timeline, list[dict[str, Any]], Language], tuple[bytes, Any]]
+    # written), names and labels looked up in the tables of a Timeline; the
+    # last argument is iCalendar's DTSTAMP value (or its stand-in).
+    body: Callable[[Timeline, list[dict[str, Any]], Language, str], tuple[bytes, Any]]
     separator: bytes
     head: Callable[[Timeline, list[Any], Language], str]
     tail: Callable[[Timeline, list[Any]], str]
@@ -94,11 +99,18 @@ def _without_events(text: str) -> str:
     return text[: -len("]\n}\n")] + "\n"
 
 
-def _json_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
+def _json_body(
+    tables: Timeline, events: list[dict[str, Any]], lang: Language, stamp: str
+) -> tuple[bytes, Any]:
     # A canonical file's event documents are already the export's.
-    return _events_json({"events": events}), (
+    return _events_json({"events": events}), _names_used(events)
+
+
+def _names_used(events: list[dict[str, Any]]) -> tuple[set[str], set[str], set[str]]:
+    """The ids of the categories, actors and sources that ``events`` refer to."""
+    return (
         {e["category"] for e in events},
-        {a for e in events for a in e.get("actors", ())},
+        {a for e in events if "actors" in e for a in e["actors"]},
         {c["source"] for e in events for c in e["citations"]},
     )
 
@@ -119,18 +131,20 @@ def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
     return _without_events(io.dumps(used))
 
 
-def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
+def _ics_body(
+    tables: Timeline, events: list[dict[str, Any]], lang: Language, stamp: str
+) -> tuple[bytes, Any]:
     from eventline.dates import EventDate
 
     # Events come in order (a canonical file's, checked), and the order
     # begins with the earliest day: the last event has the latest one.
     latest = EventDate.parse(events[-1]["date"]).lower
-    return ics.vevents(tables, _STAMP, events=events, lang=lang).encode("utf-8"), latest
+    return ics.vevents(tables, stamp, events=events, lang=lang).encode("utf-8"), latest
 
 
 _STREAMS: dict[str, _Stream] = {
     "csv": _Stream(
-        body=lambda tables, events, lang: (
+        body=lambda tables, events, lang, stamp: (
             csv.rows_text(tables, events, lang=lang).encode("utf-8"),
             None,
         ),
@@ -145,7 +159,7 @@ _STREAMS: dict[str, _Stream] = {
         tail=lambda header, notes: _CLOSE.decode(),
     ),
     "timelinejs": _Stream(
-        body=lambda tables, events, lang: (
+        body=lambda tables, events, lang, stamp: (
             _events_json({"events": timelinejs.slides(tables, events, lang)}),
             None,
         ),
@@ -233,14 +247,23 @@ def _streamed(
     from eventline import io
     from eventline.quick import in_halves, paused_gc
 
-    folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
+    # Without a filter, a JSON export's events are the file's own text (the
+    # proof compares it with their canonical text byte for byte): the halves
+    # only note the names the events use, and the events are read from the file.
+    verbatim = stream is _STREAMS["json"] and select is None
+    guess = _stamp_ahead(raw) if stream is _STREAMS["ics"] and select is None else None
+    folder = None if verbatim else Path(tempfile.mkdtemp(prefix="eventline-export-"))
 
-    def half(header: dict[str, Any], events: list[Any]) -> tuple[str, int, list[Any]]:
+    def names(header: dict[str, Any], events: list[Any]) -> tuple[None, int, list[Any]]:
+        return None, len(events), [_names_used(events)]
+
+    def half(header: dict[str, Any], events: list[Any]) -> tuple[str | None, int, list[Any]]:
         # A batch of events at a time, each batch's documents let go once
         # its text is on disk: memory stays near the file's own. Without a
         # filter the writers read the decoded documents as they are; with
         # one, the kept records are turned back into documents.
         tables = io.timeline_from_json({**header, "events": []})
+        stamp = _STAMP if guess is None else _stamp_text(tables, guess)
         fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
         count, notes = 0, []
         with os.fdopen(fd, "wb") as out:
@@ -250,7 +273,7 @@ def _streamed(
                     names = select(io.timeline_from_json({**header, "events": chunk}))
                     chunk = list(io.event_documents(names))
                 size = len(chunk)
-                text, note = stream.body(names, chunk, lang) if size else (b"", None)
+                text, note = stream.body(names, chunk, lang, stamp) if size else (b"", None)
                 del events[:_BATCH], chunk
                 if size:
                     if count:
@@ -263,17 +286,17 @@ def _streamed(
     header_doc = None
     try:
         with paused_gc():
-            halves = in_halves(raw, half)
+            halves = in_halves(raw, names if verbatim else half)
         if isinstance(halves, tuple):
-            head_end = raw.find(b'\n  "events": [\n')
+            head_end = raw.find(_EVENTS_KEY)
             header_doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
     except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
         halves = None  # not sure: the precise path says what is wrong
     except BaseException:  # e.g. a full disk: no spool is left behind
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         raise
     if not isinstance(halves, tuple) or header_doc is None:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         return None
     header = io.timeline_from_json(header_doc)
     if select is not None:
@@ -281,23 +304,61 @@ def _streamed(
     (first, n1, notes1), (second, n2, notes2) = halves
     notes = notes1 + notes2
     if n1 + n2 == 0:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         return iter([export(header, _format_of(stream), lang).encode("utf-8")]), 0
-    stamp = None
+    head = stream.head(header, notes, lang).encode("utf-8")
+    tail = stream.tail(header, notes).encode("utf-8")
+    if verbatim:
+        lo = raw.find(_EVENTS_KEY) + len(_EVENTS_KEY)
+        return _verbatim(head, raw, lo, len(raw) - len(_CLOSE), tail), n1 + n2
+    assert folder is not None
+    replace = None
     if stream is _STREAMS["ics"]:
-        stamp = (_STAMP.encode("ascii"), ics.stamp(header, notes).encode("ascii"))
-    spools = [spool for spool, n in ((first, n1), (second, n2)) if n]
-    return (
-        _spooled(
-            stream.head(header, notes, lang).encode("utf-8"),
-            folder,
-            spools,
-            stream.separator,
-            stream.tail(header, notes).encode("utf-8"),
-            stamp,
-        ),
-        n1 + n2,
-    )
+        stamp = ics.stamp(header, notes)
+        if guess is None:
+            replace = (_STAMP.encode("ascii"), stamp.encode("ascii"))
+        elif _stamp_text(header, guess) != stamp:  # cannot be, for a file the proof accepts
+            _remove(folder)
+            return None
+    spools = [spool for spool, n in ((first, n1), (second, n2)) if n and spool is not None]
+    return _spooled(head, folder, spools, stream.separator, tail, replace), n1 + n2
+
+
+def _stamp_ahead(raw: bytes) -> dt.date | None:
+    """The earliest day of the last event of a canonical file: the latest of
+    all its events' earliest days, read without decoding the file; None if
+    it cannot be read so (the file may then not be canonical).
+
+    A guess until the file is proved valid and canonical: only the last
+    event's ``date`` sits at depth three (its line indented six spaces)."""
+    from eventline.dates import EventDate
+
+    at = raw.rfind(b'\n      "date": "')
+    end = raw.find(b'",\n', at)
+    if at < 0 or end < 0:
+        return None
+    try:
+        return EventDate.parse(json.loads(raw[at + len(b'\n      "date": ') : end + 1])).lower
+    except Exception:  # anything unexpected: no guess, the stand-in is used
+        return None
+
+
+def _stamp_text(header: Timeline, latest: dt.date) -> str:
+    """DTSTAMP's value (:func:`ics.stamp`) when the events' latest earliest day is ``latest``."""
+    return ics.stamp(header, [latest])
+
+
+def _remove(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _verbatim(head: bytes, raw: bytes, lo: int, hi: int, tail: bytes) -> Iterator[bytes]:
+    """``head``, ``raw[lo:hi]`` in pieces, then ``tail``."""
+    yield head
+    for start in range(lo, hi, _PIECE):
+        yield raw[start : min(start + _PIECE, hi)]
+    yield tail
 
 
 def _format_of(stream: _Stream) -> str:
@@ -309,7 +370,7 @@ def _read(spool: Path, replace: tuple[bytes, bytes] | None) -> Iterator[bytes]:
     ``old`` replaced, read to whole lines so that none is cut in two."""
     with spool.open("rb") as handle:
         rest = b""
-        while piece := handle.read(1 << 22):
+        while piece := handle.read(_PIECE):
             if replace is None:
                 yield piece
                 continue

@@ -212,7 +212,7 @@ def vevents(
         # them, each escaped on its own (TEXT, with \\n for a line break).
         parts = []
         if event.get("summary"):
-            parts.append(_text(_isolate(event["summary"])))
+            parts.append(_text(isolate(event["summary"])))
         if "actors" in event:
             ids = tuple(event["actors"])
             actors = actor_parts.get(ids)
@@ -231,7 +231,7 @@ def vevents(
                     timeline, citation["source"]
                 )
             if citation.get("quote"):
-                sources.append(f"{cited[0]}: “{_text(_isolate(citation['quote']))}”")
+                sources.append(f"{cited[0]}: “{_text(isolate(citation['quote']))}”")
             else:
                 sources.append(cited[0])
             url = url or cited[1]
@@ -243,7 +243,7 @@ def vevents(
             else "BEGIN:VEVENT\r\n" + _fold("UID:" + uid),
             after_uid,
             when[0],
-            _fold(f"SUMMARY:{_text(_isolate(event['title']))}{when[1]}"),
+            _fold(f"SUMMARY:{_text(isolate(event['title']))}{when[1]}"),
             "\r\n",
             _fold("DESCRIPTION:" + "\\n\\n".join(parts)),
             "\r\n",
@@ -261,8 +261,3 @@ def vevents(
             )
         out += [category, url, end]
     return "".join(out)
-
-
-def _isolate(text: str) -> str:
-    # isolate, with the check that settles most text first, without a call.
-    return text if text.isascii() else isolate(text)

@@ -341,7 +341,7 @@ def _streamed(
             _remove(folder)
             raise
 
-    def names(header: dict[str, Any], events: list[Any]) -> tuple[None, int, list[Any]]:
+    def used_names(header: dict[str, Any], events: list[Any]) -> tuple[None, int, list[Any]]:
         return None, len(events), [_names_used(events)]
 
     def half(header: dict[str, Any], events: list[Any]) -> tuple[str | None, int, list[Any]]:
@@ -377,7 +377,7 @@ def _streamed(
     header_doc = None
     try:
         with paused_gc():
-            halves = in_halves(raw, names if verbatim else half)
+            halves = in_halves(raw, used_names if verbatim else half)
         if isinstance(halves, tuple):
             head_end = raw.find(_EVENTS_KEY)
             header_doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
@@ -418,7 +418,8 @@ def _streamed(
             _remove(folder, into)
             return None
     if direct is not None and into is not None:
-        if first != str(into.path) or direct != head:  # cannot be
+        # The parent proves and writes the first half; the head is the header's.
+        if first != str(into.path) or second == first or direct != head:  # cannot be
             _remove(folder, into)
             return None
         try:

@@ -731,6 +731,29 @@ def test_streamed_export_into_a_file_is_byte_for_byte_the_in_memory_one(
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
 
 
+def test_streamed_export_into_a_file_without_copy_file_range(tmp_path, small_file, monkeypatch):
+    """Where the kernel cannot copy between the files (EXDEV), the bytes are the same."""
+    import errno
+    import os
+
+    from eventline import export as export_package
+    from eventline import quick
+
+    refused = []
+
+    def refuse(*args: Any) -> int:
+        refused.append(args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    expected = export(eventline.load(small_file), "ics").encode()
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    out = tmp_path / "out.ics"
+    export_package.export_to(small_file, "ics", out)
+    assert out.read_bytes() == expected
+    assert refused  # the second half was appended without the kernel's copy
+
+
 def test_streamed_csv_into_a_file_starts_with_the_bom(tmp_path, small_file, monkeypatch):
     """--bom's mark comes first when the halves write into the output file."""
     from eventline import export as export_package

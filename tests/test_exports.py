@@ -708,6 +708,104 @@ def test_streamed_export_is_byte_for_byte_the_in_memory_one(
         assert len(pieces) > 2  # the streamed path, not one text made in memory
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_streamed_export_into_a_file_is_byte_for_byte_the_in_memory_one(
+    tmp_path, small_doc, monkeypatch, fmt, name
+):
+    """Written straight into the output file, in halves, each format is export()'s bytes."""
+    from eventline import export as export_package
+    from eventline import io, quick
+
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps(eventline.load(write_json(path, _many(small_doc, 9)))), "utf-8")
+    select = FILTERS[name] or (lambda tl: tl)
+    expected = export(select(eventline.load(path)), fmt).encode()
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(export_package, "_BATCH", 4)
+    out = tmp_path / "out" / f"export.{fmt}"
+    out.parent.mkdir()
+    count = export_package.export_to(path, fmt, out, FILTERS[name])
+    assert out.read_bytes() == expected
+    assert count == len(select(eventline.load(path)))
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_streamed_export_into_a_file_without_copy_file_range(tmp_path, small_file, monkeypatch):
+    """Where the kernel cannot copy between the files (EXDEV), the bytes are the same."""
+    import errno
+    import os
+
+    from eventline import export as export_package
+    from eventline import quick
+
+    refused = []
+
+    def refuse(*args: Any) -> int:
+        refused.append(args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    expected = export(eventline.load(small_file), "ics").encode()
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    out = tmp_path / "out.ics"
+    export_package.export_to(small_file, "ics", out)
+    assert out.read_bytes() == expected
+    assert refused  # the second half was appended without the kernel's copy
+
+
+def test_streamed_csv_into_a_file_starts_with_the_bom(tmp_path, small_file, monkeypatch):
+    """--bom's mark comes first when the halves write into the output file."""
+    from eventline import export as export_package
+    from eventline import quick
+
+    expected = b"\xef\xbb\xbf" + export(eventline.load(small_file), "csv").encode()
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    out = tmp_path / "out.csv"
+    export_package.export_to(small_file, "csv", out, bom=True)
+    assert out.read_bytes() == expected
+
+
+def test_export_into_a_file_keeps_the_permissions_of_the_file_it_replaces(
+    tmp_path, small_file, monkeypatch
+):
+    """As every writer does (atomic_write): the replaced file's mode stays."""
+    from eventline import export as export_package
+    from eventline import quick
+
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    out = tmp_path / "out.ics"
+    out.write_text("old")
+    out.chmod(0o640)
+    export_package.export_to(small_file, "ics", out)
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_export_of_an_invalid_large_file_leaves_the_output_as_it_was(
+    tmp_path, small_doc, monkeypatch, fmt
+):
+    """An invalid file found out in halves: InvalidDataError, the old output, no temporary file."""
+    from eventline import export as export_package
+    from eventline import io, quick
+
+    path = tmp_path / "events.json"
+    path.write_text(io.dumps(eventline.load(write_json(path, _many(small_doc, 9)))), "utf-8")
+    # The last event cites a source that is not declared: only the proof sees it.
+    text = path.read_text("utf-8")
+    at = text.rindex('"source": "')
+    path.write_text(text[:at] + '"source": "nowhere-' + text[at + len('"source": "') :], "utf-8")
+    monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    out = tmp_path / "out" / f"export.{fmt}"
+    out.parent.mkdir()
+    out.write_bytes(b"old")
+    with pytest.raises(eventline.InvalidDataError):
+        export_package.export_to(path, fmt, out)
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(timelines(), st.sampled_from(sorted(FORMATS)))
 def test_streamed_export_of_generated_timelines_is_the_in_memory_one(
@@ -723,7 +821,11 @@ def test_streamed_export_of_generated_timelines_is_the_in_memory_one(
     quick.PARALLEL_BYTES, export_package._BATCH = 0, 2
     try:
         pieces, _ = export_package.export_file(path, fmt)
-        assert b"".join(pieces) == export(eventline.load(path), fmt).encode()
+        expected = export(eventline.load(path), fmt).encode()
+        assert b"".join(pieces) == expected
+        out = path.with_name(f"out.{fmt}")
+        export_package.export_to(path, fmt, out)
+        assert out.read_bytes() == expected
     finally:
         quick.PARALLEL_BYTES, export_package._BATCH = old
 

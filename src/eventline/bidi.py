@@ -44,6 +44,8 @@ def isolate(text: str) -> str:
     Left-to-right text is returned as it is, so outputs of Latin-script data
     keep their bytes.
     """
+    if text.isascii():  # most text: settled without another call
+        return text
     return f"{FSI}{text}{PDI}" if needs_isolation(text) else text
 
 

@@ -585,20 +585,26 @@ def export_command(
     if fmt in BINARY_EXPORTS:
         _export_binary(fmt, data, output, start, end, categories, actors, tags)
         return
-    from eventline.export import export_file
+    from eventline.export import export_file, export_to
 
+    source = data or io.default_data_path()
+    select = (
+        None
+        if start is end is None and not (categories or actors or tags)
+        else lambda timeline: timeline.filter(start, end, categories, actors, tags)
+    )
     try:
-        pieces, count = export_file(
-            data or io.default_data_path(),
-            fmt,
-            None
-            if start is end is None and not (categories or actors or tags)
-            else lambda timeline: timeline.filter(start, end, categories, actors, tags),
-            bom=bom,
-            lang=lang or ENGLISH,
-        )
+        if output is not None:
+            # Written in place (atomically): a large export is not read back.
+            count = export_to(source, fmt, output, select, bom=bom, lang=lang or ENGLISH)
+            click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+            return
+        pieces, count = export_file(source, fmt, select, bom=bom, lang=lang or ENGLISH)
     except InvalidDataError as error:
         _echo_problems(error.problems)
+        raise SystemExit(1) from None
+    except io.WriteError as error:
+        click.echo(str(error))
         raise SystemExit(1) from None
     _write_export(pieces, output, count, fmt)
 

@@ -6,6 +6,7 @@ the same timeline always gives the same text.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from eventline.i18n import Language
     from eventline.model import Timeline
 
-__all__ = ["FORMATS", "export", "export_file"]
+__all__ = ["FORMATS", "export", "export_file", "export_to"]
 
 
 def _timelinejs_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
@@ -66,16 +67,20 @@ FORMATS: dict[str, Callable[..., str]] = {
 
 _OPEN = b'{\n  "events": [\n'
 _CLOSE = b"\n  ]\n}\n"
-# iCalendar's DTSTAMP is the latest date of all the events, known only at the
-# end; batches carry this stand-in (same length, never in valid data) until then.
+# iCalendar's DTSTAMP is the latest date of all the events. Without a filter
+# it is known before the first batch (see _stamp_ahead); with one, only at the
+# end: batches carry this stand-in (same length, never in valid data) until then.
 _STAMP = "\x00" * 16
+_EVENTS_KEY = b'\n  "events": [\n'
+_PIECE = 1 << 22
 
 
 @attrs.frozen
 class _Stream:
     # The text and note of a batch of canonical event documents (all to be
-    # written), names and labels looked up in the tables of a Timeline.
-    body: Callable[[Timeline, list[dict[str, Any]], Language], tuple[bytes, Any]]
+    # written), names and labels looked up in the tables of a Timeline; the
+    # last argument is iCalendar's DTSTAMP value (or its stand-in).
+    body: Callable[[Timeline, list[dict[str, Any]], Language, str], tuple[bytes, Any]]
     separator: bytes
     head: Callable[[Timeline, list[Any], Language], str]
     tail: Callable[[Timeline, list[Any]], str]
@@ -94,11 +99,18 @@ def _without_events(text: str) -> str:
     return text[: -len("]\n}\n")] + "\n"
 
 
-def _json_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
+def _json_body(
+    tables: Timeline, events: list[dict[str, Any]], lang: Language, stamp: str
+) -> tuple[bytes, Any]:
     # A canonical file's event documents are already the export's.
-    return _events_json({"events": events}), (
+    return _events_json({"events": events}), _names_used(events)
+
+
+def _names_used(events: list[dict[str, Any]]) -> tuple[set[str], set[str], set[str]]:
+    """The ids of the categories, actors and sources that ``events`` refer to."""
+    return (
         {e["category"] for e in events},
-        {a for e in events for a in e.get("actors", ())},
+        {a for e in events if "actors" in e for a in e["actors"]},
         {c["source"] for e in events for c in e["citations"]},
     )
 
@@ -119,18 +131,20 @@ def _json_head(header: Timeline, notes: list[Any], lang: Language) -> str:
     return _without_events(io.dumps(used))
 
 
-def _ics_body(tables: Timeline, events: list[dict[str, Any]], lang: Language) -> tuple[bytes, Any]:
+def _ics_body(
+    tables: Timeline, events: list[dict[str, Any]], lang: Language, stamp: str
+) -> tuple[bytes, Any]:
     from eventline.dates import EventDate
 
     # Events come in order (a canonical file's, checked), and the order
     # begins with the earliest day: the last event has the latest one.
     latest = EventDate.parse(events[-1]["date"]).lower
-    return ics.vevents(tables, _STAMP, events=events, lang=lang).encode("utf-8"), latest
+    return ics.vevents(tables, stamp, events=events, lang=lang).encode("utf-8"), latest
 
 
 _STREAMS: dict[str, _Stream] = {
     "csv": _Stream(
-        body=lambda tables, events, lang: (
+        body=lambda tables, events, lang, stamp: (
             csv.rows_text(tables, events, lang=lang).encode("utf-8"),
             None,
         ),
@@ -145,7 +159,7 @@ _STREAMS: dict[str, _Stream] = {
         tail=lambda header, notes: _CLOSE.decode(),
     ),
     "timelinejs": _Stream(
-        body=lambda tables, events, lang: (
+        body=lambda tables, events, lang, stamp: (
             _events_json({"events": timelinejs.slides(tables, events, lang)}),
             None,
         ),
@@ -196,7 +210,70 @@ def export_file(
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
     pieces, count = _export_file(path, format, select, lang)
+    assert pieces is not None
     return (itertools.chain([csv.BOM.encode("utf-8")], pieces) if bom else pieces), count
+
+
+def export_to(
+    path: str | os.PathLike[str],
+    format: str,
+    output: str | os.PathLike[str],
+    select: Callable[[Timeline], Timeline] | None = None,
+    *,
+    bom: bool = False,
+    lang: Language = ENGLISH,
+) -> int:
+    """Export a data file into the file ``output``; the number of events exported.
+
+    The bytes are those of :func:`export_file`, written as
+    :func:`eventline.io.atomic_write` writes: to a temporary file beside
+    ``output``, flushed to disk and renamed over it, so readers see the old
+    file or the new one. A large file's export is assembled there directly
+    (the second half copied by the kernel), not read back piece by piece.
+
+    Raises:
+        eventline.InvalidDataError: the file is not valid; ``output`` is left as it was.
+        eventline.io.WriteError: ``output`` cannot be written (as ``atomic_write``).
+        ValueError: ``bom`` with a format other than ``"csv"``.
+    """
+    from eventline import io
+
+    if bom and format != "csv":
+        raise ValueError(f"a byte-order mark is for CSV, not {format}")
+    target = Path(output)
+    prefix = csv.BOM.encode("utf-8") if bom else b""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError:  # atomic_write says what is wrong with the folder
+        whole, count = export_file(path, format, select, bom=bom, lang=lang)
+        io.atomic_write(target, whole)
+        return count
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        pieces, count = _export_file(path, format, select, lang, _Into(tmp, prefix))
+        with tmp.open("r+b", buffering=0) as out:
+            out.seek(0, os.SEEK_END)
+            for piece in [] if pieces is None else itertools.chain([prefix], pieces):
+                _write_all(out, piece)
+            os.fsync(out.fileno())
+        # As atomic_write: the permissions of the file replaced, or the umask's.
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        tmp.chmod(mode)
+        tmp.replace(target)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise io.WriteError(f"{target}: cannot write: {error.strerror or error}") from error
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _export_file(
@@ -204,7 +281,10 @@ def _export_file(
     format: str,
     select: Callable[[Timeline], Timeline] | None,
     lang: Language,
-) -> tuple[Iterator[bytes], int]:
+    into: _Into | None = None,
+) -> tuple[Iterator[bytes] | None, int]:
+    # With ``into``, a large file's export may be written there whole (then
+    # the pieces are None); when they are not None, ``into``'s file is empty.
     import eventline
     from eventline import io
     from eventline.quick import PARALLEL_BYTES
@@ -213,7 +293,7 @@ def _export_file(
     if stream is not None:
         raw, _ = io.read_bytes(path, str(path))
         if raw is not None and len(raw) >= PARALLEL_BYTES:
-            streamed = _streamed(raw, stream, select, lang)
+            streamed = _streamed(raw, stream, select, lang, into)
             del raw
             if streamed is not None:
                 return streamed
@@ -228,29 +308,63 @@ def _streamed(
     stream: _Stream,
     select: Callable[[Timeline], Timeline] | None,
     lang: Language,
-) -> tuple[Iterator[bytes], int] | None:
-    """The export of a valid canonical file in two halves; None when not sure it is one."""
+    into: _Into | None = None,
+) -> tuple[Iterator[bytes] | None, int] | None:
+    """The export of a valid canonical file in two halves; None when not sure it is one.
+
+    With ``into``, an export without a filter is written into its file
+    (then the pieces are None): the first half's text goes straight there,
+    after the head, and the second half's spool is copied after it by the
+    kernel, so the export is never read back through this process.
+    Otherwise (and whenever None is returned) ``into``'s file is left empty.
+    """
     from eventline import io
     from eventline.quick import in_halves, paused_gc
 
-    folder = Path(tempfile.mkdtemp(prefix="eventline-export-"))
+    # Without a filter, a JSON export's events are the file's own text (the
+    # proof compares it with their canonical text byte for byte): the halves
+    # only note the names the events use, and the events are read from the file.
+    verbatim = stream is _STREAMS["json"] and select is None
+    guess = _stamp_ahead(raw) if stream is _STREAMS["ics"] and select is None else None
+    # The first half's text goes straight into the export when its head is
+    # known before the proof: it names no event (CSV, TimelineJS, and
+    # iCalendar once DTSTAMP is known).
+    direct = None
+    if into is not None and select is None and not verbatim:
+        direct = _head_ahead(raw, stream, guess, lang)
+    folder = None if verbatim else Path(tempfile.mkdtemp(prefix="eventline-export-"))
+    parent = os.getpid()
+    if direct is not None and into is not None:
+        try:
+            into.path.write_bytes(into.prefix + direct)
+        except BaseException:
+            _remove(folder)
+            raise
 
-    def half(header: dict[str, Any], events: list[Any]) -> tuple[str, int, list[Any]]:
+    def used_names(header: dict[str, Any], events: list[Any]) -> tuple[None, int, list[Any]]:
+        return None, len(events), [_names_used(events)]
+
+    def half(header: dict[str, Any], events: list[Any]) -> tuple[str | None, int, list[Any]]:
         # A batch of events at a time, each batch's documents let go once
         # its text is on disk: memory stays near the file's own. Without a
         # filter the writers read the decoded documents as they are; with
         # one, the kept records are turned back into documents.
         tables = io.timeline_from_json({**header, "events": []})
-        fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
+        stamp = _STAMP if guess is None else _stamp_text(tables, guess)
+        if direct is not None and into is not None and os.getpid() == parent:
+            spool, out = str(into.path), into.path.open("ab")
+        else:
+            fd, spool = tempfile.mkstemp(suffix=".txt", dir=folder)
+            out = os.fdopen(fd, "wb")
         count, notes = 0, []
-        with os.fdopen(fd, "wb") as out:
+        with out:
             while events:
                 chunk, names = events[:_BATCH], tables
                 if select is not None:
                     names = select(io.timeline_from_json({**header, "events": chunk}))
                     chunk = list(io.event_documents(names))
                 size = len(chunk)
-                text, note = stream.body(names, chunk, lang) if size else (b"", None)
+                text, note = stream.body(names, chunk, lang, stamp) if size else (b"", None)
                 del events[:_BATCH], chunk
                 if size:
                     if count:
@@ -263,17 +377,17 @@ def _streamed(
     header_doc = None
     try:
         with paused_gc():
-            halves = in_halves(raw, half)
+            halves = in_halves(raw, used_names if verbatim else half)
         if isinstance(halves, tuple):
-            head_end = raw.find(b'\n  "events": [\n')
+            head_end = raw.find(_EVENTS_KEY)
             header_doc = json.loads(raw[:head_end] + b'\n  "events": []\n}')
     except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
         halves = None  # not sure: the precise path says what is wrong
     except BaseException:  # e.g. a full disk: no spool is left behind
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         raise
     if not isinstance(halves, tuple) or header_doc is None:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder, into)
         return None
     header = io.timeline_from_json(header_doc)
     if select is not None:
@@ -281,23 +395,136 @@ def _streamed(
     (first, n1, notes1), (second, n2, notes2) = halves
     notes = notes1 + notes2
     if n1 + n2 == 0:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder, into)
         return iter([export(header, _format_of(stream), lang).encode("utf-8")]), 0
-    stamp = None
+    head = stream.head(header, notes, lang).encode("utf-8")
+    tail = stream.tail(header, notes).encode("utf-8")
+    if verbatim:
+        lo = raw.find(_EVENTS_KEY) + len(_EVENTS_KEY)
+        hi = len(raw) - len(_CLOSE)
+        if into is None:
+            return _verbatim(head, raw, lo, hi, tail), n1 + n2
+        with into.path.open("wb", buffering=0) as out:
+            for part in (into.prefix, head, memoryview(raw)[lo:hi], tail):
+                _write_all(out, part)
+        return None, n1 + n2
+    assert folder is not None
+    replace = None
     if stream is _STREAMS["ics"]:
-        stamp = (_STAMP.encode("ascii"), ics.stamp(header, notes).encode("ascii"))
-    spools = [spool for spool, n in ((first, n1), (second, n2)) if n]
-    return (
-        _spooled(
-            stream.head(header, notes, lang).encode("utf-8"),
-            folder,
-            spools,
-            stream.separator,
-            stream.tail(header, notes).encode("utf-8"),
-            stamp,
-        ),
-        n1 + n2,
-    )
+        stamp = ics.stamp(header, notes)
+        if guess is None:
+            replace = (_STAMP.encode("ascii"), stamp.encode("ascii"))
+        elif _stamp_text(header, guess) != stamp:  # cannot be, for a file the proof accepts
+            _remove(folder, into)
+            return None
+    if direct is not None and into is not None:
+        # The parent proves and writes the first half; the head is the header's.
+        if first != str(into.path) or second == first or direct != head:  # cannot be
+            _remove(folder, into)
+            return None
+        try:
+            with into.path.open("r+b", buffering=0) as out:
+                out.seek(0, os.SEEK_END)
+                if n2:
+                    _write_all(out, stream.separator if n1 else b"")
+                    _append(out, Path(second))
+                _write_all(out, tail)
+        finally:
+            _remove(folder)
+        return None, n1 + n2
+    spools = [spool for spool, n in ((first, n1), (second, n2)) if n and spool is not None]
+    return _spooled(head, folder, spools, stream.separator, tail, replace), n1 + n2
+
+
+@attrs.frozen
+class _Into:
+    """An empty temporary file that an export may be written into, and the
+    bytes it then starts with (a byte-order mark, or none)."""
+
+    path: Path
+    prefix: bytes
+
+
+def _head_ahead(raw: bytes, stream: _Stream, guess: dt.date | None, lang: Language) -> bytes | None:
+    """The head of a format whose head names no event, from the file's
+    header before it is proved; None for other formats, or when unsure."""
+    from eventline import io
+
+    if stream is _STREAMS["json"] or (stream is _STREAMS["ics"] and guess is None):
+        return None
+    try:
+        header_doc = json.loads(raw[: raw.find(_EVENTS_KEY)] + b'\n  "events": []\n}')
+        return stream.head(io.timeline_from_json(header_doc), [], lang).encode("utf-8")
+    except Exception:  # not sure: the spooled path runs, and the proof decides
+        return None
+
+
+def _write_all(out: Any, data: bytes | memoryview) -> None:
+    """Write all of ``data`` to an unbuffered file (whose writes may be partial)."""
+    view = memoryview(data)
+    while view:
+        view = view[out.write(view) :]
+
+
+def _append(out: Any, spool: Path) -> None:
+    """Append the file ``spool`` to the unbuffered file ``out`` (at its end),
+    copied by the kernel (``copy_file_range``) where it can."""
+    with spool.open("rb", buffering=0) as source:
+        size = os.fstat(source.fileno()).st_size
+        done = 0
+        copy = getattr(os, "copy_file_range", None)
+        try:
+            while copy is not None and done < size:
+                sent = copy(source.fileno(), out.fileno(), size - done)
+                if sent == 0:
+                    break
+                done += sent
+        except OSError:  # e.g. not supported between these file systems
+            pass
+        source.seek(done)
+        out.seek(0, os.SEEK_END)
+        while piece := source.read(_PIECE):
+            _write_all(out, piece)
+
+
+def _stamp_ahead(raw: bytes) -> dt.date | None:
+    """The earliest day of the last event of a canonical file: the latest of
+    all its events' earliest days, read without decoding the file; None if
+    it cannot be read so (the file may then not be canonical).
+
+    A guess until the file is proved valid and canonical: only the last
+    event's ``date`` sits at depth three (its line indented six spaces)."""
+    from eventline.dates import EventDate
+
+    at = raw.rfind(b'\n      "date": "')
+    end = raw.find(b'",\n', at)
+    if at < 0 or end < 0:
+        return None
+    try:
+        return EventDate.parse(json.loads(raw[at + len(b'\n      "date": ') : end + 1])).lower
+    except Exception:  # anything unexpected: no guess, the stand-in is used
+        return None
+
+
+def _stamp_text(header: Timeline, latest: dt.date) -> str:
+    """DTSTAMP's value (:func:`ics.stamp`) when the events' latest earliest day is ``latest``."""
+    return ics.stamp(header, [latest])
+
+
+def _remove(folder: Path | None, into: _Into | None = None) -> None:
+    """Remove the spools' folder; empty ``into``'s file."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    if into is not None:
+        into.path.write_bytes(b"")
+
+
+def _verbatim(head: bytes, raw: bytes, lo: int, hi: int, tail: bytes) -> Iterator[bytes]:
+    """``head``, ``raw[lo:hi]`` in pieces, then ``tail``."""
+    yield head
+    for start in range(lo, hi, _PIECE):
+        yield raw[start : min(start + _PIECE, hi)]
+    yield tail
 
 
 def _format_of(stream: _Stream) -> str:
@@ -309,7 +536,7 @@ def _read(spool: Path, replace: tuple[bytes, bytes] | None) -> Iterator[bytes]:
     ``old`` replaced, read to whole lines so that none is cut in two."""
     with spool.open("rb") as handle:
         rest = b""
-        while piece := handle.read(1 << 22):
+        while piece := handle.read(_PIECE):
             if replace is None:
                 yield piece
                 continue

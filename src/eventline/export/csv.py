@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate_join
@@ -111,19 +112,20 @@ def _date_cells(text: str, lang: Language) -> str:
 
 def _rows(timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language) -> Iterator[str]:
     """Each event's row, with its line end."""
-    # Large timelines repeat categories, actor groups and sources: each
-    # derived cell is worked out (and quoted) once. Writing the fields here
-    # rather than with csv.writer takes a third of the time.
+    # Large timelines repeat dates, categories, actor groups and sources:
+    # each derived cell is worked out (and quoted) once. Writing the fields
+    # here rather than with csv.writer takes a third of the time.
+    dates: dict[str, str] = {}
     labels = {cid: _field(_cell(c.label)) for cid, c in timeline.categories.items()}
     actor_cells: dict[tuple[str, ...], str] = {(): ""}
     source_cells: dict[tuple[str, ...], str] = {}
     for event in events:
-        ids = tuple(event.get("actors", ()))
+        ids = tuple(event["actors"]) if "actors" in event else ()
         actors = actor_cells.get(ids)
         if actors is None:
             names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
             actors = actor_cells[ids] = _field(_cell(isolate_join(names, "; ")))
-        cited = tuple(c["source"] for c in event["citations"])
+        cited = tuple(map(_source_of, event["citations"]))
         sources = source_cells.get(cited)
         if sources is None:
             known = [timeline.sources[s] for s in cited if s in timeline.sources]
@@ -132,19 +134,35 @@ def _rows(timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language) 
                 + ","
                 + _field(" ".join(dict.fromkeys(s.url for s in known if s.url)))
             )
+        when = dates.get(event["date"])
+        if when is None:
+            when = dates[event["date"]] = _date_cells(event["date"], lang)
+        places = event.get("places")
         yield (
             ",".join(
                 (
                     _field(event["id"]),
-                    _field(_cell(event["title"])),
-                    _date_cells(event["date"], lang),
-                    labels.get(event["category"]) or _field(_cell(event["category"])),
+                    _text_field(event["title"]),
+                    when,
+                    labels.get(event["category"]) or _text_field(event["category"]),
                     actors,
-                    _field(_cell(isolate_join(event.get("places", ()), "; "))),
-                    _field("; ".join(event.get("tags", ()))),
-                    _field(_cell(event.get("summary", ""))),
+                    _text_field(isolate_join(places, "; ")) if places else "",
+                    _field("; ".join(event["tags"])) if "tags" in event else "",
+                    _text_field(event["summary"]) if "summary" in event else "",
                     sources,
                 )
             )
             + "\r\n"
         )
+
+
+_source_of = operator.itemgetter("source")
+
+
+def _text_field(text: str) -> str:
+    """``_field(_cell(text))``, in one call."""
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,13 @@ def _text(value: str) -> str:
     return value.replace("\n", "\\n")
 
 
+# The pieces of a content line of more than 75 octets (RFC 5545, 3.1): the
+# first of at most 75 octets, the others of at most 74 (each then follows a
+# CRLF and a space), none ending inside a UTF-8 character (each as long as
+# can be, so that the next does not start with a continuation byte).
+_PIECES = re.compile(rb"\A.{1,75}(?![\x80-\xbf])|.{1,74}(?![\x80-\xbf])", re.DOTALL)
+
+
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
     if line.isascii():  # one octet a character: cut by characters
@@ -49,16 +57,7 @@ def _fold(line: str) -> str:
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    out: list[bytes] = []
-    pos, limit = 0, 75
-    while len(data) - pos > limit:
-        cut = pos + limit
-        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
-            cut -= 1
-        out.append(data[pos:cut])
-        pos, limit = cut, 74  # continuation lines start with a space
-    out.append(data[pos:])
-    return b"\r\n ".join(out).decode("utf-8")
+    return b"\r\n ".join(_PIECES.findall(data)).decode("utf-8")
 
 
 def _day(value: dt.date) -> str:
@@ -192,16 +191,23 @@ def vevents(
     """
     _ = lang.gettext
     suffix = _uid_suffix(timeline.title if identity is None else identity)
-    head = f"DTSTAMP:{stamp}\r\n"
+    # The same lines begin each VEVENT (the UID's value runs on from them)
+    # and end it.
+    begin = "BEGIN:VEVENT\r\nUID:"
+    after_uid = f"\r\nDTSTAMP:{stamp}\r\n"
+    end = "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
     sources_label = _text(_("Sources:"))
-    # Large timelines repeat actor groups, sources and categories: each
-    # derived piece is worked out (and escaped, or folded) once.
+    # Large timelines repeat dates, actor groups, sources and categories:
+    # each derived piece is worked out (and escaped, or folded) once.
+    whens: dict[str, tuple[str, str]] = {}
     actor_parts: dict[tuple[str, ...], str] = {}
     source_parts: dict[str, tuple[str, str]] = {}
     categories: dict[tuple[str, tuple[str, ...]], str] = {}
     out: list[str] = []
     for event in event_documents(timeline) if events is None else events:
-        when = _when(event["date"], lang)
+        when = whens.get(event["date"])
+        if when is None:
+            when = whens[event["date"]] = _when(event["date"], lang)
         # DESCRIPTION: the summary, actors and sources, a blank line between
         # them, each escaped on its own (TEXT, with \\n for a line break).
         parts = []
@@ -224,16 +230,18 @@ def vevents(
                 cited = source_parts[citation["source"]] = _source_parts(
                     timeline, citation["source"]
                 )
-            line, url = cited[0], url or cited[1]
             if citation.get("quote"):
-                line += f": “{_text(isolate(citation['quote']))}”"
-            sources.append(line)
+                sources.append(f"{cited[0]}: “{_text(isolate(citation['quote']))}”")
+            else:
+                sources.append(cited[0])
+            url = url or cited[1]
         parts.append("\\n".join(sources))
+        uid = event["id"] + suffix
         out += [
-            "BEGIN:VEVENT\r\n",
-            _fold(f"UID:{event['id']}{suffix}"),
-            "\r\n",
-            head,
+            begin + uid
+            if len(uid) <= 71 and uid.isascii()
+            else "BEGIN:VEVENT\r\n" + _fold("UID:" + uid),
+            after_uid,
             when[0],
             _fold(f"SUMMARY:{_text(isolate(event['title']))}{when[1]}"),
             "\r\n",
@@ -242,7 +250,7 @@ def vevents(
         ]
         if "places" in event:
             out += [_fold(f"LOCATION:{_text(isolate_join(event['places']))}"), "\r\n"]
-        key = (event["category"], tuple(event.get("tags", ())))
+        key = (event["category"], tuple(event["tags"]) if "tags" in event else ())
         category = categories.get(key)
         if category is None:
             known = timeline.categories.get(key[0])
@@ -251,5 +259,5 @@ def vevents(
             category = categories[key] = (
                 _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *key[1]))) + "\r\n"
             )
-        out += [category, url, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"]
+        out += [category, url, end]
     return "".join(out)

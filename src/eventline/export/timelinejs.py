@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import html
+import operator
 from typing import TYPE_CHECKING, Any
 
 from eventline.bidi import isolate, isolate_join
@@ -125,9 +126,11 @@ def slides(
     used), dates and labels in ``lang``."""
     # Large timelines repeat dates, categories, actor groups and source
     # lists: each is worked out once.
+    dates: dict[str, tuple[dict[str, int], dict[str, int] | None, str | None]] = {}
     groups: dict[str, str] = {}
     actor_paragraphs: dict[tuple[str, ...], str] = {}
     source_paragraphs: dict[tuple[str, ...], str] = {}
+    places_words = lang.gettext("Places: %(names)s")
     out = []
     for event in events:
         group = groups.get(event["category"])
@@ -135,11 +138,11 @@ def slides(
             category = timeline.categories.get(event["category"])
             label = category.label if category else event["category"]
             group = groups[event["category"]] = _twice(isolate(label))
-        ids = tuple(event.get("actors", ()))
+        ids = tuple(event["actors"]) if "actors" in event else ()
         actors = actor_paragraphs.get(ids)
         if actors is None:
             actors = actor_paragraphs[ids] = _actors(timeline, ids, lang)
-        cited = tuple(c["source"] for c in event["citations"])
+        cited = tuple(map(_source_of, event["citations"]))
         sources = source_paragraphs.get(cited)
         if sources is None:
             sources = source_paragraphs[cited] = _sources(timeline, cited, lang)
@@ -149,15 +152,16 @@ def slides(
             (
                 f"<p>{_once(isolate(summary))}</p>" if summary else "",
                 actors,
-                "<p>"
-                + lang.gettext("Places: %(names)s") % {"names": _once(isolate_join(places))}
-                + "</p>"
+                "<p>" + places_words % {"names": _once(isolate_join(places))} + "</p>"
                 if places
                 else "",
                 sources,
             )
         )
-        start, end, words = _when(event["date"], lang)
+        when = dates.get(event["date"])
+        if when is None:
+            when = dates[event["date"]] = _when(event["date"], lang)
+        start, end, words = when
         slide: dict[str, Any] = {"unique_id": event["id"], "start_date": dict(start)}
         if end is not None:
             slide["end_date"] = dict(end)
@@ -167,6 +171,9 @@ def slides(
         slide["group"] = group
         out.append(slide)
     return out
+
+
+_source_of = operator.itemgetter("source")
 
 
 def to_timelinejs(timeline: Timeline, lang: Language = ENGLISH) -> dict[str, Any]:

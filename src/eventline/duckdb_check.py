@@ -33,42 +33,56 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
     Each table is read from Parquet once into DuckDB's own storage (which
     spills to disk past its memory limit): the rules scan them some fifty
-    times, and decoding the files each time cost most of the run. The copy
-    runs in parallel without keeping insertion order (half the time), so
-    ``_uid`` is built from the file's place in dataset order and the row's
-    place in its file: ``file index * 2**32 + file_row_number``."""
+    times, and decoding the files each time cost most of the run. The long
+    text columns (:data:`eventline.rules.LONG_TEXT`: titles, summaries,
+    quotes; most of the bytes) are not copied: one rule reads each, from
+    the views ``event_texts`` and ``citation_texts`` over the files, and
+    copying them took half the time of the copy. The copy runs in parallel
+    without keeping insertion order (half the time), so ``_uid`` is built
+    from the file's place in dataset order and the row's place in its file:
+    ``file index * 2**32 + file_row_number``."""
     # Rows are matched by _uid, never by their order in a table.
     con.execute("SET preserve_insertion_order = false")
     for name in ("timeline", "categories", "actors", "sources", "citations"):
-        con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * EXCLUDE (file_row_number),"
-            " file_row_number AS _uid"
+        read = (
+            "SELECT * EXCLUDE (file_row_number), file_row_number AS _uid"
             f" FROM read_parquet({_quote(folder / f'{name}.parquet')}, file_row_number = true)"
         )
+        _table(con, name, read)
     files = parquet.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
         indexes = ", ".join(f"({_quote(f)}, {i})" for i, f in enumerate(files))
         # The partition is read from each file's path by the rules (events.partition),
         # not by DuckDB's Hive reader, which fails on a misnamed folder.
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT p.* EXCLUDE (filename, file_row_number),"
+        read = (
+            "SELECT p.* EXCLUDE (filename, file_row_number),"
             " f.i * 4294967296 + p.file_row_number AS _uid, p.filename AS _file"
             f" FROM read_parquet([{listed}], hive_partitioning = false, filename = true,"
             f" file_row_number = true) p JOIN (VALUES {indexes}) f(name, i) ON p.filename = f.name"
         )
     else:
         con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT *, CAST(0 AS BIGINT) AS _uid,"
-            " CAST(NULL AS VARCHAR) AS _file FROM events_empty"
+        read = (
+            "SELECT *, CAST(0 AS BIGINT) AS _uid, CAST(NULL AS VARCHAR) AS _file FROM events_empty"
         )
+    _table(con, "events", read)
     for name in ("actors", "places", "tags"):
         con.execute(
             f"CREATE TEMP TABLE event_{name} AS SELECT _uid, id,"
             f" unnest(range(len({name}))) AS pos, unnest({name}) AS item"
             f" FROM events WHERE {name} IS NOT NULL"
         )
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, read: str) -> None:
+    """Table ``name`` from the query ``read``, without its long text columns,
+    which stay in the files behind the view ``rules.TEXT_VIEWS[name]``."""
+    texts = rules.LONG_TEXT.get(name, ())
+    columns = f"* EXCLUDE ({', '.join(texts)})" if texts else "*"
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM ({read}) t")
+    if texts:
+        con.execute(f"CREATE TEMP VIEW {rules.TEXT_VIEWS[name]} AS {read}")
 
 
 def validate_dataset(

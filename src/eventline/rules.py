@@ -14,7 +14,9 @@ and :mod:`eventline.spark`): ``timeline``, ``categories``, ``actors``,
 ``sources``, ``events`` and ``citations`` with the columns of
 :data:`eventline.parquet.SCHEMAS` plus ``_uid``, a value unique to the row
 that sorts in dataset order (``events`` also has ``_file``, the path of the
-row's file, whose folder is its Hive partition); and ``event_actors``, ``event_places``,
+row's file, whose folder is its Hive partition); ``event_texts`` and
+``citation_texts``, the rows of ``events`` and ``citations`` again, for the
+rules on their long text columns (:data:`LONG_TEXT`); and ``event_actors``, ``event_places``,
 ``event_tags`` (``_uid``, ``id``, ``pos``, ``item``: one row per list item).
 
 Portability: only ``regexp_extract`` is used for patterns (RE2 in DuckDB,
@@ -102,6 +104,16 @@ TABLE_PATHS: dict[str, str] = {
 }
 """Where each table lives in a dataset's folder: one file, or for ``events``
 a folder of Hive partitions (``events/year=YYYY/*.parquet``)."""
+
+LONG_TEXT: dict[str, tuple[str, ...]] = {"events": ("title", "summary"), "citations": ("quote",)}
+"""The long text columns, most of a dataset's bytes, which only their own
+rules read (each once): those rules read them from the views ``event_texts``
+and ``citation_texts`` (:data:`TEXT_VIEWS`), so an engine that copies its
+tables before the rules run can leave these columns in the files (DuckDB
+does); the other views need not have them."""
+
+TEXT_VIEWS: dict[str, str] = {"events": "event_texts", "citations": "citation_texts"}
+"""The view the rules on a table's :data:`LONG_TEXT` columns read."""
 
 LAYOUT = (
     "timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
@@ -538,9 +550,14 @@ def _bad(column: str, view: str, predicate: str) -> str:
 def _build() -> list[Rule]:
     rules: list[Rule] = []
     for table, (view, fields) in _FIELDS.items():
-        readable = _readable(view) if table else f"(SELECT *, NULL AS _id FROM {view}) r"
         for rank, (name, column, required, kind) in enumerate(fields):
             check, sql = _CHECKS[kind]
+            if not table:
+                readable = f"(SELECT *, NULL AS _id FROM {view}) r"
+            elif column in LONG_TEXT.get(table, ()):
+                readable = _readable(TEXT_VIEWS[table])
+            else:
+                readable = _readable(view)
             prefix = f"{table}." if table else "timeline."
             if required:
                 rules.append(
@@ -641,6 +658,7 @@ def _build() -> list[Rule]:
         )
     )
     cited = _readable("citations", "event_id")
+    quoted = _readable(TEXT_VIEWS["citations"], "event_id")
     citation = "'citations[' || CAST(position AS STRING) || ']'"
     for name, kind, required in (("source", "slug", True), ("quote", "quote", False)):
         check, sql = _CHECKS[kind]
@@ -649,7 +667,7 @@ def _build() -> list[Rule]:
                 Rule(
                     f"citations.{name}-required",
                     "events",
-                    cited,
+                    quoted if name in LONG_TEXT["citations"] else cited,
                     f"{name} IS NULL",
                     f"{citation} || '.{name}'",
                     name,
@@ -662,7 +680,7 @@ def _build() -> list[Rule]:
             Rule(
                 f"citations.{name}",
                 "events",
-                cited,
+                quoted if name in LONG_TEXT["citations"] else cited,
                 _bad(name, "citations", sql("{v}")),
                 f"{citation} || '.{name}'",
                 name,
@@ -775,7 +793,11 @@ def _partition_rules() -> list[Rule]:
     misplaced = (
         f"(SELECT e.*, f._part, f._pyear FROM events e JOIN"
         f" (SELECT _f, _part, TRY_CAST(substr(_part, 6) AS INT) AS _pyear FROM {files}"
-        f" WHERE {named}) f ON e._file = f._f) q"
+        f" WHERE {named}) f ON e._file = f._f"
+        # The test inside, before each row's readable id is worked out: above
+        # the join DuckDB left it over the projection, and ran the id's
+        # pattern on every event.
+        " WHERE e.earliest IS NOT NULL AND (f._pyear IS NULL OR f._pyear <> year(e.earliest))) q"
     )
     return [
         Rule(
@@ -794,7 +816,7 @@ def _partition_rules() -> list[Rule]:
             "events.partition",
             "events",
             _readable(misplaced),
-            "earliest IS NOT NULL AND (_pyear IS NULL OR _pyear <> year(earliest))",
+            "true",
             "'date'",
             "date",
             _misplaced,

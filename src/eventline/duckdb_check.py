@@ -21,7 +21,31 @@ except ImportError as error:  # pragma: no cover - tested in a subprocess
 from eventline import parquet, rules
 from eventline.problems import Problem
 
-__all__ = ["validate_dataset"]
+__all__ = ["PLAIN_TEXT_SQL", "connect", "validate_dataset"]
+
+
+PLAIN_TEXT_SQL = (
+    f"CREATE TEMP MACRO {rules.PLAIN_TEXT}(s) AS ("
+    # A BLOB's text form keeps the bytes U+0020..U+007E as they are, except
+    # ' " and \, and writes every other byte as \xHH; with ' and " put back, it
+    # is as long as the text only when every character is printable ASCII.
+    r"""strlen(replace(replace(CAST(encode(s) AS VARCHAR), '\x27', ''''), '\x22', '"'))"""
+    " = strlen(s) AND NOT starts_with(s, ' ') AND NOT ends_with(s, ' '))"
+)
+r"""DuckDB's :data:`eventline.rules.PLAIN_TEXT`: true only for a text of printable
+ASCII characters (no control character, no ``\``) with no space at either
+end, found with functions that take half the time of the text rules' pattern
+and that DuckDB pushes into its Parquet scan (its JSON functions, quicker
+still, it does not push); any other text (one with accents, curly quotes or
+any non-ASCII character) is left to the pattern."""
+
+
+def connect(config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that runs :mod:`eventline.rules`' SQL (it defines
+    :data:`PLAIN_TEXT_SQL`). ``config``: DuckDB's settings (``threads``, ``memory_limit``)."""
+    con = duckdb.connect(config=config or {})
+    con.execute(PLAIN_TEXT_SQL)
+    return con
 
 
 def _quote(path: Path) -> str:
@@ -117,7 +141,7 @@ def validate_dataset(
         config["memory_limit"] = memory_limit
     known: dict[str, list[str]] = {}
     try:
-        with duckdb.connect(config=config) as con:
+        with connect(config) as con:
             _views(con, folder)
             rows = con.execute(rules.problem_query()).fetchall()
             if rules.needs_known([row[0] for row in rows]):

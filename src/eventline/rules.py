@@ -251,14 +251,27 @@ def has(col: str, char_class: str) -> str:
     return f"(regexp_extract({col}, '[{char_class}]', 0) <> '')"
 
 
+PLAIN_TEXT = "eventline_plain_text"
+"""The SQL function the text rules call before their pattern: true only for a
+text with none of the characters the pattern looks for (no control character,
+no whitespace at either end), which then skips the pattern, the costliest test
+of a dataset (titles, summaries and quotes are most of its bytes). An engine
+may define it with a test cheaper than the pattern that is never true of a
+text the pattern matches (DuckDB's, :data:`eventline.duckdb_check.PLAIN_TEXT_SQL`,
+is tested against every character of :data:`CONTROL` and :data:`WS`);
+``problem_query(plain_text=False)`` writes ``false`` for it instead (Spark),
+so the pattern decides every text."""
+
+
 def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
     """SQL of validate.py's ``_text``: blank, padded, too long, or a control character.
 
-    One pattern finds all but length: a blank value starts with a space."""
+    One pattern finds all but length: a blank value starts with a space. The
+    pattern runs only on a text that :data:`PLAIN_TEXT` does not clear."""
     control = CONTROL_BUT_NEWLINE if newlines else CONTROL
     return (
-        f"({col} = '' OR length({col}) > {max_len}"
-        f" OR regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> '')"
+        f"({col} = '' OR length({col}) > {max_len} OR (NOT {PLAIN_TEXT}({col})"
+        f" AND regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> ''))"
     )
 
 
@@ -919,7 +932,7 @@ BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 ROW_COLUMNS = ("rule", "tbl", "id", "field", "value", "arg")
 
 
-def problem_query(rules: Sequence[Rule] = RULES) -> str:
+def problem_query(rules: Sequence[Rule] = RULES, *, plain_text: bool = True) -> str:
     """One SQL query whose rows are every problem, in report order.
 
     Columns: ``rule`` (a :attr:`Rule.id`), ``tbl`` (the table), ``id`` (the
@@ -928,8 +941,13 @@ def problem_query(rules: Sequence[Rule] = RULES) -> str:
     each table (categories, actors, sources, events) by record id (records
     without a readable id first), fields in the data file's key order; then,
     as validate.py does, the references between tables.
+
+    ``plain_text``: whether the engine defines the function :data:`PLAIN_TEXT`;
+    without it the query has ``false`` in its place.
     """
     body = "\nUNION ALL\n".join(rule.sql(i) for i, rule in enumerate(rules))
+    if not plain_text:
+        body = re.sub(rf"\b{PLAIN_TEXT}\(\w+\)", "false", body)
     return f"SELECT * FROM (\n{body}\n) p ORDER BY o1, id NULLS FIRST, o3, o4, o2, o5, arg"
 
 

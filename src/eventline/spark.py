@@ -252,7 +252,7 @@ def _prepare(spark: SparkSession, path: str, label: str) -> list[Problem]:
 
 def _query(spark: SparkSession) -> DataFrame:
     with _raw_literals(spark):
-        return spark.sql(rules.problem_query())
+        return spark.sql(rules.problem_query(plain_text=False))
 
 
 def _known(spark: SparkSession) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ Needs the ``parquet`` extra (pyarrow, duckdb); imported on demand.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,13 @@ except ImportError as error:  # pragma: no cover - tested in a subprocess
         name=error.name,
     ) from error
 
-from eventline import parquet, rules
+from eventline import rules
 from eventline.problems import Problem
+
+if importlib.util.find_spec("pyarrow") is None:
+    # The extra is pyarrow and DuckDB; without pyarrow, say so on import, as
+    # eventline.parquet does (it is imported only to word a dataset's shape).
+    import eventline.parquet  # noqa: F401
 
 __all__ = ["PLAIN_TEXT_SQL", "connect", "validate_dataset"]
 
@@ -73,7 +79,7 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             f" FROM read_parquet({_quote(folder / f'{name}.parquet')}, file_row_number = true)"
         )
         _table(con, name, read)
-    files = parquet.event_files(folder)
+    files = rules.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
         indexes = ", ".join(f"({_quote(f)}, {i})" for i, f in enumerate(files))
@@ -86,9 +92,12 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             f" file_row_number = true) p JOIN (VALUES {indexes}) f(name, i) ON p.filename = f.name"
         )
     else:
-        con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
+        columns = ", ".join(
+            f"CAST(NULL AS {_DUCKDB_TYPES[kind]}) AS {name}"
+            for name, kind in rules.COLUMNS["events"]
+        )
         read = (
-            "SELECT *, CAST(0 AS BIGINT) AS _uid, CAST(NULL AS VARCHAR) AS _file FROM events_empty"
+            f"SELECT {columns}, CAST(0 AS BIGINT) AS _uid, CAST(NULL AS VARCHAR) AS _file LIMIT 0"
         )
     _table(con, "events", read)
     for name in ("actors", "places", "tags"):
@@ -131,9 +140,11 @@ def validate_dataset(
     """
     label = str(path) if name is None else name
     folder = Path(path)
-    problems = parquet.schema_problems(folder, label)
-    if problems:
-        return problems
+    if not _shape_is_the_formats(folder):
+        from eventline import parquet
+
+        if problems := parquet.schema_problems(folder, label):
+            return problems
     config: dict[str, Any] = {}
     if threads is not None:
         config["threads"] = threads
@@ -149,9 +160,9 @@ def validate_dataset(
                     ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
                     known[table] = rules.readable_ids(ids)
     except duckdb.Error as error:
-        # The footers were readable (schema_problems), a page further in is not.
+        # The footers were readable (checked first), a page further in is not.
         return [_engine_problem(label, folder, str(error))]
-    files = [f.relative_to(folder).as_posix() for f in parquet.event_files(folder)]
+    files = [f.relative_to(folder).as_posix() for f in rules.event_files(folder)]
 
     def where(row: Any) -> str | None:
         # An event's _uid is its file's index * 2**32 + its row in the file (_views).
@@ -159,6 +170,72 @@ def validate_dataset(
 
     problems = [rules.to_problem(label, row, known, where(row)) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
+
+
+_DUCKDB_TYPES = {
+    "STRING": "VARCHAR",
+    "DATE": "DATE",
+    "INT": "INTEGER",
+    "ARRAY<STRING>": "VARCHAR[]",
+}
+
+# A column of each type as DuckDB's parquet_schema() reads it from a footer
+# pyarrow wrote: (name, type, repetition_type, num_children, converted_type).
+_ELEMENTS: dict[str, list[tuple[Any, ...]]] = {
+    "STRING": [("{}", "BYTE_ARRAY", "OPTIONAL", None, "UTF8")],
+    "DATE": [("{}", "INT32", "OPTIONAL", None, "DATE")],
+    "INT": [("{}", "INT32", "OPTIONAL", None, None)],
+    "ARRAY<STRING>": [
+        ("{}", None, "OPTIONAL", 1, "LIST"),
+        ("list", None, "REPEATED", 1, None),
+        ("element", "BYTE_ARRAY", "OPTIONAL", None, "UTF8"),
+    ],
+}
+
+
+def _expected_elements(table: str) -> list[tuple[Any, ...]]:
+    columns = rules.COLUMNS[table]
+    elements: list[tuple[Any, ...]] = [(None, "REQUIRED", len(columns), None)]
+    for name, kind in columns:
+        for first, *rest in _ELEMENTS[kind]:
+            elements.append((first.format(name), *rest))
+    return elements
+
+
+def _shape_is_the_formats(folder: Path) -> bool:
+    """True when every table is there and every file's footer holds exactly
+    the format's columns, as eventline writes them; read by DuckDB, so a
+    well-formed dataset needs no pyarrow (its import is a tenth of a second).
+    False sends the dataset to :func:`eventline.parquet.schema_problems`,
+    which words what is wrong (or finds a file of another writer fine)."""
+    if not folder.is_dir():
+        return False
+    files: dict[str, str] = {}
+    for table, where in rules.TABLE_PATHS.items():
+        if table == "events":
+            if not (folder / where).is_dir():
+                return False
+            files.update((str(f), table) for f in rules.event_files(folder))
+        elif (folder / where).is_file():
+            files[str(folder / where)] = table
+        else:
+            return False
+    try:
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "SELECT file_name, name, type, repetition_type, num_children, converted_type"
+                " FROM parquet_schema(?)",
+                [list(files)],
+            ).fetchall()
+    except duckdb.Error:
+        return False
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for file_name, name, *element in rows:
+        # The root element's name depends on the writer; it is left out.
+        root = file_name not in found
+        found.setdefault(file_name, []).append(tuple(element) if root else (name, *element))
+    expected = {table: _expected_elements(table) for table in rules.COLUMNS}
+    return all(found.get(file) == expected[table] for file, table in files.items())
 
 
 def _engine_problem(label: str, folder: Path, text: str) -> Problem:

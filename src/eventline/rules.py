@@ -132,6 +132,19 @@ def sql_type(table: str, column: str) -> str:
     return dict(COLUMNS[table])[column].lower()
 
 
+def event_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The events' Parquet files in dataset order: by path under ``events/``
+    (partition folders ``year=YYYY`` in year order, then file name), at any
+    depth, so a file outside a well-named partition is still read and reported."""
+    base = Path(folder) / "events"
+    if not base.is_dir():
+        return []
+    return sorted(
+        (f for f in base.rglob("*.parquet") if f.is_file()),
+        key=lambda f: f.relative_to(base).as_posix(),
+    )
+
+
 def missing_table(file: str, table: str) -> Problem:
     """The problem of a dataset without one of its tables (located at the table)."""
     where = TABLE_PATHS[table]

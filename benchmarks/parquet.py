@@ -11,11 +11,11 @@ the JSON path at the first size, CPU time, and peak RSS/PSS of the process tree.
 
 Each command runs twice: once timed with nothing watching it, once sampled
 for memory (run.py's ``measure``). Sampling reads every process's
-``/proc/PID/smaps_rollup`` each 10 ms, which walks its page tables: on this
-two-core machine that took a core's share from DuckDB's two threads and
-slowed its run by a third (the single-threaded JSON path much less), so the
-seconds and the ratio come from the unwatched run; the sampled run's seconds
-are printed beside them.
+``/proc/PID/smaps_rollup`` each 10 ms, which walks its page tables, and the
+bigger the process the longer: on this two-core machine it slowed DuckDB's
+run at 1M events by about 40 %, the JSON path's by about 50 % and DuckDB's
+at 10M by 90 %, so the seconds and the ratio come from the unwatched run;
+the sampled run's seconds are printed beside them.
 On a shared machine: ``nice python benchmarks/parquet.py --generate-only --work W``, then
 ``flock /work/bench.lock python benchmarks/parquet.py --work W``.
 """

@@ -335,6 +335,15 @@ def _case_strings() -> list[str]:
         "a-",
         "x" * 501,
         "y" * 300,
+        'say "no" twice',
+        "it's",
+        "back\\slash",
+        "a\\x27b",
+        "caf\u00e9",
+        "\u201cquoted\u201d",
+        "a\u00a0b",
+        "a\u0090b",
+        *(f"a{chr(code)}b" for code in range(0x20)),
     ]
     return sorted(found | set(extra))
 
@@ -343,11 +352,11 @@ def _case_strings() -> list[str]:
 def test_each_rules_sql_predicate_agrees_with_validate_py(kind: str) -> None:
     """On every string of the test cases, the SQL predicate is true exactly when
     validate.py's check finds a problem (so the message it gives is the one shown)."""
-    import duckdb
+    from eventline.duckdb_check import connect
 
     check, sql = rules._CHECKS[kind]
     values = _case_strings()
-    with duckdb.connect() as con:
+    with connect() as con:
         con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
         con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
         flagged = dict(con.execute(f"SELECT i, {sql('v')} FROM t").fetchall())  # noqa: S608
@@ -357,6 +366,32 @@ def test_each_rules_sql_predicate_agrees_with_validate_py(kind: str) -> None:
         if flagged[i] != (check(value) is not None)
     ]
     assert disagree == []
+
+
+def test_duckdbs_plain_text_test_passes_no_character_the_text_rules_look_for() -> None:
+    """DuckDB skips the text pattern only for texts it clears, and it clears none
+    holding a control character, nor one starting or ending with whitespace."""
+    from eventline.duckdb_check import connect
+
+    looked_for = [
+        chr(code)
+        for code in range(0x3100)
+        if not 0xD800 <= code <= 0xDFFF
+        and (validate_module.CONTROL_RE.fullmatch(chr(code)) or chr(code).isspace())
+    ]
+    texts = [text for c in looked_for for text in (f"a{c}b", f"{c}ab", f"ab{c}")]
+    with connect() as con:
+        con.execute("CREATE TABLE t (v VARCHAR)")
+        con.executemany("INSERT INTO t VALUES (?)", [[text] for text in texts])
+        cleared = con.execute(
+            f"SELECT v FROM t WHERE {rules.PLAIN_TEXT}(v)"  # noqa: S608
+        ).fetchall()
+        plain = con.execute(
+            f"SELECT {rules.PLAIN_TEXT}('Talks in Riyadh: \"no\" to it, Europe''s plan')"
+        ).fetchone()
+    inner_space = [f"a{c}b" for c in " "]
+    assert sorted(v for (v,) in cleared) == inner_space
+    assert plain == (True,)
 
 
 def test_the_rule_table_words_bidi_controls_as_validate_py() -> None:

@@ -5,6 +5,7 @@ Needs the ``parquet`` extra (pyarrow, duckdb); imported on demand.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,39 @@ except ImportError as error:  # pragma: no cover - tested in a subprocess
         name=error.name,
     ) from error
 
-from eventline import parquet, rules
+from eventline import rules
 from eventline.problems import Problem
 
-__all__ = ["validate_dataset"]
+if importlib.util.find_spec("pyarrow") is None:
+    # The extra is pyarrow and DuckDB; without pyarrow, say so on import, as
+    # eventline.parquet does (it is imported only to word a dataset's shape).
+    import eventline.parquet  # noqa: F401
+
+__all__ = ["PLAIN_TEXT_SQL", "connect", "validate_dataset"]
+
+
+PLAIN_TEXT_SQL = (
+    f"CREATE TEMP MACRO {rules.PLAIN_TEXT}(s) AS ("
+    # A BLOB's text form keeps the bytes U+0020..U+007E as they are, except
+    # ' " and \, and writes every other byte as \xHH; with ' and " put back, it
+    # is as long as the text only when every character is printable ASCII.
+    r"""strlen(replace(replace(CAST(encode(s) AS VARCHAR), '\x27', ''''), '\x22', '"'))"""
+    " = strlen(s) AND NOT starts_with(s, ' ') AND NOT ends_with(s, ' '))"
+)
+r"""DuckDB's :data:`eventline.rules.PLAIN_TEXT`: true only for a text of printable
+ASCII characters (no control character, no ``\``) with no space at either
+end, found with functions that take half the time of the text rules' pattern
+and that DuckDB pushes into its Parquet scan (its JSON functions, quicker
+still, it does not push); any other text (one with accents, curly quotes or
+any non-ASCII character) is left to the pattern."""
+
+
+def connect(config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that runs :mod:`eventline.rules`' SQL (it defines
+    :data:`PLAIN_TEXT_SQL`). ``config``: DuckDB's settings (``threads``, ``memory_limit``)."""
+    con = duckdb.connect(config=config or {})
+    con.execute(PLAIN_TEXT_SQL)
+    return con
 
 
 def _quote(path: Path) -> str:
@@ -33,42 +63,59 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
     Each table is read from Parquet once into DuckDB's own storage (which
     spills to disk past its memory limit): the rules scan them some fifty
-    times, and decoding the files each time cost most of the run. The copy
-    runs in parallel without keeping insertion order (half the time), so
-    ``_uid`` is built from the file's place in dataset order and the row's
-    place in its file: ``file index * 2**32 + file_row_number``."""
+    times, and decoding the files each time cost most of the run. The long
+    text columns (:data:`eventline.rules.LONG_TEXT`: titles, summaries,
+    quotes; most of the bytes) are not copied: one rule reads each, from
+    the views ``event_texts`` and ``citation_texts`` over the files, and
+    copying them took half the time of the copy. The copy runs in parallel
+    without keeping insertion order (half the time), so ``_uid`` is built
+    from the file's place in dataset order and the row's place in its file:
+    ``file index * 2**32 + file_row_number``."""
     # Rows are matched by _uid, never by their order in a table.
     con.execute("SET preserve_insertion_order = false")
     for name in ("timeline", "categories", "actors", "sources", "citations"):
-        con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * EXCLUDE (file_row_number),"
-            " file_row_number AS _uid"
+        read = (
+            "SELECT * EXCLUDE (file_row_number), file_row_number AS _uid"
             f" FROM read_parquet({_quote(folder / f'{name}.parquet')}, file_row_number = true)"
         )
-    files = parquet.event_files(folder)
+        _table(con, name, read)
+    files = rules.event_files(folder)
     if files:
         listed = ", ".join(_quote(f) for f in files)
         indexes = ", ".join(f"({_quote(f)}, {i})" for i, f in enumerate(files))
         # The partition is read from each file's path by the rules (events.partition),
         # not by DuckDB's Hive reader, which fails on a misnamed folder.
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT p.* EXCLUDE (filename, file_row_number),"
+        read = (
+            "SELECT p.* EXCLUDE (filename, file_row_number),"
             " f.i * 4294967296 + p.file_row_number AS _uid, p.filename AS _file"
             f" FROM read_parquet([{listed}], hive_partitioning = false, filename = true,"
             f" file_row_number = true) p JOIN (VALUES {indexes}) f(name, i) ON p.filename = f.name"
         )
     else:
-        con.register("events_empty", parquet.SCHEMAS["events"].empty_table())
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT *, CAST(0 AS BIGINT) AS _uid,"
-            " CAST(NULL AS VARCHAR) AS _file FROM events_empty"
+        columns = ", ".join(
+            f"CAST(NULL AS {_DUCKDB_TYPES[kind]}) AS {name}"
+            for name, kind in rules.COLUMNS["events"]
         )
+        read = (
+            f"SELECT {columns}, CAST(0 AS BIGINT) AS _uid, CAST(NULL AS VARCHAR) AS _file LIMIT 0"
+        )
+    _table(con, "events", read)
     for name in ("actors", "places", "tags"):
         con.execute(
             f"CREATE TEMP TABLE event_{name} AS SELECT _uid, id,"
             f" unnest(range(len({name}))) AS pos, unnest({name}) AS item"
             f" FROM events WHERE {name} IS NOT NULL"
         )
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, read: str) -> None:
+    """Table ``name`` from the query ``read``, without its long text columns,
+    which stay in the files behind the view ``rules.TEXT_VIEWS[name]``."""
+    texts = rules.LONG_TEXT.get(name, ())
+    columns = f"* EXCLUDE ({', '.join(texts)})" if texts else "*"
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM ({read}) t")
+    if texts:
+        con.execute(f"CREATE TEMP VIEW {rules.TEXT_VIEWS[name]} AS {read}")
 
 
 def validate_dataset(
@@ -93,9 +140,11 @@ def validate_dataset(
     """
     label = str(path) if name is None else name
     folder = Path(path)
-    problems = parquet.schema_problems(folder, label)
-    if problems:
-        return problems
+    if not _shape_is_the_formats(folder):
+        from eventline import parquet
+
+        if problems := parquet.schema_problems(folder, label):
+            return problems
     config: dict[str, Any] = {}
     if threads is not None:
         config["threads"] = threads
@@ -103,7 +152,7 @@ def validate_dataset(
         config["memory_limit"] = memory_limit
     known: dict[str, list[str]] = {}
     try:
-        with duckdb.connect(config=config) as con:
+        with connect(config) as con:
             _views(con, folder)
             rows = con.execute(rules.problem_query()).fetchall()
             if rules.needs_known([row[0] for row in rows]):
@@ -111,9 +160,9 @@ def validate_dataset(
                     ids = [r[0] for r in con.execute(f"SELECT id FROM {table}").fetchall()]
                     known[table] = rules.readable_ids(ids)
     except duckdb.Error as error:
-        # The footers were readable (schema_problems), a page further in is not.
+        # The footers were readable (checked first), a page further in is not.
         return [_engine_problem(label, folder, str(error))]
-    files = [f.relative_to(folder).as_posix() for f in parquet.event_files(folder)]
+    files = [f.relative_to(folder).as_posix() for f in rules.event_files(folder)]
 
     def where(row: Any) -> str | None:
         # An event's _uid is its file's index * 2**32 + its row in the file (_views).
@@ -121,6 +170,72 @@ def validate_dataset(
 
     problems = [rules.to_problem(label, row, known, where(row)) for row in rows]
     return rules.staged(problems, [row[0] for row in rows])
+
+
+_DUCKDB_TYPES = {
+    "STRING": "VARCHAR",
+    "DATE": "DATE",
+    "INT": "INTEGER",
+    "ARRAY<STRING>": "VARCHAR[]",
+}
+
+# A column of each type as DuckDB's parquet_schema() reads it from a footer
+# pyarrow wrote: (name, type, repetition_type, num_children, converted_type).
+_ELEMENTS: dict[str, list[tuple[Any, ...]]] = {
+    "STRING": [("{}", "BYTE_ARRAY", "OPTIONAL", None, "UTF8")],
+    "DATE": [("{}", "INT32", "OPTIONAL", None, "DATE")],
+    "INT": [("{}", "INT32", "OPTIONAL", None, None)],
+    "ARRAY<STRING>": [
+        ("{}", None, "OPTIONAL", 1, "LIST"),
+        ("list", None, "REPEATED", 1, None),
+        ("element", "BYTE_ARRAY", "OPTIONAL", None, "UTF8"),
+    ],
+}
+
+
+def _expected_elements(table: str) -> list[tuple[Any, ...]]:
+    columns = rules.COLUMNS[table]
+    elements: list[tuple[Any, ...]] = [(None, "REQUIRED", len(columns), None)]
+    for name, kind in columns:
+        for first, *rest in _ELEMENTS[kind]:
+            elements.append((first.format(name), *rest))
+    return elements
+
+
+def _shape_is_the_formats(folder: Path) -> bool:
+    """True when every table is there and every file's footer holds exactly
+    the format's columns, as eventline writes them; read by DuckDB, so a
+    well-formed dataset needs no pyarrow (its import is a tenth of a second).
+    False sends the dataset to :func:`eventline.parquet.schema_problems`,
+    which words what is wrong (or finds a file of another writer fine)."""
+    if not folder.is_dir():
+        return False
+    files: dict[str, str] = {}
+    for table, where in rules.TABLE_PATHS.items():
+        if table == "events":
+            if not (folder / where).is_dir():
+                return False
+            files.update((str(f), table) for f in rules.event_files(folder))
+        elif (folder / where).is_file():
+            files[str(folder / where)] = table
+        else:
+            return False
+    try:
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "SELECT file_name, name, type, repetition_type, num_children, converted_type"
+                " FROM parquet_schema(?)",
+                [list(files)],
+            ).fetchall()
+    except duckdb.Error:
+        return False
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for file_name, name, *element in rows:
+        # The root element's name depends on the writer; it is left out.
+        root = file_name not in found
+        found.setdefault(file_name, []).append(tuple(element) if root else (name, *element))
+    expected = {table: _expected_elements(table) for table in rules.COLUMNS}
+    return all(found.get(file) == expected[table] for file, table in files.items())
 
 
 def _engine_problem(label: str, folder: Path, text: str) -> Problem:

@@ -215,17 +215,7 @@ def is_dataset(path: str | os.PathLike[str]) -> bool:
 looks_like_dataset = rules.looks_like_dataset
 
 
-def event_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """The events' Parquet files in dataset order: by path under ``events/``
-    (partition folders ``year=YYYY`` in year order, then file name), at any
-    depth, so a file outside a well-named partition is still read and reported."""
-    base = Path(folder) / "events"
-    if not base.is_dir():
-        return []
-    return sorted(
-        (f for f in base.rglob("*.parquet") if f.is_file()),
-        key=lambda f: f.relative_to(base).as_posix(),
-    )
+event_files = rules.event_files
 
 
 def type_name(kind: pa.DataType) -> str:

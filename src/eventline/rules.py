@@ -14,7 +14,9 @@ and :mod:`eventline.spark`): ``timeline``, ``categories``, ``actors``,
 ``sources``, ``events`` and ``citations`` with the columns of
 :data:`eventline.parquet.SCHEMAS` plus ``_uid``, a value unique to the row
 that sorts in dataset order (``events`` also has ``_file``, the path of the
-row's file, whose folder is its Hive partition); and ``event_actors``, ``event_places``,
+row's file, whose folder is its Hive partition); ``event_texts`` and
+``citation_texts``, the rows of ``events`` and ``citations`` again, for the
+rules on their long text columns (:data:`LONG_TEXT`); and ``event_actors``, ``event_places``,
 ``event_tags`` (``_uid``, ``id``, ``pos``, ``item``: one row per list item).
 
 Portability: only ``regexp_extract`` is used for patterns (RE2 in DuckDB,
@@ -103,6 +105,16 @@ TABLE_PATHS: dict[str, str] = {
 """Where each table lives in a dataset's folder: one file, or for ``events``
 a folder of Hive partitions (``events/year=YYYY/*.parquet``)."""
 
+LONG_TEXT: dict[str, tuple[str, ...]] = {"events": ("title", "summary"), "citations": ("quote",)}
+"""The long text columns, most of a dataset's bytes, which only their own
+rules read (each once): those rules read them from the views ``event_texts``
+and ``citation_texts`` (:data:`TEXT_VIEWS`), so an engine that copies its
+tables before the rules run can leave these columns in the files (DuckDB
+does); the other views need not have them."""
+
+TEXT_VIEWS: dict[str, str] = {"events": "event_texts", "citations": "citation_texts"}
+"""The view the rules on a table's :data:`LONG_TEXT` columns read."""
+
 LAYOUT = (
     "timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
     " citations.parquet and the folder events/ (events/year=YYYY/*.parquet)"
@@ -118,6 +130,19 @@ def sql_type(table: str, column: str) -> str:
     """A column's type as Spark SQL's ``simpleString`` spells it (``string``,
     ``date``, ``int``, ``array<string>``): how type problems name types."""
     return dict(COLUMNS[table])[column].lower()
+
+
+def event_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The events' Parquet files in dataset order: by path under ``events/``
+    (partition folders ``year=YYYY`` in year order, then file name), at any
+    depth, so a file outside a well-named partition is still read and reported."""
+    base = Path(folder) / "events"
+    if not base.is_dir():
+        return []
+    return sorted(
+        (f for f in base.rglob("*.parquet") if f.is_file()),
+        key=lambda f: f.relative_to(base).as_posix(),
+    )
 
 
 def missing_table(file: str, table: str) -> Problem:
@@ -239,14 +264,27 @@ def has(col: str, char_class: str) -> str:
     return f"(regexp_extract({col}, '[{char_class}]', 0) <> '')"
 
 
+PLAIN_TEXT = "eventline_plain_text"
+"""The SQL function the text rules call before their pattern: true only for a
+text with none of the characters the pattern looks for (no control character,
+no whitespace at either end), which then skips the pattern, the costliest test
+of a dataset (titles, summaries and quotes are most of its bytes). An engine
+may define it with a test cheaper than the pattern that is never true of a
+text the pattern matches (DuckDB's, :data:`eventline.duckdb_check.PLAIN_TEXT_SQL`,
+is tested against every character of :data:`CONTROL` and :data:`WS`);
+``problem_query(plain_text=False)`` writes ``false`` for it instead (Spark),
+so the pattern decides every text."""
+
+
 def text_bad(col: str, max_len: int, *, newlines: bool = False) -> str:
     """SQL of validate.py's ``_text``: blank, padded, too long, or a control character.
 
-    One pattern finds all but length: a blank value starts with a space."""
+    One pattern finds all but length: a blank value starts with a space. The
+    pattern runs only on a text that :data:`PLAIN_TEXT` does not clear."""
     control = CONTROL_BUT_NEWLINE if newlines else CONTROL
     return (
-        f"({col} = '' OR length({col}) > {max_len}"
-        f" OR regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> '')"
+        f"({col} = '' OR length({col}) > {max_len} OR (NOT {PLAIN_TEXT}({col})"
+        f" AND regexp_extract({col}, '^[{WS}]|[{WS}]$|[{control}]', 0) <> ''))"
     )
 
 
@@ -538,9 +576,14 @@ def _bad(column: str, view: str, predicate: str) -> str:
 def _build() -> list[Rule]:
     rules: list[Rule] = []
     for table, (view, fields) in _FIELDS.items():
-        readable = _readable(view) if table else f"(SELECT *, NULL AS _id FROM {view}) r"
         for rank, (name, column, required, kind) in enumerate(fields):
             check, sql = _CHECKS[kind]
+            if not table:
+                readable = f"(SELECT *, NULL AS _id FROM {view}) r"
+            elif column in LONG_TEXT.get(table, ()):
+                readable = _readable(TEXT_VIEWS[table])
+            else:
+                readable = _readable(view)
             prefix = f"{table}." if table else "timeline."
             if required:
                 rules.append(
@@ -641,6 +684,7 @@ def _build() -> list[Rule]:
         )
     )
     cited = _readable("citations", "event_id")
+    quoted = _readable(TEXT_VIEWS["citations"], "event_id")
     citation = "'citations[' || CAST(position AS STRING) || ']'"
     for name, kind, required in (("source", "slug", True), ("quote", "quote", False)):
         check, sql = _CHECKS[kind]
@@ -649,7 +693,7 @@ def _build() -> list[Rule]:
                 Rule(
                     f"citations.{name}-required",
                     "events",
-                    cited,
+                    quoted if name in LONG_TEXT["citations"] else cited,
                     f"{name} IS NULL",
                     f"{citation} || '.{name}'",
                     name,
@@ -662,7 +706,7 @@ def _build() -> list[Rule]:
             Rule(
                 f"citations.{name}",
                 "events",
-                cited,
+                quoted if name in LONG_TEXT["citations"] else cited,
                 _bad(name, "citations", sql("{v}")),
                 f"{citation} || '.{name}'",
                 name,
@@ -775,7 +819,11 @@ def _partition_rules() -> list[Rule]:
     misplaced = (
         f"(SELECT e.*, f._part, f._pyear FROM events e JOIN"
         f" (SELECT _f, _part, TRY_CAST(substr(_part, 6) AS INT) AS _pyear FROM {files}"
-        f" WHERE {named}) f ON e._file = f._f) q"
+        f" WHERE {named}) f ON e._file = f._f"
+        # The test inside, before each row's readable id is worked out: above
+        # the join DuckDB left it over the projection, and ran the id's
+        # pattern on every event.
+        " WHERE e.earliest IS NOT NULL AND (f._pyear IS NULL OR f._pyear <> year(e.earliest))) q"
     )
     return [
         Rule(
@@ -794,7 +842,7 @@ def _partition_rules() -> list[Rule]:
             "events.partition",
             "events",
             _readable(misplaced),
-            "earliest IS NOT NULL AND (_pyear IS NULL OR _pyear <> year(earliest))",
+            "true",
             "'date'",
             "date",
             _misplaced,
@@ -840,11 +888,15 @@ def _date_columns_rows() -> str:
     with_parts = (
         "(SELECT *, "
         + ", ".join(f"{sql} AS _{part}" for part, sql in parts.items())
-        + f" FROM {grouped} WHERE NOT {date_bad('date')}) d"
+        + f" FROM {grouped}) d"
     )
+    # The columns are compared first and the date tested only where they
+    # disagree (the date's own rule reports a date that is not valid): the
+    # date test is the costlier, and it ran on every distinct date.
     bad = (
         f"(SELECT {', '.join(_DATE_COLUMNS)} FROM {with_parts}"
-        f" WHERE {date_columns_bad('date', {part: f'_{part}' for part in parts})}) b"
+        f" WHERE {date_columns_bad('date', {part: f'_{part}' for part in parts})}"
+        f" AND NOT {date_bad('date')}) b"
     )
     same = " AND ".join(f"e.{c} IS NOT DISTINCT FROM b.{c}" for c in _DATE_COLUMNS)
     return f"(SELECT e.* FROM events e JOIN {bad} ON {same}) q"
@@ -893,7 +945,7 @@ BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 ROW_COLUMNS = ("rule", "tbl", "id", "field", "value", "arg")
 
 
-def problem_query(rules: Sequence[Rule] = RULES) -> str:
+def problem_query(rules: Sequence[Rule] = RULES, *, plain_text: bool = True) -> str:
     """One SQL query whose rows are every problem, in report order.
 
     Columns: ``rule`` (a :attr:`Rule.id`), ``tbl`` (the table), ``id`` (the
@@ -902,8 +954,13 @@ def problem_query(rules: Sequence[Rule] = RULES) -> str:
     each table (categories, actors, sources, events) by record id (records
     without a readable id first), fields in the data file's key order; then,
     as validate.py does, the references between tables.
+
+    ``plain_text``: whether the engine defines the function :data:`PLAIN_TEXT`;
+    without it the query has ``false`` in its place.
     """
     body = "\nUNION ALL\n".join(rule.sql(i) for i, rule in enumerate(rules))
+    if not plain_text:
+        body = re.sub(rf"\b{PLAIN_TEXT}\(\w+\)", "false", body)
     return f"SELECT * FROM (\n{body}\n) p ORDER BY o1, id NULLS FIRST, o3, o4, o2, o5, arg"
 
 

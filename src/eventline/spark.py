@@ -239,6 +239,10 @@ def _prepare(spark: SparkSession, path: str, label: str) -> list[Problem]:
         return problems
     for table, frame in frames.items():
         frame.createOrReplaceTempView(table)
+    # Spark reads every view from the files as a query needs it: the text
+    # views are the tables themselves.
+    for table, view in rules.TEXT_VIEWS.items():
+        frames[table].createOrReplaceTempView(view)
     for name in ("actors", "places", "tags"):
         spark.sql(
             f"SELECT _uid, id, pos, item FROM events LATERAL VIEW posexplode({name}) x AS pos, item"
@@ -248,7 +252,7 @@ def _prepare(spark: SparkSession, path: str, label: str) -> list[Problem]:
 
 def _query(spark: SparkSession) -> DataFrame:
     with _raw_literals(spark):
-        return spark.sql(rules.problem_query())
+        return spark.sql(rules.problem_query(plain_text=False))
 
 
 def _known(spark: SparkSession) -> dict[str, list[str]]:

@@ -23,12 +23,9 @@ On a shared machine: ``nice python benchmarks/parquet.py --generate-only --work 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,7 +35,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import document
-from run import measure
+from run import measure, timed
 
 from eventline import io, parquet
 from eventline.dates import EventDate
@@ -100,18 +97,6 @@ def write_dataset(count: int, folder: Path, json_file: Path | None = None) -> No
         batch += 1
         print(f"  wrote {done:,} events", file=sys.stderr, flush=True)
     citations.close()
-
-
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, its helpers included) of a run
-    that nothing samples."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    if (code := os.waitstatus_to_exitcode(status)) != 0:
-        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
-    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def _size_mb(path: Path) -> float:

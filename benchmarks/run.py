@@ -8,6 +8,8 @@ For each size it writes a synthetic dataset (benchmarks/generate.py) and runs,
 each as its own process: the baseline `python -c "import json; json.load(open(F))"`,
 `eventline validate F`, `eventline fmt --check F` and `eventline export --format X`
 for each X of --exports (json, csv, ics and timelinejs by default).
+Each command runs twice: once unwatched, for wall time (and its ratio to the
+baseline) and CPU seconds; once sampled, for peak memory (sampling slows a run).
 It prints wall time, the ratio to the baseline, and peak memory: the resident
 set (RSS) and proportional set (PSS) of the whole process tree, sampled every
 10 ms (validate forks a helper for large files, so one process's figure would
@@ -79,11 +81,26 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, its helpers included) of a run
+    that nothing samples."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if (code := os.waitstatus_to_exitcode(status)) != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
 def measure(command: list[str]) -> tuple[float, float, float, float]:
     """Wall seconds, the peak RSS and PSS (MB) of the process tree, and its CPU
     seconds (user + system, the helpers it waited for included).
 
     On a busy shared machine wall time swings with the load; CPU time much less.
+    Sampling slows the run (reading smaps_rollup of a multi-GB process every
+    10 ms costs a core's share on a 2-core machine): take seconds from
+    :func:`timed`, memory from here.
     """
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -172,9 +189,9 @@ def main() -> None:
         if not data.exists():
             generate.write(size, data)
         mb = data.stat().st_size / 1e6
-        base_s, base_rss, base_pss, base_cpu = measure(
-            [sys.executable, "-c", f"import json; json.load(open({str(data)!r}))"]
-        )
+        baseline = [sys.executable, "-c", f"import json; json.load(open({str(data)!r}))"]
+        base_s, base_cpu = timed(baseline)
+        _, base_rss, base_pss, _ = measure(baseline)
         rows.append(
             (
                 size,
@@ -211,7 +228,8 @@ def main() -> None:
             ("eventline fmt --check", [*eventline, "fmt", "--check", str(data)]),
         ]
         for label, command in [*([] if args.exports_only else checks), *exports]:
-            seconds, rss, pss, cpu = measure(command)
+            seconds, cpu = timed(command)  # unwatched: seconds and CPU
+            _, rss, pss, _ = measure(command)  # sampled: memory
             rows.append(
                 (
                     size,

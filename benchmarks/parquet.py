@@ -88,11 +88,17 @@ def write_dataset(count: int, folder: Path, json_file: Path | None = None) -> No
             table = table.set_column(table.schema.get_field_index("id"), "id", ids)
             part = folder / "events" / file.parent.name
             part.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, part / f"part-{batch}.parquet", compression="zstd")
+            pq.write_table(
+                table,
+                part / f"part-{batch}.parquet",
+                compression="zstd",
+                row_group_size=parquet.ROW_GROUP_SIZE,
+            )
             done += size
         event_ids = pc.binary_join_element_wise(prefix, cited.column("event_id"), "-")
         citations.write_table(
-            cited.set_column(cited.schema.get_field_index("event_id"), "event_id", event_ids)
+            cited.set_column(cited.schema.get_field_index("event_id"), "event_id", event_ids),
+            row_group_size=parquet.ROW_GROUP_SIZE,
         )
         batch += 1
         print(f"  wrote {done:,} events", file=sys.stderr, flush=True)

@@ -160,6 +160,22 @@ def test_events_are_hive_partitioned_by_the_year_of_their_earliest_day(
     ]
 
 
+def test_a_large_table_is_written_in_row_groups_an_engine_can_share_out(
+    tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """Past 122,880 rows (DuckDB's row group size) a table is split, so threads share its scan."""
+    import pyarrow.parquet as pq
+
+    event = small_doc["events"][0]
+    event["citations"] = [dict(event["citations"][0])] * (parquet.ROW_GROUP_SIZE + 1)
+    rows = sum(len(e["citations"]) for e in small_doc["events"])
+    parquet.write_dataset(small_doc, tmp_path / "ds")
+    meta = pq.ParquetFile(tmp_path / "ds" / "citations.parquet").metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sizes == [122_880, rows - 122_880]
+    assert validate_dataset(tmp_path / "ds") == []
+
+
 def test_import_into_a_broken_data_file_reports_it_and_leaves_it_alone(
     run: Run, tmp_path: Path, small_doc: dict[str, Any]
 ) -> None:

@@ -342,10 +342,13 @@ def _last_day(y: str, m: str, d: str) -> str:
     return f"(({y}) * 10000 + {month} * 100 + coalesce({d}, {_days_in_month(y, month)}))"
 
 
-def date_bad(col: str) -> str:
+def date_bad(col: str, p: Mapping[str, str] | None = None) -> str:
     """SQL of :meth:`eventline.dates.EventDate.parse` failing: not the grammar,
-    year 0000, no such month or day, or an interval that ends before it starts."""
-    p = date_parts(col)
+    year 0000, no such month or day, or an interval that ends before it starts.
+    ``p``: the date's parts as :func:`date_parts` gives them, or columns
+    holding them (computed once below the test: DuckDB repeats each part's
+    expression wherever a filter uses it, which made the test 2.5x costlier)."""
+    p = date_parts(col) if p is None else p
     side_bad = []
     for y, m, d in (("ys", "ms", "ds"), ("ye", "me", "de")):
         side_bad.append(
@@ -559,25 +562,42 @@ _REPEATING = {"category", "date", "published", "color", "kind", "wikidata", "url
 _REPEATING |= {"publisher", "item", "source"}
 
 
-def _bad(column: str, view: str, predicate: str) -> str:
+def _bad(column: str, view: str, predicate: str, parts: Mapping[str, str] | None = None) -> str:
     """SQL: ``column`` holds a value for which ``predicate`` (over ``v``) is true;
-    the predicate runs once per distinct value when values repeat."""
+    the predicate runs once per distinct value when values repeat.
+
+    ``parts``: SQL over ``v`` for columns ``_name`` the predicate reads,
+    computed once per distinct value in a projection below it (a repeating
+    ``column`` only)."""
     if column not in _REPEATING:
+        if parts:
+            raise ValueError(f"{column}: parts need a column of repeating values")
         return f"{column} IS NOT NULL AND {predicate.replace('{v}', column)}"
+    # min() of each group, not the group key: an optimizer would push the
+    # predicate below a GROUP BY key (DuckDB does) and test every row again.
+    values = f"(SELECT min({column}) AS v FROM {view} GROUP BY {column}) d"
+    if parts:
+        computed = ", ".join(f"{sql} AS _{name}" for name, sql in parts.items())
+        values = f"(SELECT v, {computed} FROM {values}) d"
     return (
-        # min() of each group, not the group key: an optimizer would push the
-        # predicate below a GROUP BY key (DuckDB does) and test every row again.
-        f"{column} IN (SELECT v FROM (SELECT min({column}) AS v FROM {view}"
-        f" GROUP BY {column}) d"
+        f"{column} IN (SELECT v FROM {values}"
         f" WHERE v IS NOT NULL AND {predicate.replace('{v}', 'v')})"
     )
+
+
+def _value_bad(column: str, view: str, kind: str) -> str:
+    """SQL: ``column`` holds a value that check ``kind`` of :data:`_CHECKS` rejects."""
+    if kind == "date" and column in _REPEATING:
+        parts = date_parts("v")
+        return _bad(column, view, date_bad("v", {name: f"_{name}" for name in parts}), parts)
+    return _bad(column, view, _CHECKS[kind][1]("{v}"))
 
 
 def _build() -> list[Rule]:
     rules: list[Rule] = []
     for table, (view, fields) in _FIELDS.items():
         for rank, (name, column, required, kind) in enumerate(fields):
-            check, sql = _CHECKS[kind]
+            check = _CHECKS[kind][0]
             if not table:
                 readable = f"(SELECT *, NULL AS _id FROM {view}) r"
             elif column in LONG_TEXT.get(table, ()):
@@ -603,7 +623,7 @@ def _build() -> list[Rule]:
                     f"{prefix}{name}",
                     table,
                     readable,
-                    _bad(column, view, sql("{v}")),
+                    _value_bad(column, view, kind),
                     f"'{name}'",
                     column,
                     _from_check(check, f"{prefix}{name}"),
@@ -890,13 +910,13 @@ def _date_columns_rows() -> str:
         + ", ".join(f"{sql} AS _{part}" for part, sql in parts.items())
         + f" FROM {grouped}) d"
     )
+    columns = {part: f"_{part}" for part in parts}
     # The columns are compared first and the date tested only where they
     # disagree (the date's own rule reports a date that is not valid): the
     # date test is the costlier, and it ran on every distinct date.
     bad = (
         f"(SELECT {', '.join(_DATE_COLUMNS)} FROM {with_parts}"
-        f" WHERE {date_columns_bad('date', {part: f'_{part}' for part in parts})}"
-        f" AND NOT {date_bad('date')}) b"
+        f" WHERE {date_columns_bad('date', columns)} AND NOT {date_bad('date', columns)}) b"
     )
     same = " AND ".join(f"e.{c} IS NOT DISTINCT FROM b.{c}" for c in _DATE_COLUMNS)
     return f"(SELECT e.* FROM events e JOIN {bad} ON {same}) q"

@@ -253,6 +253,32 @@ def test_json_validator_and_duckdb_report_the_same_planted_faults(tmp_path: Path
     assert from_json == from_duckdb
 
 
+def test_an_item_listed_three_times_is_reported_at_each_later_place_as_validate_py_does(
+    tmp_path: Path, small_doc: dict[str, Any]
+) -> None:
+    """Items listed twice and three times, beside one that is not a slug, in each list."""
+    event = small_doc["events"][0]
+    event["actors"] = ["putin", "putin", "Bad Slug", "putin", "Bad Slug"]
+    event["places"] = ["Moscow", "Kyiv", "Moscow", "Kyiv", "Moscow"]
+    event["tags"] = ["x", "y", "x", "y", "y"]
+    parquet.write_dataset(small_doc, tmp_path / "ds")
+    from_json = [as_in_a_table(p) for p in check_document(small_doc, "x")]
+    from_duckdb = [comparable(p) for p in validate_dataset(tmp_path / "ds", "x")]
+    assert sorted(filter(None, from_json), key=repr) == sorted(from_duckdb, key=repr)
+    assert [p.field for p in validate_dataset(tmp_path / "ds", "x")] == [
+        "actors[1]",
+        "actors[2]",
+        "actors[3]",
+        "actors[4]",
+        "places[2]",
+        "places[3]",
+        "places[4]",
+        "tags[2]",
+        "tags[3]",
+        "tags[4]",
+    ]
+
+
 @pytest.mark.parametrize("case", sorted((CASES / "invalid").glob("*.json")), ids=lambda p: p.stem)
 def test_json_validator_and_duckdb_agree_on_every_case_a_dataset_can_hold(
     tmp_path: Path, case: Path

@@ -650,16 +650,18 @@ def _build() -> list[Rule]:
                 sub="pos",
             )
         )
-        # The items listed twice in one event: a grouping finds them, then each
-        # later position of one is a problem.
-        twice = (
-            f"(SELECT _uid AS ru, item AS ri, min(pos) AS _first FROM {view}"
-            f" WHERE item IS NOT NULL AND NOT ({_bad('item', view, sql('{v}'))})"
-            " GROUP BY _uid, item HAVING count(*) > 1) t"
+        # Each later place of an item listed twice in one event: a row with an
+        # equal item before it in the same list. A join from the rows past the
+        # first place (a third of them) costs two thirds of the grouping by
+        # (_uid, item) it replaces (1.5M groups at 1M events); DISTINCT keeps
+        # one row for an item listed three times or more.
+        later = (
+            f"(SELECT * FROM {view} WHERE pos > 0 AND item IS NOT NULL"
+            f" AND NOT ({_bad('item', view, sql('{v}'))})) x"
         )
         repeated = (
-            f"(SELECT x.*, t._first FROM {view} x"
-            f" JOIN {twice} ON x._uid = t.ru AND x.item = t.ri) y"
+            f"(SELECT DISTINCT x.* FROM {later} JOIN {view} p"
+            " ON p._uid = x._uid AND p.item = x.item AND p.pos < x.pos) y"
         )
         rules.append(
             Rule(
@@ -679,7 +681,7 @@ def _build() -> list[Rule]:
                 f"events.{name}-repeated",
                 "events",
                 _readable(repeated),
-                "pos > _first",
+                "true",
                 field,
                 "item",
                 _fixed("is listed twice; remove one"),

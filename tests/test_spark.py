@@ -166,3 +166,33 @@ def test_spark_says_what_is_at_a_path_that_is_no_dataset(spark: Any, tmp_path: P
         " timeline.parquet, categories.parquet, actors.parquet, sources.parquet,"
         " citations.parquet and the folder events/ (events/year=YYYY/*.parquet)"
     ]
+
+
+def test_python_m_eventline_spark_validates_like_eventline_validate(
+    spark: Any, tmp_path: Path
+) -> None:
+    """`python -m eventline.spark DATASET` (for CI jobs and spark-submit) prints the
+    problems as `eventline validate` does, exit 1; a valid dataset: "DATASET: ok", exit 0;
+    a --conf that is not KEY=VALUE: a usage error, exit 2, before Spark starts."""
+    parquet.write_dataset(planted_faults(), tmp_path / "bad")
+    parquet.write_dataset(valid_doc(), tmp_path / "good")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "eventline.spark", "--master", "local[1]", *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    small = ("--conf", "spark.sql.shuffle.partitions=1", "--conf", "spark.ui.enabled=false")
+    bad = str(tmp_path / "bad")
+    code, out, _ = run(*small, bad)
+    assert (code, out) == (1, "".join(f"{bad}: {line}\n" for line in PLANTED_PROBLEMS))
+    good = str(tmp_path / "good")
+    code, out, err = run(*small, good)
+    assert (code, out, err.splitlines()[-1]) == (0, "", f"{good}: ok")
+    code, _, err = run("--conf", "no-equals-sign", good)
+    assert code == 2
+    assert "'no-equals-sign' is not KEY=VALUE" in err

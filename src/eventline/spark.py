@@ -19,6 +19,10 @@ views of those names. While a query is parsed, string literals are read raw
 Needs the ``spark`` extra (pyspark) and a Java runtime; imported on demand.
 :func:`problem_rows` computes messages in a Python UDF, so executors need
 eventline installed too; :func:`validate` computes them on the driver.
+
+From a shell, a CI job or ``spark-submit``, ``python -m eventline.spark DATASET``
+prints the problems as ``eventline validate`` does, with the same exit codes
+(see :func:`main`).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ except ImportError as error:  # pragma: no cover - tested in a subprocess
 from eventline import rules
 from eventline.problems import Problem
 
-__all__ = ["problem_rows", "validate"]
+__all__ = ["main", "problem_rows", "validate"]
 
 _RAW_LITERALS = "spark.sql.parser.escapedStringLiterals"
 
@@ -341,3 +345,70 @@ def _run_problem(label: str, error: Exception) -> Problem:
                 return _read_problem(label, table, error)
     first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
     return Problem(label, f"Spark could not run the rules: {first}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m eventline.spark [--master URL] DATASET``: validate on Spark.
+
+    Prints each problem as a line on standard output and exits 1, or prints
+    ``DATASET: ok`` on standard error and exits 0 (2 for a usage error), as
+    ``eventline validate`` does. The session is the one ``spark-submit``
+    configures; ``--master`` sets it when run directly (Spark's default is
+    ``local[*]``). Raises SystemExit.
+    """
+    import click
+
+    @click.command(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option(
+        "--master",
+        help="Spark master URL (local[2], yarn, spark://host:7077, k8s://...). "
+        "Default: what spark-submit or the Spark configuration says, else local[*].",
+    )
+    @click.option(
+        "--conf",
+        "confs",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A Spark setting, as spark-submit's --conf (repeatable); "
+        "e.g. spark.sql.shuffle.partitions=2 for a small dataset in local mode.",
+    )
+    @click.argument("dataset")
+    def validate_command(master: str | None, confs: tuple[str, ...], dataset: str) -> None:
+        """Validate the eventline Parquet dataset DATASET on Apache Spark.
+
+        DATASET is the dataset's folder as Spark reads it: a local path,
+        hdfs://..., s3a://... Problems are printed one per line, as
+        `eventline validate` prints them (exit 1); a valid dataset prints
+        "DATASET: ok" (exit 0). Executors need no eventline: messages are
+        worded on the driver.
+
+        Example: spark-submit --master yarn "$(python -c 'import
+        eventline.spark as s; print(s.__file__)')" s3a://bucket/events-parquet
+        """
+        builder = SparkSession.builder.appName("eventline-validate").config(
+            "spark.ui.showConsoleProgress", "false"
+        )
+        if master:
+            builder = builder.master(master)
+        for conf in confs:
+            key, sep, value = conf.partition("=")
+            if not sep or not key:
+                raise click.BadParameter(f"{conf!r} is not KEY=VALUE", param_hint="--conf")
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        try:
+            problems = validate(session, dataset)
+        finally:
+            session.stop()
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            raise SystemExit(1)
+        click.echo(f"{dataset}: ok", err=True)
+
+    validate_command.main(args=argv, prog_name="python -m eventline.spark")
+
+
+if __name__ == "__main__":
+    main()

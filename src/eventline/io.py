@@ -414,10 +414,28 @@ def _write(value: Any, parts: list[str], newline: str) -> None:
         parts.append(json.dumps(value))
 
 
+def temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new empty temporary file (mode 0600) in ``target``'s folder, named
+    after it: its open descriptor and path, for a writer to fill and then
+    :func:`rename_over` the target. Raises OSError."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return fd, Path(tmp)
+
+
+def rename_over(tmp: Path, target: Path) -> None:
+    """Rename the written and flushed file ``tmp`` over ``target`` (same
+    folder: atomic), with the permissions of the file it replaces, or the
+    umask's for a new one (mkstemp makes it 0600). Raises OSError."""
+    if target.exists():
+        tmp.chmod(target.stat().st_mode & 0o7777)
+    else:
+        tmp.chmod(0o666 & ~_umask())
+    tmp.replace(target)
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp_path = Path(tmp)
+    fd, tmp_path = temporary_beside(target)
     try:
         yield fd, tmp_path
     except BaseException:
@@ -469,12 +487,7 @@ def atomic_write(
                     handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
-            if target.exists():
-                # Keep the permissions of the file being replaced (mkstemp makes it 0600).
-                tmp.chmod(target.stat().st_mode & 0o7777)
-            else:
-                tmp.chmod(0o666 & ~_umask())
-            tmp.replace(target)
+            rename_over(tmp, target)
     except OSError as error:
         reason = error.strerror or str(error)
         raise WriteError(f"{target}: cannot write: {reason}") from error

@@ -243,13 +243,12 @@ def export_to(
     target = Path(output)
     prefix = csv.BOM.encode("utf-8") if bom else b""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = io.temporary_beside(target)
     except OSError:  # atomic_write says what is wrong with the folder
         whole, count = export_file(path, format, select, bom=bom, lang=lang)
         io.atomic_write(target, whole)
         return count
     os.close(fd)
-    tmp = Path(name)
     try:
         pieces, count = _export_file(path, format, select, lang, _Into(tmp, prefix))
         with tmp.open("r+b", buffering=0) as out:
@@ -257,10 +256,7 @@ def export_to(
             for piece in [] if pieces is None else itertools.chain([prefix], pieces):
                 _write_all(out, piece)
             os.fsync(out.fileno())
-        # As atomic_write: the permissions of the file replaced, or the umask's.
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        tmp.chmod(mode)
-        tmp.replace(target)
+        io.rename_over(tmp, target)
     except OSError as error:
         tmp.unlink(missing_ok=True)
         raise io.WriteError(f"{target}: cannot write: {error.strerror or error}") from error
@@ -268,12 +264,6 @@ def export_to(
         tmp.unlink(missing_ok=True)
         raise
     return count
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _export_file(

@@ -231,13 +231,16 @@ def _fresh(code: str) -> object:
 
 
 _CASES = Path(__file__).parent / "cases"
+_CASE_FILES = sorted((_CASES / "valid").glob("*.json")) + sorted(
+    (_CASES / "invalid").glob("*.json")
+)
 
 
 def test_loading_while_proving_gives_what_the_one_process_path_gives():
     """A large file's records, built while forked processes prove it valid, equal
     the records of the one-process path (every case file); an invalid file gives
     the same problems, and every valid canonical case took the forking path."""
-    paths = sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json"))
+    paths = _CASE_FILES
     results = _fresh(
         f"""
 paths = {[str(p) for p in paths]!r}
@@ -362,7 +365,7 @@ def test_load_then_gives_what_load_gives_and_what_then_makes_of_it():
     every case file the records or problems load gives, ``then``'s result only for a
     valid file, the forking path taken for each valid one, and an exception of
     ``then`` on a valid file reaches the caller."""
-    paths = sorted((_CASES / "valid").glob("*.json")) + sorted((_CASES / "invalid").glob("*.json"))
+    paths = _CASE_FILES
     results = _fresh(
         f"""
 paths = {[str(p) for p in paths]!r}

@@ -64,16 +64,13 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
     """
     from eventline import quick
 
-    target = io.packaged_data_path() if path is None else path
-    raw, problems = io.read_bytes(target, str(target))
-    if raw is None:
-        raise InvalidDataError(problems)
+    raw, where = _read(path)
     with quick.paused_gc():
         # A large file's records are built while other processes prove it valid.
         parallel = quick.built_while_proved(raw, io.timeline_from_canonical_json)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
-        return _loaded(raw, str(target), tried=parallel is not None)
+        return _loaded(raw, where, tried=parallel is not None)
 
 
 T = TypeVar("T")
@@ -99,10 +96,7 @@ def load_then(
     """
     from eventline import quick
 
-    target = io.packaged_data_path() if path is None else path
-    raw, problems = io.read_bytes(target, str(target))
-    if raw is None:
-        raise InvalidDataError(problems)
+    raw, where = _read(path)
 
     def build(doc: Any) -> tuple[Timeline, T]:
         timeline = io.timeline_from_canonical_json(doc)
@@ -114,8 +108,18 @@ def load_then(
         parallel = quick.built_while_proved(raw, build, own_share=0)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
-        timeline = _loaded(raw, str(target), tried=parallel is not None)
+        timeline = _loaded(raw, where, tried=parallel is not None)
     return timeline, then(timeline)
+
+
+def _read(path: str | os.PathLike[str] | None) -> tuple[bytes, str]:
+    """The bytes of the data file at ``path`` (None: the packaged dataset) and
+    its name in problems. Raises InvalidDataError when it cannot be read."""
+    target = io.packaged_data_path() if path is None else path
+    raw, problems = io.read_bytes(target, str(target))
+    if raw is None:
+        raise InvalidDataError(problems)
+    return raw, str(target)
 
 
 def _loaded(raw: bytes, where: str, *, tried: bool) -> Timeline:

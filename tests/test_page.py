@@ -263,13 +263,7 @@ def test_thousands_of_events_draw_with_webgl(open_page, tmp_path, small_doc):
     assert p.locator("#eventline-timeline-status").inner_text() == "1 of 3,000 events shown"
     assert p.evaluate(VISIBLE_IDS_JS) == ["e02999"]
     # The chart keeps one overview marker: the event's own, or the cluster holding it.
-    spots = p.evaluate(
-        """() => document.getElementById("eventline-timeline").data
-          .filter(t => t.meta && t.meta[0] === "overview" && t.visible !== false)
-          .filter(t => t.meta[1] === "events" || t.meta[1] === "clusters")
-          .flatMap(t => t.customdata.filter((c, j) => t.x[j] !== null)
-            .map(c => c[2] ? c[2].split(" ") : [c[0]]))"""
-    )
+    spots = p.evaluate(OVERVIEW_SPOTS_JS)
     assert len(spots) == 1
     assert "e02999" in spots[0]
     p.get_by_role("link", name="Call number 2999", exact=True).click()
@@ -326,13 +320,7 @@ def test_search_finds_a_word_in_the_summary_places_or_tags_of_any_event(
     assert field in item.inner_text()
     assert item.get_by_role("button", name="Copy link").count() == 1
     assert p.locator("#eventline-timeline-more-note").inner_text() == "1–1 of 1"
-    spots = p.evaluate(
-        """() => document.getElementById("eventline-timeline").data
-          .filter(t => t.meta && t.meta[0] === "overview" && t.visible !== false)
-          .filter(t => t.meta[1] === "events" || t.meta[1] === "clusters")
-          .flatMap(t => t.customdata.filter((c, j) => t.x[j] !== null)
-            .map(c => c[2] ? c[2].split(" ") : [c[0]]))"""
-    )
+    spots = p.evaluate(OVERVIEW_SPOTS_JS)
     assert len(spots) == 1
     assert event_id in spots[0]
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
@@ -377,6 +365,12 @@ TARGETS_JS = """() => Array.from(document.querySelectorAll("a, button, input, se
   .map(el => { const r = el.getBoundingClientRect();
     return {text: (el.textContent || el.id).trim().slice(0, 40), w: r.width, h: r.height}; })"""
 
+# The ids behind each drawn overview marker: one event's, or a cluster's members.
+OVERVIEW_SPOTS_JS = """() => document.getElementById("eventline-timeline").data
+  .filter(t => t.meta && t.meta[0] === "overview" && t.visible !== false)
+  .filter(t => t.meta[1] === "events" || t.meta[1] === "clusters")
+  .flatMap(t => t.customdata.filter((c, j) => t.x[j] !== null)
+    .map(c => c[2] ? c[2].split(" ") : [c[0]]))"""
 VISIBLE_IDS_JS = """() => Array.from(document.querySelectorAll("li.event"))
   .filter(li => !li.hidden && !li.closest("[hidden]")).map(li => li.id.slice(6))"""
 

@@ -139,7 +139,7 @@ def _ics_body(
     # Events come in order (a canonical file's, checked), and the order
     # begins with the earliest day: the last event has the latest one.
     latest = EventDate.parse(events[-1]["date"]).lower
-    return ics.vevents(tables, stamp, events=events, lang=lang).encode("utf-8"), latest
+    return ics.vevents_utf8(tables, stamp, events=events, lang=lang), latest
 
 
 _STREAMS: dict[str, _Stream] = {

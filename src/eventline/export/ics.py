@@ -20,7 +20,7 @@ from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from eventline.i18n import Language
     from eventline.model import Timeline
@@ -41,23 +41,38 @@ def _text(value: str) -> str:
     return value.replace("\n", "\\n")
 
 
-# The pieces of a content line of more than 75 octets (RFC 5545, 3.1): the
-# first of at most 75 octets, the others of at most 74 (each then follows a
-# CRLF and a space), none ending inside a UTF-8 character (each as long as
-# can be, so that the next does not start with a continuation byte).
-_PIECES = re.compile(rb"\A.{1,75}(?![\x80-\xbf])|.{1,74}(?![\x80-\xbf])", re.DOTALL)
+def _octets(text: str) -> str:
+    """``text`` in UTF-8 as a string of one character per octet (Latin-1):
+    lines built of such strings are measured, and cut, in octets."""
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+def _fold_octets(line: str) -> str:
+    """Fold a content line of octets (:func:`_octets`) at 75 octets, without
+    splitting a UTF-8 character (RFC 5545, 3.1): the first piece of at most 75
+    octets, the others of at most 74 (each after a CRLF and a space), each as
+    long as can be without its successor starting on a continuation byte."""
+    size = len(line)
+    if size <= 75:
+        return line
+    if line[75::74].isascii():  # no cut falls inside a character
+        return "\r\n ".join([line[:75], *[line[i : i + 74] for i in range(75, size, 74)]])
+    pieces = []
+    start, end = 0, 75
+    while end < size:
+        while "\x80" <= line[end] <= "\xbf":  # a continuation byte: cut before its character
+            end -= 1
+        pieces.append(line[start:end])
+        start, end = end, end + 74
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)
 
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
-    if line.isascii():  # one octet a character: cut by characters
-        if len(line) <= 75:
-            return line
-        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    return b"\r\n ".join(_PIECES.findall(data)).decode("utf-8")
+    if line.isascii():
+        return _fold_octets(line)
+    return _fold_octets(_octets(line)).encode("latin-1").decode("utf-8")
 
 
 def _day(value: dt.date) -> str:
@@ -94,10 +109,19 @@ def _end(date: EventDate) -> str:
         return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
+_PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _when(text: str, lang: Language) -> tuple[str, str]:
     """The DTSTART and DTEND lines of the date ``text``, and what the summary says of it."""
     # Large files repeat dates, batch after batch: each is worked out once.
+    if _PLAIN_DAY.fullmatch(text):  # most dates: one known day, closed, the summary says nothing
+        try:
+            day = dt.date.fromisoformat(text)
+            return f"DTSTART;VALUE=DATE:{_day(day)}\r\nDTEND;VALUE=DATE:{_day(day + _DAY)}\r\n", ""
+        except (ValueError, OverflowError):  # year 0, 9999-12-31 or no such day: parsed below
+            pass
     date = EventDate.parse(text)
     return (
         f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
@@ -106,13 +130,15 @@ def _when(text: str, lang: Language) -> tuple[str, str]:
 
 
 def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str]:
-    """A cited source's line in DESCRIPTION (escaped), and its URL line, if it has a url."""
+    """A cited source's line in DESCRIPTION (escaped), and its URL line, if it
+    has a url, folded: both in octets (:func:`_octets`)."""
     source = timeline.sources.get(source_id)
     line = isolate(source.title if source else source_id)
     if source and source.url:
         line += f" <{source.url}>"
-        return "- " + _text(line), _fold(f"URL:{source.url}") + "\r\n"
-    return "- " + _text(line), ""
+        url = _fold_octets(_octets(f"URL:{source.url}")) + "\r\n"
+        return "- " + _octets(_text(line)), url
+    return "- " + _octets(_text(line)), ""
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -189,40 +215,71 @@ def vevents(
     instead of the timeline's own events, whose names, labels and sources
     are then looked up in ``timeline``.
     """
+    return vevents_utf8(timeline, stamp, identity=identity, events=events, lang=lang).decode(
+        "utf-8"
+    )
+
+
+def vevents_utf8(
+    timeline: Timeline,
+    stamp: str,
+    *,
+    identity: str | None = None,
+    events: Iterable[dict[str, Any]] | None = None,
+    lang: Language = ENGLISH,
+) -> bytes:
+    """:func:`vevents` in UTF-8, made without decoding it: each line is built
+    of octets (:func:`_octets`), so it is folded by slicing."""
     _ = lang.gettext
     suffix = _uid_suffix(timeline.title if identity is None else identity)
-    # The same lines begin each VEVENT (the UID's value runs on from them)
-    # and end it.
-    begin = "BEGIN:VEVENT\r\nUID:"
+    docs = list(event_documents(timeline) if events is None else events)
+    # Each title, summary and quote, and each event's places, isolated and
+    # escaped (TEXT, RFC 5545 3.3.11) in one pass for all the events, then
+    # taken in the same order below.
+    texts: list[str] = []
+    places: list[str] = []
+    for event in docs:
+        texts.append(event["title"])
+        if event.get("summary"):
+            texts.append(event["summary"])
+        texts += [c["quote"] for c in event["citations"] if c.get("quote")]
+        if "places" in event:
+            places.append(isolate_join(event["places"]))
+    escaped = _escaped(texts)
+    locations = _escaped(places, isolated=True)
+    # The same lines follow each UID, and end each VEVENT.
     after_uid = f"\r\nDTSTAMP:{stamp}\r\n"
     end = "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
-    sources_label = _text(_("Sources:"))
-    # Large timelines repeat dates, actor groups, sources and categories:
-    # each derived piece is worked out (and escaped, or folded) once.
+    sources_label = _octets(_text(_("Sources:")))
+    opening, closing = _octets("“"), _octets("”")
+    # Large timelines repeat dates, actors, sources, categories and tags:
+    # each derived piece is worked out (escaped, turned into octets) once.
     whens: dict[str, tuple[str, str]] = {}
+    actor_names: dict[str, str] = {}
     actor_parts: dict[tuple[str, ...], str] = {}
     source_parts: dict[str, tuple[str, str]] = {}
-    categories: dict[tuple[str, tuple[str, ...]], str] = {}
+    labels: dict[str, str] = {}
+    tags: dict[str, str] = {}
     out: list[str] = []
-    for event in event_documents(timeline) if events is None else events:
+    for event in docs:
         when = whens.get(event["date"])
         if when is None:
-            when = whens[event["date"]] = _when(event["date"], lang)
+            when = _when(event["date"], lang)
+            when = whens[event["date"]] = (when[0], _octets(when[1]))
+        summary = _fold_octets(f"SUMMARY:{next(escaped)}{when[1]}")
         # DESCRIPTION: the summary, actors and sources, a blank line between
         # them, each escaped on its own (TEXT, with \\n for a line break).
-        parts = []
         if event.get("summary"):
-            parts.append(_text(isolate(event["summary"])))
+            description = f"DESCRIPTION:{next(escaped)}\\n\\n"
+        else:
+            description = "DESCRIPTION:"
         if "actors" in event:
             ids = tuple(event["actors"])
             actors = actor_parts.get(ids)
             if actors is None:
-                names = (timeline.actors[a].name if a in timeline.actors else a for a in ids)
-                actors = actor_parts[ids] = _text(
-                    _("Actors: %(names)s") % {"names": isolate_join(names)}
-                )
-            parts.append(actors)
-        sources = [sources_label]
+                actors = actor_parts[ids] = _actors(timeline, ids, actor_names, lang)
+            description += actors
+        description += sources_label
         url = ""  # the URL line of the first cited source that has a url
         for citation in event["citations"]:
             cited = source_parts.get(citation["source"])
@@ -231,33 +288,63 @@ def vevents(
                     timeline, citation["source"]
                 )
             if citation.get("quote"):
-                sources.append(f"{cited[0]}: “{_text(isolate(citation['quote']))}”")
+                description += f"\\n{cited[0]}: {opening}{next(escaped)}{closing}"
             else:
-                sources.append(cited[0])
+                description += f"\\n{cited[0]}"
             url = url or cited[1]
-        parts.append("\\n".join(sources))
-        uid = event["id"] + suffix
+        uid = _octets(f"UID:{event['id']}{suffix}")
         out += [
-            begin + uid
-            if len(uid) <= 71 and uid.isascii()
-            else "BEGIN:VEVENT\r\n" + _fold("UID:" + uid),
+            "BEGIN:VEVENT\r\n",
+            uid if len(uid) <= 75 else _fold_octets(uid),
             after_uid,
             when[0],
-            _fold(f"SUMMARY:{_text(isolate(event['title']))}{when[1]}"),
+            summary,
             "\r\n",
-            _fold("DESCRIPTION:" + "\\n\\n".join(parts)),
+            _fold_octets(description),
             "\r\n",
         ]
         if "places" in event:
-            out += [_fold(f"LOCATION:{_text(isolate_join(event['places']))}"), "\r\n"]
-        key = (event["category"], tuple(event["tags"]) if "tags" in event else ())
-        category = categories.get(key)
+            out += [_fold_octets(f"LOCATION:{next(locations)}"), "\r\n"]
+        # CATEGORIES is a list of TEXT values: the category, then the tags.
+        category = labels.get(event["category"])
         if category is None:
-            known = timeline.categories.get(key[0])
-            label = isolate(known.label if known else key[0])
-            # CATEGORIES is a list of TEXT values: the category, then the tags.
-            category = categories[key] = (
-                _fold("CATEGORIES:" + ",".join(_text(v) for v in (label, *key[1]))) + "\r\n"
+            known = timeline.categories.get(event["category"])
+            category = labels[event["category"]] = "CATEGORIES:" + _octets(
+                _text(isolate(known.label if known else event["category"]))
             )
-        out += [category, url, end]
-    return "".join(out)
+        if "tags" in event:
+            for tag in event["tags"]:
+                text = tags.get(tag)
+                if text is None:
+                    text = tags[tag] = "," + _octets(_text(tag))
+                category += text
+        out += [_fold_octets(category), "\r\n", url, end]
+    return "".join(out).encode("latin-1")
+
+
+def _actors(timeline: Timeline, ids: tuple[str, ...], names: dict[str, str], lang: Language) -> str:
+    """The actors part of a DESCRIPTION and the blank line after it, in
+    octets: each name isolated and escaped on its own (``names`` keeps them)."""
+    for actor_id in ids:
+        if actor_id not in names:
+            actor = timeline.actors.get(actor_id)
+            names[actor_id] = _octets(_text(isolate(actor.name if actor else actor_id)))
+    template = _text(lang.gettext("Actors: %(names)s") % {"names": _APART})
+    return _octets(template).replace(_APART, "\\, ".join([names[a] for a in ids])) + "\\n\\n"
+
+
+# Joins the values of a batch for one escaping pass; when a value holds it
+# (none in a valid file can), the values are escaped one by one.
+_APART = "\x00"
+
+
+def _escaped(values: list[str], *, isolated: bool = False) -> Iterator[str]:
+    """Each of ``values`` isolated (unless ``isolated`` says they are) and
+    escaped as TEXT, in octets (:func:`_octets`), in order: one pass over all."""
+    joined = _APART.join(values)
+    if not isolated and not joined.isascii():
+        values = [isolate(v) for v in values]
+        joined = _APART.join(values)
+    if joined.count(_APART) != len(values) - 1:
+        return iter([_octets(_text(v)) for v in values])
+    return iter(_octets(_text(joined)).split(_APART))

@@ -431,3 +431,69 @@ print(json.dumps({{"one": one, "forked": {{name: rendered(raw) for name, raw in 
         code, output, page = results["one"][name]
         assert (code, page) == (1, None)
         assert output.startswith(f"{tmp_path / 'data.json'}: events[")
+
+
+def test_objects_made_while_the_collector_is_paused_do_not_wait_for_a_young_pass():
+    """After paused_gc, what was built (records, a page) is not all young: the
+    next allocations do not start a collector pass over every object."""
+    import gc
+
+    passes: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.collect()
+    with quick.paused_gc():
+        made = [[i] for i in range(100_000)]
+        gc.callbacks.append(note)
+    try:
+        after = [[i] for i in range(100)]
+    finally:
+        gc.callbacks.remove(note)
+    assert gc.isenabled()
+    assert passes == []
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1  # cycles are still collected afterwards
+    assert len(made) + len(after) == 100_100
+
+
+def test_what_was_frozen_before_paused_gc_stays_frozen():
+    """The CLI freezes the loaded records while a command runs; a later
+    paused_gc (making the page) must not thaw them."""
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with quick.paused_gc():
+            made = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("name", ["every-field.json", "every-date-form.json"])
+def test_a_kept_document_is_handed_over_rather_than_freed(name):
+    """built_while_proved(keep=...) appends the decoded document (the CLI ends
+    without freeing it) and builds what it builds without keep, with one event
+    (a prover beside) or many (the file shared between the processes)."""
+    valid = _CASES / "valid" / name
+    results = _fresh(
+        f"""
+quick.PARALLEL_BYTES = 0
+raw = open({str(valid)!r}, "rb").read()
+count = lambda doc: len(doc["events"])
+kept = []
+print(json.dumps([
+    quick.built_while_proved(raw, count, own_share=0, keep=kept),
+    quick.built_while_proved(raw, count, own_share=0),
+    [count(doc) for doc in kept],
+]))
+"""
+    )
+    events = len(json.loads(valid.read_text(encoding="utf-8"))["events"])
+    assert results == [[True, events], [True, events], [events]]

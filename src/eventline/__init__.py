@@ -94,6 +94,16 @@ def load_then(
         InvalidDataError: as :func:`load`.
         Exception: whatever ``then`` raises on a valid file.
     """
+    return _load_then(path, then)
+
+
+def _load_then(
+    path: str | os.PathLike[str] | None,
+    then: Callable[[Timeline], T],
+    keep: list[Any] | None = None,
+) -> tuple[Timeline, T]:
+    """:func:`load_then`; a large file's decoded document is appended to
+    ``keep`` rather than freed (the CLI, which then ends without freeing)."""
     from eventline import quick
 
     raw, where = _read(path)
@@ -105,7 +115,7 @@ def load_then(
     with quick.paused_gc():
         # The other process proves all of the file but its first event:
         # this one decodes, builds the records and runs ``then``.
-        parallel = quick.built_while_proved(raw, build, own_share=0)
+        parallel = quick.built_while_proved(raw, build, own_share=0, keep=keep)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
         timeline = _loaded(raw, where, tried=parallel is not None)

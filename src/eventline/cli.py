@@ -10,11 +10,11 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
-from eventline import bidi, io, load, load_then
+from eventline import _load_then, bidi, io, load
 from eventline.dates import AmbiguousDateError, DateError, EventDate
 from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
 from eventline.importer import READERS
@@ -132,6 +132,11 @@ class _Exit:
     one by one at interpreter exit is not worth its time."""
 
     hard = False
+    console = False
+    """Running as the console script (:func:`main`), not in-process (tests)."""
+    kept: ClassVar[list[Any]] = []
+    """What a command decoded and no longer needs, left for a hard exit to
+    drop with the process rather than freed object by object."""
 
 
 def _data_option(func: F) -> F:
@@ -510,7 +515,9 @@ def render_command(
     # A large file's page is made while another process proves the file valid;
     # nothing is written before the proof (or the precise check) passes.
     try:
-        _, (timeline, page) = load_then(data or io.default_data_path(), page_of)
+        _, (timeline, page) = _load_then(
+            data or io.default_data_path(), page_of, keep=_Exit.kept if _Exit.console else None
+        )
     except InvalidDataError as error:
         _echo_problems(error.problems)
         raise SystemExit(1) from None
@@ -982,10 +989,12 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     flushed, as mypy ends its runs: freeing a large timeline's records one by
     one at interpreter exit took 0.3–1 s at 200,000 events, and the operating
     system frees the whole process at once. Every file was written and
-    renamed and every forked helper reaped before this point; only atexit
+    renamed and every forked helper had sent its answer before this point
+    (one still freeing its own memory ends by itself); only atexit
     handlers are skipped. The click group itself (``cli``, which tests call
     in-process) never exits this way.
     """
+    _Exit.console = True
     try:
         cli.main(args=argv, prog_name=prog_name or "eventline")
     except SystemExit as done:

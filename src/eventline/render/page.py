@@ -118,8 +118,12 @@ def _forked(work: Callable[[], str]) -> Callable[[], str]:
             data = None
         finally:
             receive.close()
-        child.join()
-        return data.decode("utf-8") if data is not None and child.exitcode == 0 else work()
+        if data is None:
+            child.join()
+            return work()
+        # A whole message arrived (each is sent with its length): the child
+        # is left to end by itself, freeing its heap, while this one goes on.
+        return data.decode("utf-8")
 
     return result
 

@@ -872,3 +872,21 @@ def test_search_reads_typographic_quotes_as_the_keyboards(open_page, accented):
     p.wait_for_function("() => location.search === '?q=zelenskyys'")
     assert p.evaluate(VISIBLE_IDS_JS) == []
     assert page.errors == []
+
+
+@pytest.mark.parametrize("device", [None, "iPhone 13"])
+def test_a_timeline_without_events_renders_and_opens(open_page, tmp_path, run, device):
+    """An empty data file, or a filter that keeps no event, is a page that says so
+    (no traceback from `eventline render`), opening without script errors."""
+    empty = write_json(tmp_path / "empty.json", {"title": "Nothing yet", "events": []})
+    out = tmp_path / "empty.html"
+    result = run("render", "--data", str(empty), "-o", str(out))
+    assert (result.exit_code, result.stdout) == (0, f"{out}: 0 events drawn\n")
+    filtered = tmp_path / "none.html"
+    result = run("render", "--category", "no-such", "-o", str(filtered))
+    assert (result.exit_code, result.stdout) == (0, f"{filtered}: 0 events drawn\n")
+    for path in (out, filtered):
+        page = open_page(path, device=_phone(device) if device else None)
+        assert page.errors == []
+        assert page.page.locator("li.event").count() == 0
+        assert "0 events" in page.page.locator("header").inner_text()

@@ -82,7 +82,7 @@ def test_exporting_again_replaces_the_dataset(
         "export", "--format", "parquet", "--data", str(data), "--to", "2014", "-o", str(folder)
     )
     assert result.exit_code == 0
-    assert result.stderr == f"{folder}: 1 events exported as parquet\n"
+    assert result.stderr == f"{folder}: 1 event exported as parquet\n"
     assert sorted(p.name for p in (folder / "events").iterdir()) == ["year=2014"]
 
 

@@ -66,7 +66,7 @@ class TestInit:
         assert run("validate", "data/events.json").exit_code == 0
         assert run("fmt", "--check", "data/events.json").exit_code == 0
         result = run("render", "--plotlyjs", "cdn")
-        assert result.stdout == "reports/timeline.html: 1 events drawn\n"
+        assert result.stdout == "reports/timeline.html: 1 event drawn\n"
 
     def test_workflow_runs_the_checks_with_eventline_from_where_it_came(self, run, tmp_path):
         """CI installs eventline from the repository variable when init ran from a folder."""

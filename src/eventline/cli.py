@@ -91,6 +91,11 @@ def _progress(path: Path, label: str) -> Iterator[Callable[[float], None] | None
         bar.update(1000 - bar.pos)
 
 
+def _events(count: int) -> str:
+    """ "1 event", "2 events": the count in the CLI's English messages."""
+    return f"{count} event" if count == 1 else f"{count} events"
+
+
 def _echo_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem))
@@ -389,7 +394,7 @@ def list_command(
         click.echo(line)
     count = len(timeline)
     if lang.is_default:
-        click.echo(f"{count} events", err=True)
+        click.echo(_events(count), err=True)
     else:
         number = lang.format_number(count)
         click.echo(
@@ -527,7 +532,7 @@ def render_command(
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None
-    click.echo(f"{output}: {len(timeline)} events drawn")
+    click.echo(f"{output}: {_events(len(timeline))} drawn")
 
 
 @cli.command("export")
@@ -604,7 +609,7 @@ def export_command(
         if output is not None:
             # Written in place (atomically): a large export is not read back.
             count = export_to(source, fmt, output, select, bom=bom, lang=lang or ENGLISH)
-            click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+            click.echo(f"{output}: {_events(count)} exported as {fmt}", err=True)
             return
         pieces, count = export_file(source, fmt, select, bom=bom, lang=lang or ENGLISH)
     except InvalidDataError as error:
@@ -630,7 +635,7 @@ def _write_export(data: bytes | Iterable[bytes], output: Path | None, count: int
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None
-    click.echo(f"{output}: {count} events exported as {fmt}", err=True)
+    click.echo(f"{output}: {_events(count)} exported as {fmt}", err=True)
 
 
 def _export_parquet(
@@ -653,7 +658,7 @@ def _export_parquet(
     except io.WriteError as error:
         click.echo(str(error))
         raise SystemExit(1) from None
-    click.echo(f"{output}: {count} events exported as parquet", err=True)
+    click.echo(f"{output}: {_events(count)} exported as parquet", err=True)
 
 
 # Formats whose output is bytes, not text: format -> (module, function).
@@ -794,8 +799,7 @@ def import_command(file: Path, data: Path | None, kind: str | None, dry_run: boo
     changed = sum(1 for c in result.changes if c.table == "events" and c.action == "change")
     tables = sum(1 for c in result.changes if c.table in ("categories", "actors", "sources"))
     summary = (
-        f"{target}: {'would have' if dry_run else 'now has'} {result.events} "
-        f"{'event' if result.events == 1 else 'events'} "
+        f"{target}: {'would have' if dry_run else 'now has'} {_events(result.events)} "
         f"({added} added, {changed} changed"
         + (f"; {tables} categories, actors or sources added or changed" if tables else "")
         + ")"

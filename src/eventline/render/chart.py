@@ -159,7 +159,9 @@ def figure_dict(
 
     hover = functools.partial(_hover, timeline, language=language)
     url = functools.partial(first_url, timeline)
-    plot_px = sum(p.rows for p in panels) * ROW_PX + gap_px * (len(panels) - 1)
+    # No events (an empty file, or a filter that keeps none): one empty row, not
+    # a plot of no height.
+    plot_px = max(sum(p.rows for p in panels), 1) * ROW_PX + gap_px * (len(panels) - 1)
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     shapes: list[dict[str, Any]] = []
@@ -168,7 +170,7 @@ def figure_dict(
     for number, panel in enumerate(panels, start=1):
         suffix = "" if number == 1 else str(number)
         xref, yref = f"x{suffix}", f"y{suffix}"
-        height = panel.rows * ROW_PX / plot_px
+        height = max(panel.rows, 1 if len(panels) == 1 else 0) * ROW_PX / plot_px
         ticks = _add_panel(traces, panel, xref, yref, (hover, url), use_gl, shapes, language)
         layout[f"xaxis{suffix}"] = {
             "type": "date",

@@ -309,15 +309,15 @@ print(json.dumps([beside, quick.built_while_proved(raw, count)]))
     ) == [None, [True, 5]]
 
 
-def _cut_index(raw: bytes) -> int:
+def _cut_index(raw: bytes, share: int = quick.OWN_SHARE) -> int:
     """How many events the loading process proves itself (the rest go to the other)."""
-    _, lo, middle, _ = quick._split(raw, quick.OWN_SHARE)
+    _, lo, middle, _ = quick._split(raw, share)
     return raw.count(quick._BETWEEN, lo, middle) + 1
 
 
-def _faulty_raws() -> dict[str, bytes]:
+def _faulty_raws(share: int = quick.OWN_SHARE) -> dict[str, bytes]:
     raw = io.dumps_json(_doc(40)).encode("utf-8")
-    cut = _cut_index(raw)
+    cut = _cut_index(raw, share)
     assert 0 < cut < 40
     repeated = _doc(40)
     for event in repeated["events"][cut:]:  # later than any before the cut: order holds
@@ -402,16 +402,24 @@ print(json.dumps({{"one": one, "then": [then_of(p) for p in paths], "raised": ra
 
 
 def test_render_while_proving_gives_what_the_one_process_path_gives(tmp_path):
-    """`eventline render` makes a large file's page while the file is proved and
-    writes it only once the file is known to load: for a valid file and for faults
-    on either side of the proof's cut, the same exit status, output and page as
-    the one-process path; a fault that stops loading leaves no page."""
-    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws()}
+    """`eventline render` makes a large file's page while the file is proved (the
+    proving process making the later events' table) and writes it only once the
+    file is known to load: for a valid file and for faults on either side of the
+    proof's cut, the same exit status, output and page as the one-process path; a
+    fault that stops loading leaves no page."""
+    from eventline.cli import RENDER_SHARE
+
+    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws(RENDER_SHARE)}
     results = _fresh(
         f"""
 import os
 from click.testing import CliRunner
 from eventline.cli import cli
+from eventline.render import page
+page.CHRONOLOGY_LIMIT = 7  # a table of the later events, as a large file has
+tables = []
+with_table = page.to_html_with
+page.to_html_with = lambda later, *a, **k: tables.append(1) or with_table(later, *a, **k)
 path, out = {str(tmp_path / "data.json")!r}, {str(tmp_path / "page.html")!r}
 def rendered(raw):
     open(path, "wb").write(raw)
@@ -422,10 +430,17 @@ def rendered(raw):
 raws = {raws!r}
 one = {{name: rendered(raw) for name, raw in raws.items()}}
 quick.PARALLEL_BYTES = 0
-print(json.dumps({{"one": one, "forked": {{name: rendered(raw) for name, raw in raws.items()}}}}))
+forked = {{}}
+for name, raw in raws.items():
+    del tables[:]
+    forked[name] = [*rendered(raw), bool(tables)]
+print(json.dumps({{"one": one, "forked": forked}}))
 """
     )
-    assert results["forked"] == results["one"]
+    # The proving process made the valid file's table (and those of faults found late).
+    assert results["forked"]["valid"][3] is True
+    assert {name: page[:3] for name, page in results["forked"].items()} == results["one"]
+    assert "eventline-timeline-rest" in results["one"]["valid"][2]
     assert results["one"]["valid"][:2] == [0, f"{tmp_path / 'page.html'}: 40 events drawn\n"]
     for name in ("id repeated across the cut", "undeclared category after the cut"):
         code, output, page = results["one"][name]
@@ -497,3 +512,29 @@ print(json.dumps([
     )
     events = len(json.loads(valid.read_text(encoding="utf-8"))["events"])
     assert results == [[True, events], [True, events], [events]]
+
+
+def test_work_beside_the_proof_sees_every_event_and_reaches_the_build():
+    """quick.Beside: the proving process runs the work on the header and every
+    event of a valid file once its share is proved; build waits for the result
+    while it runs; faults on either side of the cut are not proved."""
+    raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws(60)}
+    results = _fresh(
+        f"""
+quick.PARALLEL_BYTES = 0
+raws = {raws!r}
+def run(raw):
+    beside = quick.Beside(lambda header, events: [header["title"], [e["id"] for e in events]], 60)
+    seen = []
+    def build(doc):
+        seen.append(beside.running)
+        return beside.result()
+    proved = quick.built_while_proved(raw, build, beside.own_share, beside=beside)
+    return [proved, seen, beside.running]
+print(json.dumps({{name: run(raw) for name, raw in raws.items()}}))
+"""
+    )
+    ids = [e["id"] for e in _doc(40)["events"]]
+    assert results.pop("valid") == [[True, ["Split", ids]], [True], False]
+    for name, (proved, _seen, running) in results.items():
+        assert (name, proved, running) == (name, [False, None], False)

@@ -20,6 +20,7 @@ from eventline import render
 from .conftest import REPO, write_json
 from .golden import check_golden
 from .test_dates import event_dates
+from .test_hardening import timelines
 
 
 def _without_plotlyjs(page: str) -> str:
@@ -398,3 +399,34 @@ def test_a_forked_helper_gives_the_same_page(later, tmp_path):
         check=True,
     )
     assert out.stdout == "True True True\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(timelines(), st.sampled_from(["en", "de", "ar"]))
+def test_the_later_events_table_made_from_decoded_json_gives_the_same_page(timeline, tag):
+    """`eventline render` has the process that proves a large file make the later
+    events' table from the JSON it decoded: the page is byte for byte the one made
+    from the records, in any language; a table that does not come is made here."""
+    from eventline import io
+    from eventline.i18n import language
+    from eventline.render import page
+
+    doc = json.loads(io.dumps(timeline))
+    loaded = io.timeline_from_json(doc)
+    lang = language(tag)
+    header = {key: value for key, value in doc.items() if key != "events"}
+    old = page.CHRONOLOGY_LIMIT
+    page.CHRONOLOGY_LIMIT = 1
+    try:
+        expected = page.to_html(loaded, plotlyjs="cdn", language=lang)
+        made = page.to_html_with(
+            lambda: page.later_events_text(header, doc["events"], lang),
+            loaded,
+            plotlyjs="cdn",
+            language=lang,
+        )
+        here = page.to_html_with(lambda: None, loaded, plotlyjs="cdn", language=lang)
+    finally:
+        page.CHRONOLOGY_LIMIT = old
+    assert made == expected
+    assert here == expected

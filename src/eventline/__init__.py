@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventline import io
 from eventline.dates import AmbiguousDateError, DateError, DatePoint, EventDate
 from eventline.model import Actor, Category, Citation, Event, Source, Timeline
 from eventline.problems import InvalidDataError, Problem
 from eventline.validate import check_document, validate
+
+if TYPE_CHECKING:
+    from eventline import quick
 
 __all__ = [
     "Actor",
@@ -101,9 +104,12 @@ def _load_then(
     path: str | os.PathLike[str] | None,
     then: Callable[[Timeline], T],
     keep: list[Any] | None = None,
+    beside: quick.Beside | None = None,
 ) -> tuple[Timeline, T]:
     """:func:`load_then`; a large file's decoded document is appended to
-    ``keep`` rather than freed (the CLI, which then ends without freeing)."""
+    ``keep`` rather than freed (the CLI, which then ends without freeing),
+    and ``beside`` runs in the process that proves it (``then`` can wait for
+    its result: :class:`eventline.quick.Beside`)."""
     from eventline import quick
 
     raw, where = _read(path)
@@ -113,9 +119,10 @@ def _load_then(
         return timeline, then(timeline)
 
     with quick.paused_gc():
-        # The other process proves all of the file but its first event:
-        # this one decodes, builds the records and runs ``then``.
-        parallel = quick.built_while_proved(raw, build, own_share=0, keep=keep)
+        # The other process proves all of the file but its first event (or
+        # ``beside``'s share): this one decodes, builds the records and runs ``then``.
+        share = 0 if beside is None else beside.own_share
+        parallel = quick.built_while_proved(raw, build, share, keep=keep, beside=beside)
         if parallel is not None and parallel[1] is not None:
             return parallel[1]
         timeline = _loaded(raw, where, tried=parallel is not None)

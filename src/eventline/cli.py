@@ -128,6 +128,11 @@ def _freeze_while_running(timeline: Timeline) -> None:
         _Exit.hard = True
 
 
+RENDER_SHARE = 40
+"""The percentage of a large file's events that ``eventline render`` proves
+in the process that makes the page; the other process proves the rest and
+makes the later events' table: with two cores, both finish together."""
+
 HARD_EXIT_EVENTS = 20_000
 """From this many loaded events, the console script ends with ``os._exit``."""
 
@@ -506,22 +511,36 @@ def render_command(
 
     Example: eventline render --from 2025-01 -o reports/2025.html --lang de
     """
-    from eventline import render
+    from eventline import quick
+    from eventline.render import page as html
+
+    language = lang or ENGLISH
+    # For a large file, the process that proves it also makes the later
+    # events' table (from the events it decoded), beside the figure made here.
+    beside = quick.Beside(
+        lambda header, events: html.later_events_text(header, events, language),
+        own_share=RENDER_SHARE,
+    )
 
     def page_of(loaded: Timeline) -> tuple[Timeline, str]:
         shown = loaded.filter(start, end, categories, actors, tags)
-        return shown, render.to_html(
-            shown,
-            title=title,
-            plotlyjs="cdn" if plotlyjs == "cdn" else "embed",
-            language=lang or ENGLISH,
-        )
+        options: dict[str, Any] = {
+            "title": title,
+            "plotlyjs": "cdn" if plotlyjs == "cdn" else "embed",
+            "language": language,
+        }
+        if beside.running and len(shown) == len(loaded):  # every event: the table is its
+            return shown, html.to_html_with(beside.result, shown, **options)
+        return shown, html.to_html(shown, **options)
 
     # A large file's page is made while another process proves the file valid;
     # nothing is written before the proof (or the precise check) passes.
     try:
         _, (timeline, page) = _load_then(
-            data or io.default_data_path(), page_of, keep=_Exit.kept if _Exit.console else None
+            data or io.default_data_path(),
+            page_of,
+            keep=_Exit.kept if _Exit.console else None,
+            beside=beside,
         )
     except InvalidDataError as error:
         _echo_problems(error.problems)

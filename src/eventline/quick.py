@@ -46,7 +46,13 @@ from eventline.validate import (
     WIKIDATA_RE,
 )
 
-__all__ = ["in_halves", "is_valid_and_canonical", "paused_gc", "valid_canonical_document"]
+__all__ = [
+    "Beside",
+    "in_halves",
+    "is_valid_and_canonical",
+    "paused_gc",
+    "valid_canonical_document",
+]
 
 # One line of text: no control characters or lone surrogates, no space at either end.
 _C = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff" + BIDI_CONTROLS
@@ -445,6 +451,7 @@ def built_while_proved(
     own_share: int | None = None,
     *,
     keep: list[Any] | None = None,
+    beside: Beside | None = None,
 ) -> tuple[bool, T | None] | None:
     """``build(document)`` for a large file, done while a forked process helps
     prove the file valid and canonical (as :func:`is_valid_and_canonical`).
@@ -464,7 +471,10 @@ def built_while_proved(
     more than build records (a whole page) leaves all of the proof, or
     nearly, to the other process. ``keep``: a list the decoded document is
     appended to rather than freed here (a process about to end skips the
-    0.2 s that freeing 200,000 decoded events takes).
+    0.2 s that freeing 200,000 decoded events takes). ``beside``: work for
+    the other process once its share is proved, on every event it decoded
+    (it then decodes them all); ``build`` can wait for its result through
+    ``beside`` (see :class:`Beside`).
     """
     if (
         _FORK is None
@@ -488,8 +498,26 @@ def built_while_proved(
     # The other process decodes with orjson too: the records are built from
     # orjson's values, and it decodes faster, straight from bytes.
     after = middle + len(b",\n")  # where the other process's events start
-    with _beside(_child, raw, after, hi, header, tables, _no_work, orjson.loads) as other:
+    if beside is None:
+        child: tuple[Any, ...] = (raw, after, hi, header, tables, _no_work, orjson.loads, (0, 0))
+    else:  # it decodes every event, proves those after this process's share, then works
+        skip = (raw.count(_BETWEEN, lo, middle) + 1, after)
+        child = (raw, lo, hi, header, tables, beside.work, orjson.loads, skip)
+    with _beside(_child, *child) as other:
+        answer: list[Any] = []
+
+        def answered() -> Any:
+            if not answer:
+                try:
+                    answer.append(other())
+                except EOFError:  # the prover died (e.g. out of memory): not proved
+                    answer.append(None)
+            return answer[0]
+
+        if beside is not None:
+            beside.wait = lambda: None if answered() is None else answered()[1]
         with paused_gc():
+            doc = None
             try:
                 doc = orjson.loads(raw)
                 mine = _first_part(doc, header, tables, raw, lo, middle)
@@ -497,15 +525,14 @@ def built_while_proved(
                     built = build(doc)
             except Exception:  # not valid: not proved
                 mine = None
-            if keep is not None:
+            if keep is not None and doc is not None:
                 keep.append(doc)
             doc = None  # freed while the other process finishes (unless kept)
+        if beside is not None:
+            beside.wait = None
         if mine is None or built is None:
             return False, None
-        try:
-            theirs = other()
-        except EOFError:  # the prover died (e.g. out of memory): not proved
-            theirs = None
+        theirs = answered()
     if theirs is None:
         return False, None
     (ids, _, last), rest = mine
@@ -515,6 +542,33 @@ def built_while_proved(
     if not set(ids).isdisjoint(other_ids):
         return False, None
     return True, built
+
+
+class Beside:
+    """Work for the process that proves a large file with
+    :func:`built_while_proved`: ``work(header, events)`` on the document's
+    header and every event, decoded there, once its share is proved
+    (``eventline render`` makes the later events' table so, beside the
+    figure). What ``work`` returns must pickle.
+
+    While ``build`` runs, :meth:`result` waits for what ``work`` returned
+    (None if the other process's share was not proved), and :attr:`running`
+    is true; otherwise (a small file, no ``fork``) ``work`` does not run.
+    """
+
+    def __init__(self, work: Work, own_share: int) -> None:
+        self.work = work
+        self.own_share = own_share
+        """The percentage of the events the building process proves itself:
+        as much as makes both processes finish together."""
+        self.wait: Callable[[], Any] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.wait is not None
+
+    def result(self) -> Any:
+        return None if self.wait is None else self.wait()
 
 
 OWN_SHARE = 25
@@ -695,19 +749,26 @@ def _half(
     progress: Progress = _ignore,
     keep: list[Any] | None = None,
     decode: Callable[[bytes], Any] = orjson.loads,
+    skip: tuple[int, int] = (0, 0),
 ) -> tuple[_Summary, Any] | None:
     """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them.
 
     The decoded events are appended to ``keep`` when given, so that freeing
-    them can wait until the answer is sent.
+    them can wait until the answer is sent. ``skip``: ``(count, offset)``,
+    the first ``count`` events are proved elsewhere (``work`` still gets
+    them); the others' text starts at ``offset``.
     """
     events = decode(b"".join((b"[", memoryview(raw)[lo:hi], b"]")))
     if keep is not None:
         keep.append(events)
+    count, offset = skip
+    proved, text = (
+        (events[count:], memoryview(raw)[offset:hi]) if count else (events, memoryview(raw)[lo:hi])
+    )
     progress(0.4)
-    summary = _events(events, *tables)
+    summary = _events(proved, *tables)
     progress(0.6)
-    if summary is None or not _same_events(events, memoryview(raw)[lo:hi], progress):
+    if summary is None or not _same_events(proved, text, progress):
         return None
     return summary, work(header, events)
 
@@ -720,12 +781,15 @@ def _child(
     tables: Any,
     work: Work,
     decode: Callable[[bytes], Any],
+    skip: tuple[int, int],
     conn: Any,
 ) -> None:
     decoded: list[Any] = []  # freed after sending: the other process waits for the answer only
     with paused_gc():
         try:
-            conn.send(_half(raw, lo, hi, header, tables, work, keep=decoded, decode=decode))
+            conn.send(
+                _half(raw, lo, hi, header, tables, work, keep=decoded, decode=decode, skip=skip)
+            )
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             conn.send(None)
     conn.close()
@@ -763,7 +827,7 @@ def in_halves(
     # the same values, and what it refuses (a lone surrogate escape) the
     # proof could not accept anyway: "not sure", the precise checker decides.
     after = middle + len(b",\n")
-    with _beside(_child, raw, after, hi, header, tables, work, orjson.loads) as other:
+    with _beside(_child, raw, after, hi, header, tables, work, orjson.loads, (0, 0)) as other:
         first = _half(raw, lo, middle, header, tables, work, progress)
         second = other()
     if first is None or second is None:

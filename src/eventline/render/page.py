@@ -16,7 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from importlib.metadata import version as _version
@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
+from eventline import io
 from eventline.bidi import isolate_join
+from eventline.dates import EventDate
 from eventline.i18n import display_date, plotly_locale
 from eventline.model import Event, Timeline
 from eventline.render.chart import facts, figure_dict
@@ -33,7 +35,15 @@ from eventline.render.text import ENGLISH, Language, colors
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["CHRONOLOGY_LIMIT", "DIV_ID", "PAGE_SIZE", "PlotlyJS", "to_html"]
+__all__ = [
+    "CHRONOLOGY_LIMIT",
+    "DIV_ID",
+    "PAGE_SIZE",
+    "PlotlyJS",
+    "later_events_text",
+    "to_html",
+    "to_html_with",
+]
 
 DIV_ID = "eventline-timeline"
 CHRONOLOGY_LIMIT = 1000  # the page's HTML lists at most this many events
@@ -232,38 +242,120 @@ def _rest(
     ``category`` is -1 for an undeclared one; actors, places and tags are joined as
     the chronology shows them (each value isolated, :func:`eventline.bidi.isolate_join`).
     """
+    dates: dict[EventDate, int] = {}
+    date_ids: dict[int, int] = {}  # id(date) to its index: cheaper than hashing an EventDate
+
+    def date_index(date: EventDate) -> int:
+        index = date_ids.get(id(date))
+        if index is None:
+            index = date_ids[id(date)] = dates.setdefault(date, len(dates))
+        return index
+
+    rows = (
+        (
+            e.id,
+            e.title,
+            date_index(e.date),
+            e.category,
+            e.actors,
+            e.places,
+            e.tags,
+            e.summary,
+            [c.source for c in e.citations],
+        )
+        for e in events
+    )
+    return _table(timeline, rows, dates, categories, language)
+
+
+def later_events_text(
+    header: dict[str, Any], events: list[dict[str, Any]], language: Language
+) -> str | None:
+    """The packed (:func:`packed`) table of :func:`_rest` for a whole data file,
+    from its decoded JSON: the header (without events) and every event, as the
+    file has them; None when the page lists every event in its HTML.
+
+    What ``eventline render`` has the process that proves a large file make,
+    from the events it decoded there: the same text the page makes from the
+    records, without a third process reading them.
+    """
+    if len(events) <= CHRONOLOGY_LIMIT:
+        return None
+    tables = io.timeline_from_json({**header, "events": []})
+    palette = colors(tables)
+    used = {e["category"] for e in events}
+    categories = [
+        {"id": cid, "label": cat.label, "color": palette[cid]}
+        for cid, cat in tables.categories.items()
+        if cid in used
+    ]
+    dates: dict[EventDate, int] = {}
+    texts: dict[str, int] = {}  # each distinct text parsed once
+
+    def date_index(text: str) -> int:
+        index = texts.get(text)
+        if index is None:
+            index = texts[text] = dates.setdefault(EventDate.parse(text), len(dates))
+        return index
+
+    empty: tuple[str, ...] = ()
+    rows = (
+        (
+            e["id"],
+            e["title"],
+            date_index(e["date"]),
+            e["category"],
+            e.get("actors", empty),
+            e.get("places", empty),
+            e.get("tags", empty),
+            e.get("summary"),
+            [c["source"] for c in e["citations"]],
+        )
+        for e in events[CHRONOLOGY_LIMIT:]
+    )
+    return packed(_table(tables, rows, dates, categories, language))
+
+
+_Row = tuple[
+    str, str, int, str, Sequence[str], Sequence[str], Sequence[str], "str | None", list[str]
+]
+
+
+def _table(
+    timeline: Timeline,
+    rows: Iterable[_Row],
+    dates: dict[EventDate, int],
+    categories: list[dict[str, str]],
+    language: Language,
+) -> dict[str, Any]:
+    """:func:`_rest`'s table from rows of (id, title, date index, category, actor ids,
+    places, tags, summary, cited source ids); ``dates`` (date to index) is complete
+    once the rows are consumed."""
     category_index = {c["id"]: i for i, c in enumerate(categories)}
     names = {aid: actor.name for aid, actor in timeline.actors.items()}
-    dates: dict[Any, int] = {}
-    date_ids: dict[int, int] = {}  # id(date) to its index: cheaper than hashing an EventDate
     sources: dict[str, int] = {}
     joined: dict[tuple[str, ...], str] = {}  # places and tags repeat: join each list once
-    rows = []
-    for e in events:
-        date = date_ids.get(id(e.date))
-        if date is None:
-            date = date_ids[id(e.date)] = dates.setdefault(e.date, len(dates))
-        cited = []
-        for citation in e.citations:
-            cited.append(sources.setdefault(citation.source, len(sources)))
-        places = joined.get(tuple(e.places))  # (a tuple already: tuple() gives it back)
-        if places is None:
-            places = joined[tuple(e.places)] = isolate_join(e.places)
-        tags = joined.get(tuple(e.tags))
-        if tags is None:
-            tags = joined[tuple(e.tags)] = isolate_join(e.tags)
-        rows.append(
+    out = []
+    for event_id, title, date, category, actors, places, tags, summary, cited in rows:
+        places_key, tags_key = tuple(places), tuple(tags)  # (a tuple gives itself back)
+        places_text = joined.get(places_key)
+        if places_text is None:
+            places_text = joined[places_key] = isolate_join(places_key)
+        tags_text = joined.get(tags_key)
+        if tags_text is None:
+            tags_text = joined[tags_key] = isolate_join(tags_key)
+        out.append(
             [
-                e.id,
-                e.title,
+                event_id,
+                title,
                 date,
-                category_index.get(e.category, -1),
-                " ".join(e.actors),
-                isolate_join([names.get(a, a) for a in e.actors]) if e.actors else "",
-                places,
-                tags,
-                e.summary or "",
-                cited,
+                category_index.get(category, -1),
+                " ".join(actors),
+                isolate_join([names.get(a, a) for a in actors]) if actors else "",
+                places_text,
+                tags_text,
+                summary or "",
+                [sources.setdefault(source, len(sources)) for source in cited],
             ]
         )
     source_rows = []
@@ -286,7 +378,7 @@ def _rest(
         "categories": categories,
         "dates": [[str(d), display_date(d, language)] for d in dates],
         "sources": source_rows,
-        "events": rows,
+        "events": out,
     }
 
 
@@ -334,12 +426,38 @@ def to_html(
         webgl: see :func:`eventline.render.figure`.
         language: interface language: translations, ``<html lang>`` and ``dir``.
     """
+    return _html(timeline, title, plotlyjs, webgl, language, None)
+
+
+def to_html_with(
+    later: Callable[[], str | None],
+    timeline: Timeline,
+    *,
+    title: str | None = None,
+    plotlyjs: PlotlyJS = "embed",
+    language: Language = ENGLISH,
+) -> str:
+    """:func:`to_html`, with the later events' table made elsewhere: ``later()``
+    gives :func:`later_events_text` of the very events of ``timeline`` (made by
+    the process that proves the data file, ``eventline render``), or None, and
+    then it is made here. The same bytes as :func:`to_html`."""
+    return _html(timeline, title, plotlyjs, None, language, later)
+
+
+def _html(
+    timeline: Timeline,
+    title: str | None,
+    plotlyjs: PlotlyJS,
+    webgl: bool | None,
+    language: Language,
+    later: Callable[[], str | None] | None,
+) -> str:
     from eventline.quick import paused_gc
 
     # Millions of small acyclic objects: the cyclic garbage collector would otherwise walk
     # the whole timeline again and again (at 200,000 events, half the time of some steps).
     with paused_gc():
-        return _page(timeline, title, plotlyjs, webgl, language)
+        return _page(timeline, title, plotlyjs, webgl, language, later)
 
 
 def _page(
@@ -348,6 +466,7 @@ def _page(
     plotlyjs: PlotlyJS,
     webgl: bool | None,
     language: Language,
+    later_text: Callable[[], str | None] | None,
 ) -> str:
     palette = colors(timeline)
     events = list(timeline)
@@ -368,7 +487,9 @@ def _page(
         header_forked = False
         if large:
             later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
-            if len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
+            if later_text is not None:  # made by another process; here if it fails
+                rest = lambda: later_text() or packed(later())  # noqa: E731
+            elif len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
                 # It makes the header's facts and the filters' actors too (passes over
                 # every event that the figure does not need), and sends them as a JSON
                 # line before the table (neither has a raw line break).
@@ -384,11 +505,14 @@ def _page(
                 rest = pool.submit(packed, later()).result
         fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
         figure_text = packed(fig) if large else script_json(fig)
+        # What needs no table is made before waiting for it.
+        header = None if header_forked else _header(timeline, events, language)
+        entries = [_entry(timeline, e, palette, language) for e in shown]
         rest_text = rest() if rest is not None else None
-    if header_forked and rest_text is not None:
+    if header is None and rest_text is not None:
         line, _, rest_text = rest_text.partition("\n")
         header = orjson.loads(line)
-    else:
+    elif header is None:
         header = _header(timeline, events, language)
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
@@ -414,7 +538,7 @@ def _page(
         last_year=header["last_year"],
         categories=categories,
         actors=header["actors"],
-        entries=[_entry(timeline, e, palette, language) for e in shown],
+        entries=entries,
         capped=large,
         page_size=PAGE_SIZE,
         rest_packed=_trusted(rest_text) if rest_text is not None else None,

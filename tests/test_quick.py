@@ -514,27 +514,36 @@ print(json.dumps([
     assert results == [[True, events], [True, events], [events]]
 
 
-def test_work_beside_the_proof_sees_every_event_and_reaches_the_build():
+def test_work_beside_the_proof_sees_every_event_and_reaches_the_build(tmp_path):
     """quick.Beside: the proving process runs the work on the header and every
     event of a valid file once its share is proved; build waits for the result
-    while it runs; faults on either side of the cut are not proved."""
+    while it runs (text through a temporary file, removed afterwards, also when
+    the file is not proved); faults on either side of the cut are not proved."""
     raws = {"valid": io.dumps_json(_doc(40)).encode("utf-8"), **_faulty_raws(60)}
+    spools = tmp_path / "spools"
+    spools.mkdir()
     results = _fresh(
         f"""
+import os, tempfile
+tempfile.tempdir = {str(spools)!r}
 quick.PARALLEL_BYTES = 0
 raws = {raws!r}
-def run(raw):
-    beside = quick.Beside(lambda header, events: [header["title"], [e["id"] for e in events]], 60)
+def run(raw, work):
+    beside = quick.Beside(work, 60)
     seen = []
     def build(doc):
         seen.append(beside.running)
         return beside.result()
     proved = quick.built_while_proved(raw, build, beside.own_share, beside=beside)
-    return [proved, seen, beside.running]
-print(json.dumps({{name: run(raw) for name, raw in raws.items()}}))
+    return [proved, seen, beside.running, os.listdir(tempfile.tempdir)]
+ids = lambda header, events: [header["title"], [e["id"] for e in events]]
+text = lambda header, events: "\u2068" + " ".join(e["id"] for e in events)
+print(json.dumps({{"ids": {{name: run(raw, ids) for name, raw in raws.items()}},
+                  "text": {{name: run(raw, text) for name, raw in raws.items()}}}}))
 """
     )
     ids = [e["id"] for e in _doc(40)["events"]]
-    assert results.pop("valid") == [[True, ["Split", ids]], [True], False]
-    for name, (proved, _seen, running) in results.items():
-        assert (name, proved, running) == (name, [False, None], False)
+    assert results["ids"].pop("valid") == [[True, ["Split", ids]], [True], False, []]
+    assert results["text"].pop("valid") == [[True, "\u2068" + " ".join(ids)], [True], False, []]
+    for name, (proved, _seen, running, left) in [*results["ids"].items(), *results["text"].items()]:
+        assert (name, proved, running, left) == (name, [False, None], False, [])

@@ -21,11 +21,14 @@ import itertools
 import json
 import multiprocessing
 import operator
+import os
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 
@@ -494,15 +497,37 @@ def built_while_proved(
             return False, None
     except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
         return False, None
-    built: T | None = None
     # The other process decodes with orjson too: the records are built from
     # orjson's values, and it decodes faster, straight from bytes.
     after = middle + len(b",\n")  # where the other process's events start
     if beside is None:
         child: tuple[Any, ...] = (raw, after, hi, header, tables, _no_work, orjson.loads, (0, 0))
-    else:  # it decodes every event, proves those after this process's share, then works
-        skip = (raw.count(_BETWEEN, lo, middle) + 1, after)
-        child = (raw, lo, hi, header, tables, beside.work, orjson.loads, skip)
+        return _built(raw, build, lo, middle, header, tables, child, keep, None)
+    # The other process decodes every event, proves those after this
+    # process's share, then works.
+    skip = (raw.count(_BETWEEN, lo, middle) + 1, after)
+    child = (raw, lo, hi, header, tables, beside.work, orjson.loads, skip)
+    beside._start()
+    try:
+        return _built(raw, build, lo, middle, header, tables, child, keep, beside)
+    finally:
+        beside._end()
+
+
+def _built(
+    raw: bytes,
+    build: Callable[[Any], T],
+    lo: int,
+    middle: int,
+    header: dict[str, Any],
+    tables: Any,
+    child: tuple[Any, ...],
+    keep: list[Any] | None,
+    beside: Beside | None,
+) -> tuple[bool, T | None]:
+    """:func:`built_while_proved` once the file is cut: ``child`` is what the
+    other process proves (the arguments of :func:`_child`)."""
+    built: T | None = None
     with _beside(_child, *child) as other:
         answer: list[Any] = []
 
@@ -528,8 +553,6 @@ def built_while_proved(
             if keep is not None and doc is not None:
                 keep.append(doc)
             doc = None  # freed while the other process finishes (unless kept)
-        if beside is not None:
-            beside.wait = None
         if mine is None or built is None:
             return False, None
         theirs = answered()
@@ -549,7 +572,9 @@ class Beside:
     :func:`built_while_proved`: ``work(header, events)`` on the document's
     header and every event, decoded there, once its share is proved
     (``eventline render`` makes the later events' table so, beside the
-    figure). What ``work`` returns must pickle.
+    figure). What ``work`` returns must pickle; text travels through a
+    temporary file (a pipe moves tens of megabytes 64 KB at a time, each
+    turn waking the other process), removed when the build ends.
 
     While ``build`` runs, :meth:`result` waits for what ``work`` returned
     (None if the other process's share was not proved), and :attr:`running`
@@ -557,18 +582,56 @@ class Beside:
     """
 
     def __init__(self, work: Work, own_share: int) -> None:
-        self.work = work
         self.own_share = own_share
         """The percentage of the events the building process proves itself:
         as much as makes both processes finish together."""
         self.wait: Callable[[], Any] | None = None
+        self._work = work
+        self._spool: Path | None = None
+        self._taken: list[Any] = []
+
+    def work(self, header: dict[str, Any], events: list[Any]) -> Any:
+        """Run the work (in the proving process); text goes to the spool file."""
+        made = self._work(header, events)
+        if isinstance(made, str) and self._spool is not None:
+            self._spool.write_bytes(made.encode("utf-8"))
+            return _Spooled()
+        return made
 
     @property
     def running(self) -> bool:
         return self.wait is not None
 
     def result(self) -> Any:
-        return None if self.wait is None else self.wait()
+        if self.wait is None:
+            return None
+        if not self._taken:
+            made = self.wait()
+            if isinstance(made, _Spooled) and self._spool is not None:
+                made = self._spool.read_bytes().decode("utf-8")
+            self._taken.append(made)
+        return self._taken[0]
+
+    def _start(self) -> None:
+        """Before the proving process starts: an empty spool file for its text."""
+        try:
+            fd, path = tempfile.mkstemp(prefix="eventline-", suffix=".txt")
+        except OSError:  # text then comes through the pipe
+            return
+        os.close(fd)
+        self._spool = Path(path)
+        self._taken.clear()
+
+    def _end(self) -> None:
+        """Once the build is over: no more waiting, the spool file removed."""
+        self.wait = None
+        if self._spool is not None:
+            self._spool.unlink(missing_ok=True)
+            self._spool = None
+
+
+class _Spooled(NamedTuple):
+    """What the proving process sends for text it wrote to the spool file."""
 
 
 OWN_SHARE = 25

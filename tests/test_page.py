@@ -890,3 +890,63 @@ def test_a_timeline_without_events_renders_and_opens(open_page, tmp_path, run, d
         assert page.errors == []
         assert page.page.locator("li.event").count() == 0
         assert "0 events" in page.page.locator("header").inner_text()
+
+
+ZOOM_JS = """async (range) => {
+  const gd = document.getElementById("eventline-timeline");
+  await Plotly.relayout(gd, {"xaxis.range": range});
+  await new Promise(r => setTimeout(r, 200));
+}"""
+
+OWN_HOVER_JS = """(id) => {
+  for (const t of document.getElementById("eventline-timeline").data) {
+    if (!t.meta || t.meta[0] !== "overview" || t.meta[1] !== "events") continue;
+    const j = t.customdata.findIndex(c => c[0] === id);
+    if (j >= 0) return t.hovertext[j];
+  }
+  return null;
+}"""
+
+
+def test_later_events_keep_their_actors_and_dates_in_filters_search_and_hovers(
+    open_page, tmp_path, small_doc
+):
+    """Past the first 1,000 events (whose actors travel as indices into a table of
+    names) the actor filter and the search read each event's actors, the list names
+    them as the chronology does, and a member given its own marker by a zoom hovers
+    its title, date and category."""
+    base, first = small_doc["events"][3], dt.date(2010, 1, 1)
+    small_doc["events"] = [
+        {
+            **base,
+            "id": f"e{i:05d}",
+            "title": f"Call number {i}",
+            "date": (first + dt.timedelta(days=i)).isoformat(),
+            "actors": ["trump"],
+        }
+        for i in range(1500)
+    ]
+    small_doc["events"][1200]["actors"] = ["trump", "putin"]
+    small_doc["events"][1300]["actors"] = ["putin"]
+    out, tl = _page_file(tmp_path, "actors", small_doc)
+    page = open_page(out, suffix="?actor=putin")
+    p = page.page
+    p.wait_for_function("() => document.querySelectorAll('li.event.extra').length === 2")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["e01200", "e01300"]
+    assert "Actors: Donald Trump, Vladimir Putin" in p.locator("#event-e01200").inner_text()
+    assert p.locator("#event-e01300").get_attribute("data-actors") == "putin"
+    p.get_by_label("Actor", exact=True).select_option("")
+    p.get_by_label("Search events").fill("vladimir")
+    p.wait_for_function("() => location.search === '?q=vladimir'")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["e01200", "e01300"]
+    p.get_by_label("Search events").fill("")
+    p.wait_for_function("() => location.search === ''")
+    day = tl.get("e01300").date.lower
+    window = [(day - dt.timedelta(days=3)).isoformat(), (day + dt.timedelta(days=3)).isoformat()]
+    p.evaluate(ZOOM_JS, window)
+    hover = p.evaluate(OWN_HOVER_JS, "e01300")
+    assert (
+        hover
+        == f"<b>Call number 1300</b><br>{tl.get('e01300').date.display()} · \u2068Diplomacy\u2069"
+    )
+    assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []

@@ -351,15 +351,17 @@ def test_later_events_travel_compressed_with_every_searched_field(later):
     date = table["dates"][row[2]]
     assert row[1] == "</script><img src=x onerror=alert(1)>"
     assert table["categories"][row[3]]["id"] == "diplomacy"
-    assert row[4:9] == [
-        "trump putin",
-        "Donald Trump, Vladimir Putin",
+    assert [table["actors"][k] for k in row[4]] == [
+        ["trump", "Donald Trump"],
+        ["putin", "Vladimir Putin"],
+    ]
+    assert row[5:8] == [
         "Świnoujście, \u2068كييف\u2069",
         "grain-corridor",
         "Talks on the Bodensee.",
     ]
     assert date == ["2003-01-01", "1 January 2003"]
-    assert table["sources"][row[9][0]] == [
+    assert table["sources"][row[8][0]] == [
         "An article",
         "https://example.org/article",
         "A wire, 13 February 2025",

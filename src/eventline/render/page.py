@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from eventline import io
-from eventline.bidi import isolate_join
+from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
 from eventline.i18n import display_date, plotly_locale
 from eventline.model import Event, Timeline
@@ -235,12 +235,15 @@ def _rest(
     tables::
 
         {"categories": [{"id", "label", "color"}], "dates": [[EDTF, display]],
-         "sources": [[title, url or null, details]],
-         "events": [[id, title, date, category, actor ids, actors, places, tags,
-                     summary, [source]]]}
+         "sources": [[title, url or null, details]], "actors": [[id, name]],
+         "events": [[id, title, date, category, [actor], places, tags, summary,
+                     [source]]]}
 
-    ``category`` is -1 for an undeclared one; actors, places and tags are joined as
-    the chronology shows them (each value isolated, :func:`eventline.bidi.isolate_join`).
+    ``category`` is -1 for an undeclared one; an actor's name is isolated
+    (:func:`eventline.bidi.isolate`: the script joins an event's names with ", ", as
+    :func:`eventline.bidi.isolate_join` would); places and tags are joined as the
+    chronology shows them. Actors are indices: their names would otherwise be a
+    fifth of the table's text.
     """
     dates: dict[EventDate, int] = {}
     date_ids: dict[int, int] = {}  # id(date) to its index: cheaper than hashing an EventDate
@@ -332,7 +335,7 @@ def _table(
     places, tags, summary, cited source ids); ``dates`` (date to index) is complete
     once the rows are consumed."""
     category_index = {c["id"]: i for i, c in enumerate(categories)}
-    names = {aid: actor.name for aid, actor in timeline.actors.items()}
+    actor_index: dict[str, int] = {}
     sources: dict[str, int] = {}
     joined: dict[tuple[str, ...], str] = {}  # places and tags repeat: join each list once
     out = []
@@ -350,14 +353,15 @@ def _table(
                 title,
                 date,
                 category_index.get(category, -1),
-                " ".join(actors),
-                isolate_join([names.get(a, a) for a in actors]) if actors else "",
+                [actor_index.setdefault(actor, len(actor_index)) for actor in actors],
                 places_text,
                 tags_text,
                 summary or "",
                 [sources.setdefault(source, len(sources)) for source in cited],
             ]
         )
+    known = timeline.actors
+    actor_rows = [[aid, isolate(known[aid].name if aid in known else aid)] for aid in actor_index]
     source_rows = []
     for sid in sources:
         source = timeline.sources.get(sid)
@@ -378,6 +382,7 @@ def _table(
         "categories": categories,
         "dates": [[str(d), display_date(d, language)] for d in dates],
         "sources": source_rows,
+        "actors": actor_rows,
         "events": out,
     }
 

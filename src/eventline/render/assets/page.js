@@ -193,7 +193,7 @@
         var source = li.querySelector(".sources a[href]");
         p.url = source ? source.getAttribute("href") : "";
       } else if (row) {
-        when = row[2]; label = rest.categories[row[3]] ? rest.categories[row[3]].label : "";
+        when = rest.dates[row[2]][1]; label = rest.categories[row[3]] ? rest.categories[row[3]].label : "";
         p.url = "";
       }
       p.hover = "<b>" + esc(titleOf(p.id)) + "</b><br>" + esc(when) +
@@ -434,12 +434,15 @@
   var moreRows = [], moreStart = 0;  /* the rows the paged list goes through, and its page */
   function restRow(id) { return rest && id in restById ? rest.events[restById[id]] : null; }
   function restText(row) {
-    if (row[10] === null) {
+    if (row[9] === null) {
       var date = rest.dates[row[2]];
-      row[10] = fold([row[1], row[8], row[5], row[6], row[7], date[1], date[0]].join(" "));
+      row[9] = fold([row[1], row[7], actorNames(row), row[5], row[6], date[1], date[0]].join(" "));
     }
-    return row[10];
+    return row[9];
   }
+  /* An event's actors, from the table's [id, isolated name] rows. */
+  function actorIds(row) { return row[4].map(function (k) { return rest.actors[k][0]; }).join(" "); }
+  function actorNames(row) { return row[4].map(function (k) { return rest.actors[k][1]; }).join(", "); }
   function element(tag, className, text) {
     var el = document.createElement(tag);
     if (className) { el.className = className; }
@@ -453,7 +456,7 @@
     var time = element("time", "", date[1]);
     li.id = "event-" + row[0];
     li.setAttribute("data-category", c ? c.id : "");
-    li.setAttribute("data-actors", row[4]);
+    li.setAttribute("data-actors", actorIds(row));
     time.setAttribute("datetime", date[0]);
     head.appendChild(time);
     if (c) {
@@ -465,16 +468,17 @@
     h.id = "title-" + row[0];
     a.href = "#event-" + row[0];
     h.appendChild(a); li.appendChild(head); li.appendChild(h);
-    if (row[8]) { li.appendChild(element("p", "summary", row[8])); }
-    if (row[5] || row[6] || row[7]) {
+    if (row[7]) { li.appendChild(element("p", "summary", row[7])); }
+    var names = actorNames(row);
+    if (names || row[5] || row[6]) {
       var meta = element("p", "meta");
-      [["actors", 5], ["places", 6], ["tags", 7]].forEach(function (pair) {
-        if (row[pair[1]]) { meta.appendChild(element("span", pair[0], fill(messages[pair[0]], {names: row[pair[1]]}))); }
+      [["actors", names], ["places", row[5]], ["tags", row[6]]].forEach(function (pair) {
+        if (pair[1]) { meta.appendChild(element("span", pair[0], fill(messages[pair[0]], {names: pair[1]}))); }
       });
       li.appendChild(meta);
     }
     var sources = element("ul", "sources");
-    row[9].forEach(function (k) {
+    row[8].forEach(function (k) {
       var source = rest.sources[k], item = element("li"), title = element("bdi", "", source[0]);
       if (source[1]) {
         var link = element("a");
@@ -576,7 +580,7 @@
       moreRows = !active ? rest.events : rest.events.filter(function (row) {
         var c = rest.categories[row[3]];
         if (category.value && (!c || c.id !== category.value)) { return false; }
-        if (actor.value && (" " + row[4] + " ").indexOf(" " + actor.value + " ") < 0) { return false; }
+        if (actor.value && !row[4].some(function (k) { return rest.actors[k][0] === actor.value; })) { return false; }
         var text = restText(row);
         return words.every(function (w) { return text.indexOf(w) >= 0; });
       });

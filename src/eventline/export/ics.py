@@ -20,7 +20,7 @@ from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
     from eventline.i18n import Language
     from eventline.model import Timeline
@@ -114,7 +114,8 @@ _PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @functools.lru_cache(maxsize=1 << 16)
 def _when(text: str, lang: Language) -> tuple[str, str]:
-    """The DTSTART and DTEND lines of the date ``text``, and what the summary says of it."""
+    """The DTSTART and DTEND lines of the date ``text``, and what the summary
+    says of it (escaped, in octets: :func:`_octets`)."""
     # Large files repeat dates, batch after batch: each is worked out once.
     if _PLAIN_DAY.fullmatch(text):  # most dates: one known day, closed, the summary says nothing
         try:
@@ -125,7 +126,7 @@ def _when(text: str, lang: Language) -> tuple[str, str]:
     date = EventDate.parse(text)
     return (
         f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
-        _text(_summary_words(date, lang)),
+        _octets(_text(_summary_words(date, lang))),
     )
 
 
@@ -231,106 +232,104 @@ def vevents_utf8(
     """:func:`vevents` in UTF-8, made without decoding it: each line is built
     of octets (:func:`_octets`), so it is folded by slicing."""
     _ = lang.gettext
-    suffix = _uid_suffix(timeline.title if identity is None else identity)
     docs = list(event_documents(timeline) if events is None else events)
-    # Each title, summary and quote, and each event's places, isolated and
-    # escaped (TEXT, RFC 5545 3.3.11) in one pass for all the events, then
-    # taken in the same order below.
-    texts: list[str] = []
-    places: list[str] = []
-    for event in docs:
-        texts.append(event["title"])
-        if event.get("summary"):
-            texts.append(event["summary"])
-        texts += [c["quote"] for c in event["citations"] if c.get("quote")]
-        if "places" in event:
-            places.append(isolate_join(event["places"]))
-    escaped = _escaped(texts)
-    locations = _escaped(places, isolated=True)
-    # The same lines follow each UID, and end each VEVENT.
-    after_uid = f"\r\nDTSTAMP:{stamp}\r\n"
+    # The batch's titles, summaries, quotes and places, each column isolated
+    # and escaped (TEXT, RFC 5545 3.3.11) in one pass; an absent summary or
+    # quote is "" (and stays so).
+    titles = _escaped([e["title"] for e in docs])
+    summaries = _escaped([e.get("summary") or "" for e in docs])
+    quotes = iter(_escaped([c.get("quote") or "" for e in docs for c in e["citations"]]))
+    locations = iter(
+        _escaped([isolate_join(e["places"]) for e in docs if "places" in e], isolated=True)
+    )
+    # Each VEVENT's lines up to its DTSTART: the UID (folded when it is long).
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
+    uids = [f"UID:{e['id']}{suffix}" for e in docs]
+    if not "".join(uids).isascii():
+        uids = [_octets(u) for u in uids]
+    heads = [
+        f"BEGIN:VEVENT\r\n{u if len(u) <= 75 else _fold_octets(u)}\r\nDTSTAMP:{stamp}\r\n"
+        for u in uids
+    ]
     end = "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
     sources_label = _octets(_text(_("Sources:")))
     opening, closing = _octets("“"), _octets("”")
+    # Around the actors' names (joined by an escaped comma), their label.
+    around_names = _octets(_text(_("Actors: %(names)s") % {"names": _APART})).split(_APART)
+    around_names[-1] += "\\n\\n"
     # Large timelines repeat dates, actors, sources, categories and tags:
     # each derived piece is worked out (escaped, turned into octets) once.
-    whens: dict[str, tuple[str, str]] = {}
-    actor_names: dict[str, str] = {}
-    actor_parts: dict[tuple[str, ...], str] = {}
-    source_parts: dict[str, tuple[str, str]] = {}
-    labels: dict[str, str] = {}
-    tags: dict[str, str] = {}
+    whens = _Derived(functools.partial(_when, lang=lang))
+    names = _Derived(functools.partial(_actor_name, timeline))
+    cited = _Derived(functools.partial(_source_parts, timeline))
+    labels = _Derived(functools.partial(_category_head, timeline))
+    tags = _Derived(_tag)
     out: list[str] = []
-    for event in docs:
-        when = whens.get(event["date"])
-        if when is None:
-            when = _when(event["date"], lang)
-            when = whens[event["date"]] = (when[0], _octets(when[1]))
-        summary = _fold_octets(f"SUMMARY:{next(escaped)}{when[1]}")
+    for event, head, title, summary in zip(docs, heads, titles, summaries, strict=True):
+        when, words = whens[event["date"]]
+        line = f"SUMMARY:{title}{words}"
+        if len(line) > 75:
+            line = _fold_octets(line)
         # DESCRIPTION: the summary, actors and sources, a blank line between
         # them, each escaped on its own (TEXT, with \\n for a line break).
-        if event.get("summary"):
-            description = f"DESCRIPTION:{next(escaped)}\\n\\n"
-        else:
-            description = "DESCRIPTION:"
+        description = f"DESCRIPTION:{summary}\\n\\n" if summary else "DESCRIPTION:"
         if "actors" in event:
-            ids = tuple(event["actors"])
-            actors = actor_parts.get(ids)
-            if actors is None:
-                actors = actor_parts[ids] = _actors(timeline, ids, actor_names, lang)
-            description += actors
+            description += "\\, ".join(map(names.__getitem__, event["actors"])).join(around_names)
         description += sources_label
         url = ""  # the URL line of the first cited source that has a url
         for citation in event["citations"]:
-            cited = source_parts.get(citation["source"])
-            if cited is None:
-                cited = source_parts[citation["source"]] = _source_parts(
-                    timeline, citation["source"]
-                )
-            if citation.get("quote"):
-                description += f"\\n{cited[0]}: {opening}{next(escaped)}{closing}"
+            source, link = cited[citation["source"]]
+            quote = next(quotes)
+            if quote:
+                description += f"\\n{source}: {opening}{quote}{closing}"
             else:
-                description += f"\\n{cited[0]}"
-            url = url or cited[1]
-        uid = _octets(f"UID:{event['id']}{suffix}")
-        out += [
-            "BEGIN:VEVENT\r\n",
-            uid if len(uid) <= 75 else _fold_octets(uid),
-            after_uid,
-            when[0],
-            summary,
-            "\r\n",
-            _fold_octets(description),
-            "\r\n",
-        ]
+                description += f"\\n{source}"
+            url = url or link
         if "places" in event:
-            out += [_fold_octets(f"LOCATION:{next(locations)}"), "\r\n"]
+            location = f"LOCATION:{next(locations)}"
+            location = f"{location if len(location) <= 75 else _fold_octets(location)}\r\n"
+        else:
+            location = ""
         # CATEGORIES is a list of TEXT values: the category, then the tags.
-        category = labels.get(event["category"])
-        if category is None:
-            known = timeline.categories.get(event["category"])
-            category = labels[event["category"]] = "CATEGORIES:" + _octets(
-                _text(isolate(known.label if known else event["category"]))
-            )
+        category = labels[event["category"]]
         if "tags" in event:
-            for tag in event["tags"]:
-                text = tags.get(tag)
-                if text is None:
-                    text = tags[tag] = "," + _octets(_text(tag))
-                category += text
-        out += [_fold_octets(category), "\r\n", url, end]
+            category += "".join(map(tags.__getitem__, event["tags"]))
+        if len(category) > 75:
+            category = _fold_octets(category)
+        out.append(
+            f"{head}{when}{line}\r\n{_fold_octets(description)}\r\n{location}{category}\r\n{url}{end}"
+        )
     return "".join(out).encode("latin-1")
 
 
-def _actors(timeline: Timeline, ids: tuple[str, ...], names: dict[str, str], lang: Language) -> str:
-    """The actors part of a DESCRIPTION and the blank line after it, in
-    octets: each name isolated and escaped on its own (``names`` keeps them)."""
-    for actor_id in ids:
-        if actor_id not in names:
-            actor = timeline.actors.get(actor_id)
-            names[actor_id] = _octets(_text(isolate(actor.name if actor else actor_id)))
-    template = _text(lang.gettext("Actors: %(names)s") % {"names": _APART})
-    return _octets(template).replace(_APART, "\\, ".join([names[a] for a in ids])) + "\\n\\n"
+class _Derived(dict[str, Any]):
+    """A dict that works out a missing key's value on first use, with ``derive``."""
+
+    def __init__(self, derive: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.derive = derive
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.derive(key)
+        return value
+
+
+def _actor_name(timeline: Timeline, actor_id: str) -> str:
+    """An actor's name in a DESCRIPTION: isolated, escaped, in octets."""
+    actor = timeline.actors.get(actor_id)
+    return _octets(_text(isolate(actor.name if actor else actor_id)))
+
+
+def _category_head(timeline: Timeline, category: str) -> str:
+    """The CATEGORIES line up to its tags: the category's label, isolated,
+    escaped, in octets."""
+    known = timeline.categories.get(category)
+    return "CATEGORIES:" + _octets(_text(isolate(known.label if known else category)))
+
+
+def _tag(tag: str) -> str:
+    """A tag's part of a CATEGORIES line: a comma, then the tag escaped, in octets."""
+    return "," + _octets(_text(tag))
 
 
 # Joins the values of a batch for one escaping pass; when a value holds it
@@ -338,7 +337,7 @@ def _actors(timeline: Timeline, ids: tuple[str, ...], names: dict[str, str], lan
 _APART = "\x00"
 
 
-def _escaped(values: list[str], *, isolated: bool = False) -> Iterator[str]:
+def _escaped(values: list[str], *, isolated: bool = False) -> list[str]:
     """Each of ``values`` isolated (unless ``isolated`` says they are) and
     escaped as TEXT, in octets (:func:`_octets`), in order: one pass over all."""
     joined = _APART.join(values)
@@ -346,5 +345,5 @@ def _escaped(values: list[str], *, isolated: bool = False) -> Iterator[str]:
         values = [isolate(v) for v in values]
         joined = _APART.join(values)
     if joined.count(_APART) != len(values) - 1:
-        return iter([_octets(_text(v)) for v in values])
-    return iter(_octets(_text(joined)).split(_APART))
+        return [_octets(_text(v)) for v in values]
+    return _octets(_text(joined)).split(_APART)

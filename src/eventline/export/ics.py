@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
 _DAY = dt.timedelta(days=1)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _text(value: str) -> str:
@@ -109,25 +111,55 @@ def _end(date: EventDate) -> str:
         return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
-_PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day, or an interval from one day to another: no qualifier, no open or
+# unknown end. Only ASCII digits (as the date grammar; \d takes others).
+_PLAIN_DAYS = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:/([0-9]{4}-[0-9]{2}-[0-9]{2}))?")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _when(text: str, lang: Language) -> tuple[str, str]:
     """The DTSTART and DTEND lines of the date ``text``, and what the summary
-    says of it (escaped, in octets: :func:`_octets`)."""
-    # Large files repeat dates, batch after batch: each is worked out once.
-    if _PLAIN_DAY.fullmatch(text):  # most dates: one known day, closed, the summary says nothing
+    says of it (escaped, in octets: :func:`_octets`).
+
+    Raises:
+        DateError: ``text`` is not a date of the grammar.
+    """
+    plain = _PLAIN_DAYS.fullmatch(text)
+    if plain:  # most dates: known days, closed, the summary says nothing
+        first, last = plain.groups()
         try:
-            day = dt.date.fromisoformat(text)
-            return f"DTSTART;VALUE=DATE:{_day(day)}\r\nDTEND;VALUE=DATE:{_day(day + _DAY)}\r\n", ""
-        except (ValueError, OverflowError):  # year 0, 9999-12-31 or no such day: parsed below
+            start = dt.date.fromisoformat(first)
+            end = start if last is None else dt.date.fromisoformat(last)
+            if start <= end:
+                return (
+                    f"DTSTART;VALUE=DATE:{_day(start)}\r\nDTEND;VALUE=DATE:{_day(end + _DAY)}\r\n",
+                    "",
+                )
+        except (ValueError, OverflowError):  # year 0, no such day, or ends on 9999-12-31
             pass
+    return _when_parsed(text, lang)
+
+
+def _when_parsed(text: str, lang: Language) -> tuple[str, str]:
+    """:func:`_when` of any date of the grammar, from its :class:`EventDate`."""
     date = EventDate.parse(text)
     return (
         f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
         _octets(_text(_summary_words(date, lang))),
     )
+
+
+# The _when of each date seen, by language: large files repeat dates, batch
+# after batch. A language's dates are forgotten past _WHENS_MAX.
+_WHENS: dict[Language, _Derived[str, tuple[str, str]]] = {}
+_WHENS_MAX = 1 << 16
+
+
+def _whens(lang: Language) -> _Derived[str, tuple[str, str]]:
+    """The dates' :func:`_when` in ``lang``, each worked out on first use."""
+    whens = _WHENS.get(lang)
+    if whens is None or len(whens) > _WHENS_MAX:
+        whens = _WHENS[lang] = _Derived(functools.partial(_when, lang=lang))
+    return whens
 
 
 def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str]:
@@ -259,8 +291,8 @@ def vevents_utf8(
     around_names[-1] += "\\n\\n"
     # Large timelines repeat dates, actors, sources, categories and tags:
     # each derived piece is worked out (escaped, turned into octets) once.
-    whens = _Derived(functools.partial(_when, lang=lang))
-    names = _Derived(functools.partial(_actor_name, timeline))
+    whens = _whens(lang)
+    names: _Derived[str, str] = _Derived(functools.partial(_actor_name, timeline))
     cited = _Derived(functools.partial(_source_parts, timeline))
     labels = _Derived(functools.partial(_category_head, timeline))
     tags = _Derived(_tag)
@@ -302,14 +334,14 @@ def vevents_utf8(
     return "".join(out).encode("latin-1")
 
 
-class _Derived(dict[str, Any]):
+class _Derived(dict[_K, _V]):
     """A dict that works out a missing key's value on first use, with ``derive``."""
 
-    def __init__(self, derive: Callable[[str], Any]) -> None:
+    def __init__(self, derive: Callable[[_K], _V]) -> None:
         super().__init__()
         self.derive = derive
 
-    def __missing__(self, key: str) -> Any:
+    def __missing__(self, key: _K) -> _V:
         value = self[key] = self.derive(key)
         return value
 

@@ -40,7 +40,8 @@ def test_a_line_folds_at_75_octets_on_character_boundaries(line):
 
 
 def test_ascii_lines_of_every_length_fold_at_75_then_every_74():
-    for size in range(400):
+    """Up to 400 octets, and around the longest line cut in one call."""
+    for size in [*range(400), *range(ics._CUT_MAX - 2, ics._CUT_MAX + 3)]:
         line = "".join(chr(33 + i % 90) for i in range(size))
         assert ics._fold(line) == _folded_by_definition(line)
 

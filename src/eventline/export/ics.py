@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import struct
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,18 @@ __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"
 _DAY = dt.timedelta(days=1)
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+class _Derived(dict[_K, _V]):
+    """A dict that works out a missing key's value on first use, with ``derive``."""
+
+    def __init__(self, derive: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self.derive = derive
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self.derive(key)
+        return value
 
 
 def _text(value: str) -> str:
@@ -57,7 +70,13 @@ def _fold_octets(line: str) -> str:
     size = len(line)
     if size <= 75:
         return line
-    if line[75::74].isascii():  # no cut falls inside a character
+    cuts = line[75::74]  # the first octet of each piece after the first
+    if cuts.isascii() or _CONTINUATION.search(cuts) is None:  # no cut inside a character
+        if size <= 149:
+            return f"{line[:75]}\r\n {line[75:]}"
+        if size <= _CUT_MAX:
+            fields = _CUTTERS[size].unpack(line.encode("latin-1"))
+            return b"\r\n ".join(fields).decode("latin-1")
         return "\r\n ".join([line[:75], *[line[i : i + 74] for i in range(75, size, 74)]])
     pieces = []
     start, end = 0, 75
@@ -68,6 +87,22 @@ def _fold_octets(line: str) -> str:
         start, end = end, end + 74
     pieces.append(line[start:])
     return "\r\n ".join(pieces)
+
+
+_CONTINUATION = re.compile("[\x80-\xbf]")
+
+
+def _cutter(size: int) -> struct.Struct:
+    """What cuts ``size`` octets into a line's pieces in one call: 75 octets,
+    74 octets as often as they fill, then the rest (1 to 74)."""
+    full = (size - 76) // 74
+    return struct.Struct(f"75s{full * '74s'}{size - 75 - 74 * full}s")
+
+
+# Lines of up to _CUT_MAX octets (most that are folded: a DESCRIPTION is
+# some hundreds) are cut by a struct.Struct for their length, kept here.
+_CUT_MAX = 4096
+_CUTTERS = _Derived(_cutter)
 
 
 def _fold(line: str) -> str:
@@ -332,18 +367,6 @@ def vevents_utf8(
             f"{head}{when}{line}\r\n{_fold_octets(description)}\r\n{location}{category}\r\n{url}{end}"
         )
     return "".join(out).encode("latin-1")
-
-
-class _Derived(dict[_K, _V]):
-    """A dict that works out a missing key's value on first use, with ``derive``."""
-
-    def __init__(self, derive: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self.derive = derive
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self.derive(key)
-        return value
 
 
 def _actor_name(timeline: Timeline, actor_id: str) -> str:

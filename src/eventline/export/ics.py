@@ -50,7 +50,10 @@ def _text(value: str) -> str:
     each line break (CRLF, LF or CR) as ``\\n``."""
     if "\\" in value:
         value = value.replace("\\", "\\\\")
-    value = value.replace(";", "\\;").replace(",", "\\,")
+    if ";" in value:
+        value = value.replace(";", "\\;")
+    if "," in value:
+        value = value.replace(",", "\\,")
     if "\r" in value:
         value = value.replace("\r\n", "\\n").replace("\r", "\\n")
     return value.replace("\n", "\\n")
@@ -331,7 +334,7 @@ def vevents_utf8(
     cited = _Derived(functools.partial(_source_parts, timeline))
     labels = _Derived(functools.partial(_category_head, timeline))
     tags = _Derived(_tag)
-    out: list[str] = []
+    out: list[bytes] = []
     for event, head, title, summary in zip(docs, heads, titles, summaries, strict=True):
         when, words = whens[event["date"]]
         line = f"SUMMARY:{title}{words}"
@@ -363,10 +366,12 @@ def vevents_utf8(
             category += "".join(map(tags.__getitem__, event["tags"]))
         if len(category) > 75:
             category = _fold_octets(category)
-        out.append(
-            f"{head}{when}{line}\r\n{_fold_octets(description)}\r\n{location}{category}\r\n{url}{end}"
-        )
-    return "".join(out).encode("latin-1")
+        description = _fold_octets(description)
+        vevent = f"{head}{when}{line}\r\n{description}\r\n{location}{category}\r\n{url}{end}"
+        # Each event's octets as bytes: joining these is quicker than joining
+        # the strings and encoding that, which takes a copy as large again.
+        out.append(vevent.encode("latin-1"))
+    return b"".join(out)
 
 
 def _actor_name(timeline: Timeline, actor_id: str) -> str:
@@ -399,6 +404,7 @@ def _escaped(values: list[str], *, isolated: bool = False) -> list[str]:
     if not isolated and not joined.isascii():
         values = [isolate(v) for v in values]
         joined = _APART.join(values)
-    if joined.count(_APART) != len(values) - 1:
+    escaped = _octets(_text(joined)).split(_APART)
+    if len(escaped) != len(values):  # a value holds _APART
         return [_octets(_text(v)) for v in values]
-    return _octets(_text(joined)).split(_APART)
+    return escaped

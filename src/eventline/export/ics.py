@@ -334,6 +334,7 @@ def vevents_utf8(
     cited = _Derived(functools.partial(_source_parts, timeline))
     labels = _Derived(functools.partial(_category_head, timeline))
     tags = _Derived(_tag)
+    name_of, tag_of = names.__getitem__, tags.__getitem__
     out: list[bytes] = []
     for event, head, title, summary in zip(docs, heads, titles, summaries, strict=True):
         when, words = whens[event["date"]]
@@ -342,19 +343,24 @@ def vevents_utf8(
             line = _fold_octets(line)
         # DESCRIPTION: the summary, actors and sources, a blank line between
         # them, each escaped on its own (TEXT, with \\n for a line break).
-        description = f"DESCRIPTION:{summary}\\n\\n" if summary else "DESCRIPTION:"
+        # (It is made in one piece: a long string grown part by part is
+        # copied at each step.)
+        gap = "\\n\\n" if summary else ""
         if "actors" in event:
-            description += "\\, ".join(map(names.__getitem__, event["actors"])).join(around_names)
-        description += sources_label
+            actors = "\\, ".join(map(name_of, event["actors"])).join(around_names)
+        else:
+            actors = ""
+        sources = ""
         url = ""  # the URL line of the first cited source that has a url
         for citation in event["citations"]:
             source, link = cited[citation["source"]]
             quote = next(quotes)
             if quote:
-                description += f"\\n{source}: {opening}{quote}{closing}"
+                sources += f"\\n{source}: {opening}{quote}{closing}"
             else:
-                description += f"\\n{source}"
+                sources += f"\\n{source}"
             url = url or link
+        description = _fold_octets(f"DESCRIPTION:{summary}{gap}{actors}{sources_label}{sources}")
         if "places" in event:
             location = f"LOCATION:{next(locations)}"
             location = f"{location if len(location) <= 75 else _fold_octets(location)}\r\n"
@@ -363,10 +369,9 @@ def vevents_utf8(
         # CATEGORIES is a list of TEXT values: the category, then the tags.
         category = labels[event["category"]]
         if "tags" in event:
-            category += "".join(map(tags.__getitem__, event["tags"]))
+            category += "".join(map(tag_of, event["tags"]))
         if len(category) > 75:
             category = _fold_octets(category)
-        description = _fold_octets(description)
         vevent = f"{head}{when}{line}\r\n{description}\r\n{location}{category}\r\n{url}{end}"
         # Each event's octets as bytes: joining these is quicker than joining
         # the strings and encoding that, which takes a copy as large again.

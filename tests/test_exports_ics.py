@@ -102,3 +102,11 @@ def test_plain_days_and_intervals_of_them_take_a_path_with_the_general_lines(tex
     words (or the error) that parsing the date into an EventDate gives."""
     lang = language(tag)
     assert _when_or_error(ics._when, text, lang) == _when_or_error(ics._when_parsed, text, lang)
+
+
+def test_events_written_a_few_at_a_time_give_the_same_calendar(monkeypatch):
+    """The writer takes a batch in chunks: the seams between them change nothing."""
+    tl = eventline.load()  # the shipped dataset: quotes, places, tags, some missing
+    whole = tl.to_ics()
+    monkeypatch.setattr(ics, "_CHUNK", 2)
+    assert tl.to_ics() == whole

@@ -21,7 +21,7 @@ from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from eventline.i18n import Language
     from eventline.model import Timeline
@@ -200,16 +200,19 @@ def _whens(lang: Language) -> _Derived[str, tuple[str, str]]:
     return whens
 
 
-def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str]:
-    """A cited source's line in DESCRIPTION (escaped), and its URL line, if it
-    has a url, folded: both in octets (:func:`_octets`)."""
+def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str, str]:
+    """A cited source's line in DESCRIPTION (escaped, after its \\n) when
+    the citation has no quote, and when it has (up to the quote's opening
+    mark), and its URL line, if it has a url, folded: all in octets
+    (:func:`_octets`)."""
     source = timeline.sources.get(source_id)
     line = isolate(source.title if source else source_id)
+    url = ""
     if source and source.url:
         line += f" <{source.url}>"
         url = _fold_octets(_octets(f"URL:{source.url}")) + "\r\n"
-        return "- " + _octets(_text(line)), url
-    return "- " + _octets(_text(line)), ""
+    line = "\\n- " + _octets(_text(line))
+    return line, f"{line}: {_octets('“')}", url
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -303,27 +306,10 @@ def vevents_utf8(
     of octets (:func:`_octets`), so it is folded by slicing."""
     _ = lang.gettext
     docs = list(event_documents(timeline) if events is None else events)
-    # The batch's titles, summaries, quotes and places, each column isolated
-    # and escaped (TEXT, RFC 5545 3.3.11) in one pass; an absent summary or
-    # quote is "" (and stays so).
-    titles = _escaped([e["title"] for e in docs])
-    summaries = _escaped([e.get("summary") or "" for e in docs])
-    quotes = iter(_escaped([c.get("quote") or "" for e in docs for c in e["citations"]]))
-    locations = iter(
-        _escaped([isolate_join(e["places"]) for e in docs if "places" in e], isolated=True)
-    )
-    # Each VEVENT's lines up to its DTSTART: the UID (folded when it is long).
     suffix = _uid_suffix(timeline.title if identity is None else identity)
-    uids = [f"UID:{e['id']}{suffix}" for e in docs]
-    if not "".join(uids).isascii():
-        uids = [_octets(u) for u in uids]
-    heads = [
-        f"BEGIN:VEVENT\r\n{u if len(u) <= 75 else _fold_octets(u)}\r\nDTSTAMP:{stamp}\r\n"
-        for u in uids
-    ]
     end = "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
     sources_label = _octets(_text(_("Sources:")))
-    opening, closing = _octets("“"), _octets("”")
+    closing = _octets("”")
     # Around the actors' names (joined by an escaped comma), their label.
     around_names = _octets(_text(_("Actors: %(names)s") % {"names": _APART})).split(_APART)
     around_names[-1] += "\\n\\n"
@@ -336,47 +322,81 @@ def vevents_utf8(
     tags = _Derived(_tag)
     name_of, tag_of = names.__getitem__, tags.__getitem__
     out: list[bytes] = []
-    for event, head, title, summary in zip(docs, heads, titles, summaries, strict=True):
-        when, words = whens[event["date"]]
-        line = f"SUMMARY:{title}{words}"
-        if len(line) > 75:
-            line = _fold_octets(line)
-        # DESCRIPTION: the summary, actors and sources, a blank line between
-        # them, each escaped on its own (TEXT, with \\n for a line break).
-        # (It is made in one piece: a long string grown part by part is
-        # copied at each step.)
-        gap = "\\n\\n" if summary else ""
-        if "actors" in event:
-            actors = "\\, ".join(map(name_of, event["actors"])).join(around_names)
-        else:
-            actors = ""
-        sources = ""
-        url = ""  # the URL line of the first cited source that has a url
-        for citation in event["citations"]:
-            source, link = cited[citation["source"]]
-            quote = next(quotes)
-            if quote:
-                sources += f"\\n{source}: {opening}{quote}{closing}"
+    # _CHUNK events at a time: their documents stay in the processor's
+    # cache from the passes that gather their values to the one below.
+    for first in range(0, len(docs), _CHUNK):
+        chunk = docs[first : first + _CHUNK]
+        heads, titles, summaries, quotes, locations = _columns(chunk, suffix, stamp)
+        for event, head, title, summary in zip(chunk, heads, titles, summaries, strict=True):
+            when, words = whens[event["date"]]
+            line = f"SUMMARY:{title}{words}"
+            if len(line) > 75:
+                line = _fold_octets(line)
+            # DESCRIPTION: the summary, actors and sources, a blank line between
+            # them, each escaped on its own (TEXT, with \\n for a line break).
+            # (It is made in one piece: a long string grown part by part is
+            # copied at each step.)
+            gap = "\\n\\n" if summary else ""
+            if "actors" in event:
+                actors = "\\, ".join(map(name_of, event["actors"])).join(around_names)
             else:
-                sources += f"\\n{source}"
-            url = url or link
-        description = _fold_octets(f"DESCRIPTION:{summary}{gap}{actors}{sources_label}{sources}")
-        if "places" in event:
-            location = f"LOCATION:{next(locations)}"
-            location = f"{location if len(location) <= 75 else _fold_octets(location)}\r\n"
-        else:
-            location = ""
-        # CATEGORIES is a list of TEXT values: the category, then the tags.
-        category = labels[event["category"]]
-        if "tags" in event:
-            category += "".join(map(tag_of, event["tags"]))
-        if len(category) > 75:
-            category = _fold_octets(category)
-        vevent = f"{head}{when}{line}\r\n{description}\r\n{location}{category}\r\n{url}{end}"
-        # Each event's octets as bytes: joining these is quicker than joining
-        # the strings and encoding that, which takes a copy as large again.
-        out.append(vevent.encode("latin-1"))
+                actors = ""
+            sources = ""
+            url = ""  # the URL line of the first cited source that has a url
+            for citation in event["citations"]:
+                source, quoting, link = cited[citation["source"]]
+                quote = next(quotes)
+                sources += f"{quoting}{quote}{closing}" if quote else source
+                url = url or link
+            description = _fold_octets(
+                f"DESCRIPTION:{summary}{gap}{actors}{sources_label}{sources}"
+            )
+            if "places" in event:
+                location = f"LOCATION:{next(locations)}"
+                location = f"{location if len(location) <= 75 else _fold_octets(location)}\r\n"
+            else:
+                location = ""
+            # CATEGORIES is a list of TEXT values: the category, then the tags.
+            category = labels[event["category"]]
+            if "tags" in event:
+                category += "".join(map(tag_of, event["tags"]))
+            if len(category) > 75:
+                category = _fold_octets(category)
+            vevent = f"{head}{when}{line}\r\n{description}\r\n{location}{category}\r\n{url}{end}"
+            # Each event's octets as bytes: joining these is quicker than joining
+            # the strings and encoding that, which takes a copy as large again.
+            out.append(vevent.encode("latin-1"))
     return b"".join(out)
+
+
+# Events written from one chunk of their documents (see vevents_utf8).
+_CHUNK = 500
+
+
+def _columns(
+    docs: list[dict[str, Any]], suffix: str, stamp: str
+) -> tuple[list[str], list[str], list[str], Iterator[str], Iterator[str]]:
+    """Of the event documents ``docs``: the lines of each VEVENT up to its
+    DTSTART (the UID, folded when it is long, ends in ``suffix``), and
+    columns of values isolated and escaped (TEXT, RFC 5545 3.3.11) in one
+    pass each, in octets (:func:`_octets`): each title, each summary ("" when
+    there is none), each citation's quote ("" when none), and each LOCATION
+    value (of the events that have places), the last two in order."""
+    uids = [f"UID:{e['id']}{suffix}" for e in docs]
+    if not "".join(uids).isascii():
+        uids = [_octets(u) for u in uids]
+    heads = [
+        f"BEGIN:VEVENT\r\n{u if len(u) <= 75 else _fold_octets(u)}\r\nDTSTAMP:{stamp}\r\n"
+        for u in uids
+    ]
+    titles = _escaped([e["title"] for e in docs])
+    summaries = _escaped([e.get("summary") or "" for e in docs])
+    quotes = _escaped([c.get("quote") or "" for e in docs for c in e["citations"]])
+    places = [e["places"] for e in docs if "places" in e]
+    located = [", ".join(p) for p in places]
+    if not _APART.join(located).isascii():  # some may need isolating
+        located = [isolate_join(p) for p in places]
+    return heads, titles, summaries, iter(quotes), iter(_escaped(located, isolated=True))
 
 
 def _actor_name(timeline: Timeline, actor_id: str) -> str:

@@ -303,7 +303,7 @@ def vevents_utf8(
     lang: Language = ENGLISH,
 ) -> bytes:
     """:func:`vevents` in UTF-8, made without decoding it: each line is built
-    of octets (:func:`_octets`), so it is folded by slicing."""
+    of octets (:func:`_octets`), so it is folded by cutting it at fixed places."""
     _ = lang.gettext
     docs = list(event_documents(timeline) if events is None else events)
     suffix = _uid_suffix(timeline.title if identity is None else identity)
@@ -327,6 +327,7 @@ def vevents_utf8(
     for first in range(0, len(docs), _CHUNK):
         chunk = docs[first : first + _CHUNK]
         heads, titles, summaries, quotes, locations = _columns(chunk, suffix, stamp)
+        lines: list[str] = []
         for event, head, title, summary in zip(chunk, heads, titles, summaries, strict=True):
             when, words = whens[event["date"]]
             line = f"SUMMARY:{title}{words}"
@@ -362,14 +363,28 @@ def vevents_utf8(
                 category += "".join(map(tag_of, event["tags"]))
             if len(category) > 75:
                 category = _fold_octets(category)
-            vevent = f"{head}{when}{line}\r\n{description}\r\n{location}{category}\r\n{url}{end}"
-            # Each event's octets as bytes: joining these is quicker than joining
-            # the strings and encoding that, which takes a copy as large again.
-            out.append(vevent.encode("latin-1"))
+            lines += (
+                head,
+                when,
+                line,
+                "\r\n",
+                description,
+                "\r\n",
+                location,
+                category,
+                "\r\n",
+                url,
+                end,
+            )
+        # Encoded a chunk at a time: the whole batch joined into one string
+        # would be copied again, as large, to encode it.
+        out.append("".join(lines).encode("latin-1"))
     return b"".join(out)
 
 
-# Events written from one chunk of their documents (see vevents_utf8).
+# How many events vevents_utf8 takes in each pass over their documents:
+# few enough for the documents to stay in the processor's cache (from 128
+# to 1,000 took about the same time; 10,000 took 10% longer).
 _CHUNK = 500
 
 

@@ -77,7 +77,7 @@ def _fold_octets(line: str) -> str:
     if cuts.isascii() or _CONTINUATION.search(cuts) is None:  # no cut inside a character
         if size <= 149:
             return f"{line[:75]}\r\n {line[75:]}"
-        if size <= _CUT_MAX:
+        if size <= _CUT_MAX:  # every piece cut in one call, not a slice per piece
             fields = _CUTTERS[size].unpack(line.encode("latin-1"))
             return b"\r\n ".join(fields).decode("latin-1")
         return "\r\n ".join([line[:75], *[line[i : i + 74] for i in range(75, size, 74)]])

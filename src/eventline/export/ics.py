@@ -11,8 +11,9 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import struct
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
@@ -20,7 +21,7 @@ from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from eventline.i18n import Language
     from eventline.model import Timeline
@@ -28,6 +29,20 @@ if TYPE_CHECKING:
 __all__ = ["CALENDAR_TAIL", "calendar_head", "stamp", "to_ics", "uid", "vevents"]
 
 _DAY = dt.timedelta(days=1)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Derived(dict[_K, _V]):
+    """A dict that works out a missing key's value on first use, with ``derive``."""
+
+    def __init__(self, derive: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self.derive = derive
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self.derive(key)
+        return value
 
 
 def _text(value: str) -> str:
@@ -35,7 +50,10 @@ def _text(value: str) -> str:
     each line break (CRLF, LF or CR) as ``\\n``."""
     if "\\" in value:
         value = value.replace("\\", "\\\\")
-    value = value.replace(";", "\\;").replace(",", "\\,")
+    if ";" in value:
+        value = value.replace(";", "\\;")
+    if "," in value:
+        value = value.replace(",", "\\,")
     if "\r" in value:
         value = value.replace("\r\n", "\\n").replace("\r", "\\n")
     return value.replace("\n", "\\n")
@@ -55,7 +73,13 @@ def _fold_octets(line: str) -> str:
     size = len(line)
     if size <= 75:
         return line
-    if line[75::74].isascii():  # no cut falls inside a character
+    cuts = line[75::74]  # the first octet of each piece after the first
+    if cuts.isascii() or _CONTINUATION.search(cuts) is None:  # no cut inside a character
+        if size <= 149:
+            return f"{line[:75]}\r\n {line[75:]}"
+        if size <= _CUT_MAX:  # every piece cut in one call, not a slice per piece
+            fields = _CUTTERS[size].unpack(line.encode("latin-1"))
+            return b"\r\n ".join(fields).decode("latin-1")
         return "\r\n ".join([line[:75], *[line[i : i + 74] for i in range(75, size, 74)]])
     pieces = []
     start, end = 0, 75
@@ -66,6 +90,22 @@ def _fold_octets(line: str) -> str:
         start, end = end, end + 74
     pieces.append(line[start:])
     return "\r\n ".join(pieces)
+
+
+_CONTINUATION = re.compile("[\x80-\xbf]")
+
+
+def _cutter(size: int) -> struct.Struct:
+    """What cuts ``size`` octets into a line's pieces in one call: 75 octets,
+    74 octets as often as they fill, then the rest (1 to 74)."""
+    full = (size - 76) // 74
+    return struct.Struct(f"75s{full * '74s'}{size - 75 - 74 * full}s")
+
+
+# Lines of up to _CUT_MAX octets (most that are folded: a DESCRIPTION is
+# some hundreds) are cut by a struct.Struct for their length, kept here.
+_CUT_MAX = 4096
+_CUTTERS = _Derived(_cutter)
 
 
 def _fold(line: str) -> str:
@@ -109,36 +149,70 @@ def _end(date: EventDate) -> str:
         return f"DURATION:P{(last - date.lower).days + 1}D"
 
 
-_PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day, or an interval from one day to another: no qualifier, no open or
+# unknown end. Only ASCII digits (as the date grammar; \d takes others).
+_PLAIN_DAYS = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:/([0-9]{4}-[0-9]{2}-[0-9]{2}))?")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _when(text: str, lang: Language) -> tuple[str, str]:
-    """The DTSTART and DTEND lines of the date ``text``, and what the summary says of it."""
-    # Large files repeat dates, batch after batch: each is worked out once.
-    if _PLAIN_DAY.fullmatch(text):  # most dates: one known day, closed, the summary says nothing
+    """The DTSTART and DTEND lines of the date ``text``, and what the summary
+    says of it (escaped, in octets: :func:`_octets`).
+
+    Raises:
+        DateError: ``text`` is not a date of the grammar.
+    """
+    plain = _PLAIN_DAYS.fullmatch(text)
+    if plain:  # most dates: known days, closed, the summary says nothing
+        first, last = plain.groups()
         try:
-            day = dt.date.fromisoformat(text)
-            return f"DTSTART;VALUE=DATE:{_day(day)}\r\nDTEND;VALUE=DATE:{_day(day + _DAY)}\r\n", ""
-        except (ValueError, OverflowError):  # year 0, 9999-12-31 or no such day: parsed below
+            start = dt.date.fromisoformat(first)
+            end = start if last is None else dt.date.fromisoformat(last)
+            if start <= end:
+                return (
+                    f"DTSTART;VALUE=DATE:{_day(start)}\r\nDTEND;VALUE=DATE:{_day(end + _DAY)}\r\n",
+                    "",
+                )
+        except (ValueError, OverflowError):  # year 0, no such day, or ends on 9999-12-31
             pass
+    return _when_parsed(text, lang)
+
+
+def _when_parsed(text: str, lang: Language) -> tuple[str, str]:
+    """:func:`_when` of any date of the grammar, from its :class:`EventDate`."""
     date = EventDate.parse(text)
     return (
         f"DTSTART;VALUE=DATE:{_day(date.lower)}\r\n{_end(date)}\r\n",
-        _text(_summary_words(date, lang)),
+        _octets(_text(_summary_words(date, lang))),
     )
 
 
-def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str]:
-    """A cited source's line in DESCRIPTION (escaped), and its URL line, if it
-    has a url, folded: both in octets (:func:`_octets`)."""
+# The _when of each date seen, by language: large files repeat dates, batch
+# after batch. A language's dates are forgotten past _WHENS_MAX.
+_WHENS: dict[Language, _Derived[str, tuple[str, str]]] = {}
+_WHENS_MAX = 1 << 16
+
+
+def _whens(lang: Language) -> _Derived[str, tuple[str, str]]:
+    """The dates' :func:`_when` in ``lang``, each worked out on first use."""
+    whens = _WHENS.get(lang)
+    if whens is None or len(whens) > _WHENS_MAX:
+        whens = _WHENS[lang] = _Derived(functools.partial(_when, lang=lang))
+    return whens
+
+
+def _source_parts(timeline: Timeline, source_id: str) -> tuple[str, str, str]:
+    """A cited source's line in DESCRIPTION (escaped, after its \\n) when
+    the citation has no quote, and when it has (up to the quote's opening
+    mark), and its URL line, if it has a url, folded: all in octets
+    (:func:`_octets`)."""
     source = timeline.sources.get(source_id)
     line = isolate(source.title if source else source_id)
+    url = ""
     if source and source.url:
         line += f" <{source.url}>"
         url = _fold_octets(_octets(f"URL:{source.url}")) + "\r\n"
-        return "- " + _octets(_text(line)), url
-    return "- " + _octets(_text(line)), ""
+    line = "\\n- " + _octets(_text(line))
+    return line, f"{line}: {_octets('“')}", url
 
 
 def uid(identity: str, event_id: str) -> str:
@@ -229,108 +303,133 @@ def vevents_utf8(
     lang: Language = ENGLISH,
 ) -> bytes:
     """:func:`vevents` in UTF-8, made without decoding it: each line is built
-    of octets (:func:`_octets`), so it is folded by slicing."""
+    of octets (:func:`_octets`), so it is folded by cutting it at fixed places."""
     _ = lang.gettext
-    suffix = _uid_suffix(timeline.title if identity is None else identity)
     docs = list(event_documents(timeline) if events is None else events)
-    # Each title, summary and quote, and each event's places, isolated and
-    # escaped (TEXT, RFC 5545 3.3.11) in one pass for all the events, then
-    # taken in the same order below.
-    texts: list[str] = []
-    places: list[str] = []
-    for event in docs:
-        texts.append(event["title"])
-        if event.get("summary"):
-            texts.append(event["summary"])
-        texts += [c["quote"] for c in event["citations"] if c.get("quote")]
-        if "places" in event:
-            places.append(isolate_join(event["places"]))
-    escaped = _escaped(texts)
-    locations = _escaped(places, isolated=True)
-    # The same lines follow each UID, and end each VEVENT.
-    after_uid = f"\r\nDTSTAMP:{stamp}\r\n"
+    suffix = _uid_suffix(timeline.title if identity is None else identity)
     end = "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
     sources_label = _octets(_text(_("Sources:")))
-    opening, closing = _octets("“"), _octets("”")
+    closing = _octets("”")
+    # Around the actors' names (joined by an escaped comma), their label.
+    around_names = _octets(_text(_("Actors: %(names)s") % {"names": _APART})).split(_APART)
+    around_names[-1] += "\\n\\n"
     # Large timelines repeat dates, actors, sources, categories and tags:
     # each derived piece is worked out (escaped, turned into octets) once.
-    whens: dict[str, tuple[str, str]] = {}
-    actor_names: dict[str, str] = {}
-    actor_parts: dict[tuple[str, ...], str] = {}
-    source_parts: dict[str, tuple[str, str]] = {}
-    labels: dict[str, str] = {}
-    tags: dict[str, str] = {}
-    out: list[str] = []
-    for event in docs:
-        when = whens.get(event["date"])
-        if when is None:
-            when = _when(event["date"], lang)
-            when = whens[event["date"]] = (when[0], _octets(when[1]))
-        summary = _fold_octets(f"SUMMARY:{next(escaped)}{when[1]}")
-        # DESCRIPTION: the summary, actors and sources, a blank line between
-        # them, each escaped on its own (TEXT, with \\n for a line break).
-        if event.get("summary"):
-            description = f"DESCRIPTION:{next(escaped)}\\n\\n"
-        else:
-            description = "DESCRIPTION:"
-        if "actors" in event:
-            ids = tuple(event["actors"])
-            actors = actor_parts.get(ids)
-            if actors is None:
-                actors = actor_parts[ids] = _actors(timeline, ids, actor_names, lang)
-            description += actors
-        description += sources_label
-        url = ""  # the URL line of the first cited source that has a url
-        for citation in event["citations"]:
-            cited = source_parts.get(citation["source"])
-            if cited is None:
-                cited = source_parts[citation["source"]] = _source_parts(
-                    timeline, citation["source"]
-                )
-            if citation.get("quote"):
-                description += f"\\n{cited[0]}: {opening}{next(escaped)}{closing}"
+    whens = _whens(lang)
+    names: _Derived[str, str] = _Derived(functools.partial(_actor_name, timeline))
+    cited = _Derived(functools.partial(_source_parts, timeline))
+    labels = _Derived(functools.partial(_category_head, timeline))
+    tags = _Derived(_tag)
+    name_of, tag_of = names.__getitem__, tags.__getitem__
+    out: list[bytes] = []
+    # _CHUNK events at a time: their documents stay in the processor's
+    # cache from the passes that gather their values to the one below.
+    for first in range(0, len(docs), _CHUNK):
+        chunk = docs[first : first + _CHUNK]
+        heads, titles, summaries, quotes, locations = _columns(chunk, suffix, stamp)
+        lines: list[str] = []
+        for event, head, title, summary in zip(chunk, heads, titles, summaries, strict=True):
+            when, words = whens[event["date"]]
+            line = f"SUMMARY:{title}{words}"
+            if len(line) > 75:
+                line = _fold_octets(line)
+            # DESCRIPTION: the summary, actors and sources, a blank line between
+            # them, each escaped on its own (TEXT, with \\n for a line break).
+            # (It is made in one piece: a long string grown part by part is
+            # copied at each step.)
+            gap = "\\n\\n" if summary else ""
+            if "actors" in event:
+                actors = "\\, ".join(map(name_of, event["actors"])).join(around_names)
             else:
-                description += f"\\n{cited[0]}"
-            url = url or cited[1]
-        uid = _octets(f"UID:{event['id']}{suffix}")
-        out += [
-            "BEGIN:VEVENT\r\n",
-            uid if len(uid) <= 75 else _fold_octets(uid),
-            after_uid,
-            when[0],
-            summary,
-            "\r\n",
-            _fold_octets(description),
-            "\r\n",
-        ]
-        if "places" in event:
-            out += [_fold_octets(f"LOCATION:{next(locations)}"), "\r\n"]
-        # CATEGORIES is a list of TEXT values: the category, then the tags.
-        category = labels.get(event["category"])
-        if category is None:
-            known = timeline.categories.get(event["category"])
-            category = labels[event["category"]] = "CATEGORIES:" + _octets(
-                _text(isolate(known.label if known else event["category"]))
+                actors = ""
+            sources = ""
+            url = ""  # the URL line of the first cited source that has a url
+            for citation in event["citations"]:
+                source, quoting, link = cited[citation["source"]]
+                quote = next(quotes)
+                sources += f"{quoting}{quote}{closing}" if quote else source
+                url = url or link
+            description = _fold_octets(
+                f"DESCRIPTION:{summary}{gap}{actors}{sources_label}{sources}"
             )
-        if "tags" in event:
-            for tag in event["tags"]:
-                text = tags.get(tag)
-                if text is None:
-                    text = tags[tag] = "," + _octets(_text(tag))
-                category += text
-        out += [_fold_octets(category), "\r\n", url, end]
-    return "".join(out).encode("latin-1")
+            if "places" in event:
+                location = f"LOCATION:{next(locations)}"
+                location = f"{location if len(location) <= 75 else _fold_octets(location)}\r\n"
+            else:
+                location = ""
+            # CATEGORIES is a list of TEXT values: the category, then the tags.
+            category = labels[event["category"]]
+            if "tags" in event:
+                category += "".join(map(tag_of, event["tags"]))
+            if len(category) > 75:
+                category = _fold_octets(category)
+            lines += (
+                head,
+                when,
+                line,
+                "\r\n",
+                description,
+                "\r\n",
+                location,
+                category,
+                "\r\n",
+                url,
+                end,
+            )
+        # Encoded a chunk at a time: the whole batch joined into one string
+        # would be copied again, as large, to encode it.
+        out.append("".join(lines).encode("latin-1"))
+    return b"".join(out)
 
 
-def _actors(timeline: Timeline, ids: tuple[str, ...], names: dict[str, str], lang: Language) -> str:
-    """The actors part of a DESCRIPTION and the blank line after it, in
-    octets: each name isolated and escaped on its own (``names`` keeps them)."""
-    for actor_id in ids:
-        if actor_id not in names:
-            actor = timeline.actors.get(actor_id)
-            names[actor_id] = _octets(_text(isolate(actor.name if actor else actor_id)))
-    template = _text(lang.gettext("Actors: %(names)s") % {"names": _APART})
-    return _octets(template).replace(_APART, "\\, ".join([names[a] for a in ids])) + "\\n\\n"
+# How many events vevents_utf8 takes in each pass over their documents:
+# few enough for the documents to stay in the processor's cache (from 128
+# to 1,000 took about the same time; 10,000 took 10% longer).
+_CHUNK = 500
+
+
+def _columns(
+    docs: list[dict[str, Any]], suffix: str, stamp: str
+) -> tuple[list[str], list[str], list[str], Iterator[str], Iterator[str]]:
+    """Of the event documents ``docs``: the lines of each VEVENT up to its
+    DTSTART (the UID, folded when it is long, ends in ``suffix``), and
+    columns of values isolated and escaped (TEXT, RFC 5545 3.3.11) in one
+    pass each, in octets (:func:`_octets`): each title, each summary ("" when
+    there is none), each citation's quote ("" when none), and each LOCATION
+    value (of the events that have places), the last two in order."""
+    uids = [f"UID:{e['id']}{suffix}" for e in docs]
+    if not "".join(uids).isascii():
+        uids = [_octets(u) for u in uids]
+    heads = [
+        f"BEGIN:VEVENT\r\n{u if len(u) <= 75 else _fold_octets(u)}\r\nDTSTAMP:{stamp}\r\n"
+        for u in uids
+    ]
+    titles = _escaped([e["title"] for e in docs])
+    summaries = _escaped([e.get("summary") or "" for e in docs])
+    quotes = _escaped([c.get("quote") or "" for e in docs for c in e["citations"]])
+    places = [e["places"] for e in docs if "places" in e]
+    located = [", ".join(p) for p in places]
+    if not _APART.join(located).isascii():  # some may need isolating
+        located = [isolate_join(p) for p in places]
+    return heads, titles, summaries, iter(quotes), iter(_escaped(located, isolated=True))
+
+
+def _actor_name(timeline: Timeline, actor_id: str) -> str:
+    """An actor's name in a DESCRIPTION: isolated, escaped, in octets."""
+    actor = timeline.actors.get(actor_id)
+    return _octets(_text(isolate(actor.name if actor else actor_id)))
+
+
+def _category_head(timeline: Timeline, category: str) -> str:
+    """The CATEGORIES line up to its tags: the category's label, isolated,
+    escaped, in octets."""
+    known = timeline.categories.get(category)
+    return "CATEGORIES:" + _octets(_text(isolate(known.label if known else category)))
+
+
+def _tag(tag: str) -> str:
+    """A tag's part of a CATEGORIES line: a comma, then the tag escaped, in octets."""
+    return "," + _octets(_text(tag))
 
 
 # Joins the values of a batch for one escaping pass; when a value holds it
@@ -338,13 +437,14 @@ def _actors(timeline: Timeline, ids: tuple[str, ...], names: dict[str, str], lan
 _APART = "\x00"
 
 
-def _escaped(values: list[str], *, isolated: bool = False) -> Iterator[str]:
+def _escaped(values: list[str], *, isolated: bool = False) -> list[str]:
     """Each of ``values`` isolated (unless ``isolated`` says they are) and
     escaped as TEXT, in octets (:func:`_octets`), in order: one pass over all."""
     joined = _APART.join(values)
     if not isolated and not joined.isascii():
         values = [isolate(v) for v in values]
         joined = _APART.join(values)
-    if joined.count(_APART) != len(values) - 1:
-        return iter([_octets(_text(v)) for v in values])
-    return iter(_octets(_text(joined)).split(_APART))
+    escaped = _octets(_text(joined)).split(_APART)
+    if len(escaped) != len(values):  # a value holds _APART
+        return [_octets(_text(v)) for v in values]
+    return escaped

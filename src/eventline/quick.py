@@ -886,12 +886,13 @@ def in_halves(
     tables = _header(header)
     if tables is None or io.canonical_bytes(header) != raw[:head_end] + _NO_EVENTS:
         return False
-    # orjson decodes faster than json; for a file the proof accepts it gives
-    # the same values, and what it refuses (a lone surrogate escape) the
-    # proof could not accept anyway: "not sure", the precise checker decides.
+    # json, not orjson: orjson decodes these halves a little faster but
+    # into about a third more memory (250 MB more at 200,000 events, over
+    # both processes), and exports must stay within 1.5x the peak memory of
+    # json.load (benchmarks/README.md).
     after = middle + len(b",\n")
-    with _beside(_child, raw, after, hi, header, tables, work, orjson.loads, (0, 0)) as other:
-        first = _half(raw, lo, middle, header, tables, work, progress)
+    with _beside(_child, raw, after, hi, header, tables, work, json.loads, (0, 0)) as other:
+        first = _half(raw, lo, middle, header, tables, work, progress, decode=json.loads)
         second = other()
     if first is None or second is None:
         return False

@@ -723,8 +723,27 @@ class TestTimelineJS:
 
 
 def test_readers_are_a_plain_table():
-    """Another reader is one more entry of READERS: a function of (path, label)."""
+    """Another reader is one more entry of READERS: a function of (path, label); the
+    CLI offers each by name for --from (without importing them at start-up)."""
+    from eventline.cli import IMPORT_FORMATS
+
     assert sorted(READERS) == ["csv", "parquet", "timelinejs", "xlsx"]
+    assert sorted(IMPORT_FORMATS) == sorted(READERS)
+
+
+def test_the_cli_starts_without_the_readers_and_writers():
+    """`eventline validate` and `render` start without importing the spreadsheet and
+    TimelineJS readers or the export writers (each import lengthens every command)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, eventline.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith(('eventline.importer', "
+        "'eventline.export'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 class TestPlaceholderSource:

@@ -17,7 +17,6 @@ import click
 from eventline import _load_then, bidi, io, load
 from eventline.dates import AmbiguousDateError, DateError, EventDate
 from eventline.i18n import ENGLISH, LANGUAGES, Language, LanguageError, display_date, language
-from eventline.importer import READERS
 from eventline.model import Timeline
 from eventline.problems import InvalidDataError, Problem, show_value
 from eventline.validate import canonical_form, validate
@@ -128,7 +127,11 @@ def _freeze_while_running(timeline: Timeline) -> None:
         _Exit.hard = True
 
 
-RENDER_SHARE = 40
+IMPORT_FORMATS = ("xlsx", "csv", "timelinejs", "parquet")
+"""The names of :data:`eventline.importer.READERS`, for ``import --from``
+without importing the readers (and the writers they reuse) at start-up."""
+
+RENDER_SHARE = 45
 """The percentage of a large file's events that ``eventline render`` proves
 in the process that makes the page; the other process proves the rest and
 makes the later events' table: with two cores, both finish together."""
@@ -771,7 +774,7 @@ def init_command(folder: Path, title: str | None) -> None:
 @click.option(
     "--from",
     "kind",
-    type=click.Choice(list(READERS)),
+    type=click.Choice(list(IMPORT_FORMATS)),
     default=None,
     help="The format of FILE. Default: by its suffix (.xlsx, .csv; .json is TimelineJS), "
     "and a .csv whose header is the TimelineJS template's is TimelineJS. "

@@ -596,22 +596,28 @@ def _subtitle(timeline: Timeline, language: Language) -> str:
 def facts(timeline: Timeline, language: Language) -> str:
     """The header's facts, e.g. "27 events · 12 sources cited · latest event: 14 February 2025"."""
     sources = len({c.source for e in timeline for c in e.citations})
-    n = len(timeline)
-    items = [
-        language.ngettext("%(num)s event", "%(num)s events", n)
-        % {"num": language.format_number(n)},
-        language.ngettext("%(num)s source cited", "%(num)s sources cited", sources)
-        % {"num": language.format_number(sources)},
-    ]
-    if n:
+    latest = None
+    if timeline.events:
         # The latest by (upper or lower, lower, id), worked out per distinct date object.
         dates = {id(e.date): e.date for e in timeline}
         keys = {key: (d.upper or d.lower, d.lower) for key, d in dates.items()}
         best = max(keys.values())
         ties = {key for key, k in keys.items() if k == best}
-        latest = max((e for e in timeline if id(e.date) in ties), key=lambda e: e.id)
+        latest = max((e for e in timeline if id(e.date) in ties), key=lambda e: e.id).date
+    return facts_line(len(timeline), sources, latest, language)
+
+
+def facts_line(events: int, sources: int, latest: EventDate | None, language: Language) -> str:
+    """:func:`facts` from its parts: how many events, how many sources they cite,
+    and the latest event's date (None without events)."""
+    items = [
+        language.ngettext("%(num)s event", "%(num)s events", events)
+        % {"num": language.format_number(events)},
+        language.ngettext("%(num)s source cited", "%(num)s sources cited", sources)
+        % {"num": language.format_number(sources)},
+    ]
+    if latest is not None:
         items.append(
-            language.gettext("latest event: %(date)s")
-            % {"date": display_date(latest.date, language)}
+            language.gettext("latest event: %(date)s") % {"date": display_date(latest, language)}
         )
     return " · ".join(items)

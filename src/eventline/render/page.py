@@ -10,6 +10,7 @@ is one file that works offline. Jinja2 is imported only when a page is made:
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -29,7 +30,7 @@ from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
 from eventline.i18n import display_date, plotly_locale
 from eventline.model import Event, Timeline
-from eventline.render.chart import facts, figure_dict
+from eventline.render.chart import facts, facts_line, figure_dict
 from eventline.render.text import ENGLISH, Language, colors
 
 if TYPE_CHECKING:
@@ -274,13 +275,15 @@ def _rest(
 def later_events_text(
     header: dict[str, Any], events: list[dict[str, Any]], language: Language
 ) -> str | None:
-    """The packed (:func:`packed`) table of :func:`_rest` for a whole data file,
-    from its decoded JSON: the header (without events) and every event, as the
-    file has them; None when the page lists every event in its HTML.
+    """What the page needs of every event but the figure, for a whole data file,
+    from its decoded JSON (the header without events, and every event as the file
+    has it): the header and filters (:func:`_header`) as a JSON line, then the
+    packed (:func:`packed`) table of :func:`_rest`; None when the page lists every
+    event in its HTML.
 
-    What ``eventline render`` has the process that proves a large file make,
-    from the events it decoded there: the same text the page makes from the
-    records, without a third process reading them.
+    What ``eventline render`` has the process that proves a large file make, from
+    the events it decoded there: the same text the page makes from the records,
+    without a third process reading them.
     """
     if len(events) <= CHRONOLOGY_LIMIT:
         return None
@@ -316,7 +319,27 @@ def later_events_text(
         )
         for e in events[CHRONOLOGY_LIMIT:]
     )
-    return packed(_table(tables, rows, dates, categories, language))
+    cited: set[str] = set()
+    table = _table(tables, rows, dates, categories, language, cited)
+    # The header: the table saw every event but the first ones.
+    actors = {row[0] for row in table["actors"]}
+    for e in events[:CHRONOLOGY_LIMIT]:
+        date_index(e["date"])
+        cited.update(c["source"] for c in e["citations"])
+        actors.update(e.get("actors", empty))
+    parsed = {text: EventDate.parse(text) for text in texts}
+    keys = {text: (d.upper or d.lower, d.lower) for text, d in parsed.items()}
+    best = max(keys.values())
+    ties = {text for text, key in keys.items() if key == best}
+    latest = max((e for e in events if e["date"] in ties), key=lambda e: e["id"])
+    line = _header_of(
+        tables,
+        facts_line(len(events), len(cited), parsed[latest["date"]], language),
+        min(d.lower for d in dates),
+        max(d.upper or d.lower for d in dates),
+        actors,
+    )
+    return orjson.dumps(line).decode("utf-8") + "\n" + packed(table)
 
 
 _Row = tuple[
@@ -330,10 +353,11 @@ def _table(
     dates: dict[EventDate, int],
     categories: list[dict[str, str]],
     language: Language,
+    cited_ids: set[str] | None = None,
 ) -> dict[str, Any]:
     """:func:`_rest`'s table from rows of (id, title, date index, category, actor ids,
     places, tags, summary, cited source ids); ``dates`` (date to index) is complete
-    once the rows are consumed."""
+    once the rows are consumed. The ids of the sources cited are added to ``cited_ids``."""
     category_index = {c["id"]: i for i, c in enumerate(categories)}
     actor_index: dict[str, int] = {}
     sources: dict[str, int] = {}
@@ -360,6 +384,8 @@ def _table(
                 [sources.setdefault(source, len(sources)) for source in cited],
             ]
         )
+    if cited_ids is not None:
+        cited_ids.update(sources)
     known = timeline.actors
     actor_rows = [[aid, isolate(known[aid].name if aid in known else aid)] for aid in actor_index]
     source_rows = []
@@ -391,9 +417,23 @@ def _header(timeline: Timeline, events: list[Event], language: Language) -> dict
     """What the header and the filters show of every event: the facts line, the first
     and last years (None without events), and the actors by name: ``[{"id", "name"}]``."""
     dates = {id(e.date): e.date for e in events}.values()  # each date object once
-    first = min((d.lower for d in dates), default=None)
-    last = max((d.upper or d.lower for d in dates), default=None)
-    actor_ids = {a for e in events for a in e.actors}
+    return _header_of(
+        timeline,
+        facts(timeline, language),
+        min((d.lower for d in dates), default=None),
+        max((d.upper or d.lower for d in dates), default=None),
+        {a for e in events for a in e.actors},
+    )
+
+
+def _header_of(
+    timeline: Timeline,
+    facts_text: str,
+    first: dt.date | None,
+    last: dt.date | None,
+    actor_ids: Iterable[str],
+) -> dict[str, Any]:
+    """:func:`_header` from its parts: the actors named from ``timeline``'s table."""
     actors = sorted(
         (
             {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
@@ -402,7 +442,7 @@ def _header(timeline: Timeline, events: list[Event], language: Language) -> dict
         key=lambda a: (a["name"].casefold(), a["id"]),
     )
     return {
-        "facts": facts(timeline, language),
+        "facts": facts_text,
         "first_year": first.year if first else None,
         "last_year": last.year if last else None,
         "actors": actors,
@@ -492,19 +532,20 @@ def _page(
         header_forked = False
         if large:
             later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
+
+            def header_and_table() -> str:
+                # The header's facts and the filters' actors (passes over every event
+                # that the figure does not need) as a JSON line before the table
+                # (neither has a raw line break): what later_events_text gives.
+                header = orjson.dumps(_header(timeline, events, language)).decode("utf-8")
+                return header + "\n" + packed(later())
+
             if later_text is not None:  # made by another process; here if it fails
-                rest = lambda: later_text() or packed(later())  # noqa: E731
+                made = later_text
+                rest = lambda: made() or header_and_table()  # noqa: E731
+                header_forked = True
             elif len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
-                # It makes the header's facts and the filters' actors too (passes over
-                # every event that the figure does not need), and sends them as a JSON
-                # line before the table (neither has a raw line break).
-                rest = _forked(
-                    lambda: (
-                        orjson.dumps(_header(timeline, events, language)).decode("utf-8")
-                        + "\n"
-                        + packed(later())
-                    )
-                )
+                rest = _forked(header_and_table)
                 header_forked = True
             else:
                 rest = pool.submit(packed, later()).result

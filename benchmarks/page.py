@@ -34,13 +34,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from run import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from run import CHROMIUM, CHROMIUM_ARGS, adopt_orphans, reap_orphans  # noqa: E402
 
 # Run in a fresh interpreter so that one size's memory does not slow the next.
-# CPU seconds count this process and the helpers it forked and waited for.
+# CPU seconds count this process and the helpers it forked (each reaped first:
+# a helper that has answered ends by itself, unwaited).
 TIMING = """
-import json, resource, sys, time
+import json, multiprocessing, resource, sys, time
 def cpu():
+    while multiprocessing.active_children():  # reaps the helpers that have ended
+        time.sleep(0.01)
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
 data, page = sys.argv[1], sys.argv[2]
@@ -124,6 +127,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
+    adopt_orphans()
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for count in args.sizes:
@@ -153,7 +157,8 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        command, command_cpu = time.perf_counter() - started, _children_cpu() - before
+        command = time.perf_counter() - started
+        command_cpu = _children_cpu() + reap_orphans() - before
         data_mb = data.stat().st_size / 1e6
         page_mb = page_path.stat().st_size / 1e6
         row = {

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import document
-from run import measure, timed
+from run import adopt_orphans, measure, timed
 
 from eventline import io, parquet
 from eventline.dates import EventDate
@@ -127,6 +127,7 @@ def main() -> None:
         "niced, outside the benchmark lock, then measure under the lock)",
     )
     args = parser.parse_args()
+    adopt_orphans()
     work = args.work or Path(tempfile.mkdtemp(prefix="eventline-bench-parquet-"))
     rows = []
     json_seconds = None

@@ -547,3 +547,28 @@ print(json.dumps({{"ids": {{name: run(raw, ids) for name, raw in raws.items()}},
     assert results["text"].pop("valid") == [[True, "\u2068" + " ".join(ids)], [True], False, []]
     for name, (proved, _seen, running, left) in [*results["ids"].items(), *results["text"].items()]:
         assert (name, proved, running, left) == (name, [False, None], False, [])
+
+
+def test_a_helper_that_answered_does_not_hold_the_commands_output_open():
+    """Once a forked helper has sent its answer it lets go of stdout and stderr, so a
+    reader of the command's output (a CI runner) is not kept waiting while the
+    helper ends (frees its memory): here a helper that sleeps after answering."""
+    valid = _CASES / "valid" / "every-date-form.json"
+    script = _FRESH + (
+        "import os, time\n"
+        "quick.PARALLEL_BYTES = 0\n"
+        "end = os._exit\n"
+        "def slow(code):  # how a forked process ends, here slowly\n"
+        "    print('after answering', flush=True)\n"
+        "    time.sleep(20)\n"
+        "    end(code)\n"
+        "os._exit = slow\n"
+        f"raw = open({str(valid)!r}, 'rb').read()\n"
+        'count = lambda doc: len(doc["events"])\n'
+        "print(json.dumps(quick.built_while_proved(raw, count, own_share=0)), flush=True)\n"
+        "end(0)  # as the CLI ends after a large file\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=10, check=True
+    )
+    assert (done.stdout, done.stderr) == ("[true, 16]\n", "")

@@ -15,6 +15,7 @@ canonical text of a file with a duplicate key differs from the file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import itertools
@@ -23,6 +24,7 @@ import multiprocessing
 import operator
 import os
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -741,6 +743,28 @@ def _prove(raw: bytes, conn: Any) -> None:
         conn.send(is_valid_and_canonical(raw))
     finally:
         conn.close()
+    answered()
+
+
+def answered() -> None:
+    """In a forked helper that has sent its answer and is about to end: let go of
+    the standard streams it shares with the command.
+
+    A process frees its memory before its open files when it ends, so a helper
+    with gigabytes of decoded events would otherwise hold the command's output
+    pipes open for a few tenths of a second after the command is done, and
+    whatever reads them (a CI runner, ``subprocess.run(capture_output=True)``)
+    would wait that long. What the helper writes afterwards is lost.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed: nothing to flush
+            stream.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def valid_canonical_document(raw: bytes, progress: Progress = _ignore) -> dict[str, Any] | None:
@@ -856,6 +880,7 @@ def _child(
         except (ValueError, RecursionError, TypeError, KeyError, UnicodeEncodeError):
             conn.send(None)
     conn.close()
+    answered()
 
 
 def _in_two(raw: bytes, progress: Progress) -> bool | None:

@@ -140,8 +140,11 @@ def _forked(work: Callable[[], str]) -> Callable[[], str]:
 
 
 def _send(connection: Any, work: Callable[[], str]) -> None:
+    from eventline.quick import answered
+
     connection.send_bytes(work().encode("utf-8"))
     connection.close()
+    answered()
 
 
 def packed(value: Any) -> str:

@@ -142,6 +142,7 @@ def main() -> None:
             text=True,
         )
         timing = json.loads(out.stdout)
+        reap_orphans()  # the last size's Chromium, adopted as it closed: not this command's
         started, before = time.perf_counter(), _children_cpu()
         subprocess.run(
             [

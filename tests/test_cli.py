@@ -211,12 +211,15 @@ class TestList:
         assert "'2025-02-30' day is out of range for month" in result.stderr
 
     def test_list_of_an_invalid_file_prints_problems(self, run, tmp_path):
-        """Commands that read data report its problems and exit 1, no traceback."""
+        """Commands that read data report its problems and exit 1, no traceback; on
+        stderr, since their stdout is the data (a redirect must not capture them)."""
         path = tmp_path / "bad.json"
         path.write_text("[]")
-        result = run("list", "--data", str(path))
-        assert result.exit_code == 1
-        assert result.stdout == f"{path}: the top level must be a JSON object, not an array\n"
+        for command in (["list"], ["show", "x"], ["export", "--format", "ics"]):
+            result = run(*command, "--data", str(path))
+            assert result.exit_code == 1
+            assert result.stdout == ""
+            assert result.stderr == f"{path}: the top level must be a JSON object, not an array\n"
 
 
 class TestShow:

@@ -520,6 +520,26 @@ def test_right_to_left_export_matches_its_golden_file(fmt, rtl_file):
 
 
 class TestBidi:
+    def test_validate_names_every_bidi_control_of_a_field(self, run, small_doc, tmp_path):
+        """Each distinct bidirectional control in a field is named with its code point,
+        in one run (exit 1), beside a control character or line break found there."""
+        small_doc["actors"][0]["name"] = "A\u2066B\u2067C\u2068D\u2069E\u2066"
+        small_doc["events"][3]["summary"] = "Sum\u2069x\u202ey\x07"
+        result = run("validate", str(write_json(tmp_path / "bidi.json", small_doc)))
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            f'{tmp_path / "bidi.json"}: actors[0] (id "putin"): name "A\\u2066B\\u2067C'
+            '\\u2068D\\u2069E\\u2066": contains the bidirectional controls U+2066 '
+            "(LEFT-TO-RIGHT ISOLATE), U+2067 (RIGHT-TO-LEFT ISOLATE), U+2068 (FIRST STRONG "
+            "ISOLATE) and U+2069 (POP DIRECTIONAL ISOLATE), which can change how the text "
+            "around them reads (Trojan Source); remove them",
+            f'{tmp_path / "bidi.json"}: events[3] (id "call"): summary "Sum\\u2069x\\u202ey'
+            '\\u0007": contains the control character U+0007; remove it; contains the '
+            "bidirectional controls U+2069 (POP DIRECTIONAL ISOLATE) and U+202E (RIGHT-TO-LEFT "
+            "OVERRIDE), which can change how the text around them reads (Trojan Source); "
+            "remove them",
+        ]
+
     def test_ics_isolates_each_value(self, rtl_file):
         """icalendar reads each right-to-left value between FSI and PDI; Latin values unchanged."""
         calendar = icalendar.Calendar.from_ical(eventline.load(rtl_file).to_ics())

@@ -9,8 +9,10 @@ import json
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -231,16 +233,54 @@ def test_read_only_folder_fails_cleanly(run, tmp_path, small_file):
             target = folder / "out.file"
             result = run(*args, "--data", str(small_file), "-o", str(target))
             assert result.exit_code == 1
-            assert result.stdout == f"{target}: cannot write: Read-only file system\n"
+            said = result.stderr if args[0] == "export" else result.stdout
+            assert said == f"{target}: cannot write: Read-only file system\n"
         assert list(folder.iterdir()) == []
 
 
-def test_missing_parent_folder_is_a_clear_error(run, tmp_path, small_file):
-    """export -o into a folder that does not exist names the folder; fmt never creates one."""
-    target = tmp_path / "nowhere" / "out.csv"
-    result = run("export", "--format", "csv", "--data", str(small_file), "-o", str(target))
+def test_export_makes_missing_folders_and_names_what_is_in_the_way(run, tmp_path, small_file):
+    """export -o into folders that do not exist makes them (as render does); a file
+    where a folder should be, or a folder as the output, is a clear error (exit 1)."""
+    for fmt in ("csv", "ics", "xlsx"):
+        target = tmp_path / "new" / fmt / f"out.{fmt}"
+        result = run("export", "--format", fmt, "--data", str(small_file), "-o", str(target))
+        assert (result.exit_code, result.stderr) == (0, f"{target}: 5 events exported as {fmt}\n")
+        assert target.stat().st_size > 0
+    in_the_way = small_file / "out.csv"
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", str(in_the_way))
     assert result.exit_code == 1
-    assert result.stdout == f"{target}: cannot write: folder {target.parent} does not exist\n"
+    assert result.stderr == f"{in_the_way}: cannot write: {small_file} is not a folder\n"
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (1, f"{tmp_path}: cannot write: it is a folder\n")
+
+
+def test_export_writes_into_a_pipe_or_device_and_through_a_link(run, tmp_path, small_file):
+    """-o onto a device (/dev/null), a named pipe or a symbolic link: the device and the
+    pipe are written into, never replaced by a file; the link stays a link to its file,
+    which gets the export; - is standard output."""
+    expected = run("export", "--format", "csv", "--data", str(small_file)).stdout_bytes
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", "/dev/null")
+    assert result.exit_code == 0
+    assert Path("/dev/null").is_char_device()
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n")
+    link.symlink_to(real)
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", str(link))
+    assert result.exit_code == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == expected
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received == [expected]
+    result = run("export", "--format", "csv", "--data", str(small_file), "-o", "-")
+    assert result.stdout_bytes == expected
 
 
 def _big_shuffled(path: Path, count: int) -> None:
@@ -319,3 +359,26 @@ def test_hostile_titles_come_back_verbatim_from_csv_ics_and_json(tmp_path, small
     # A right-to-left title comes back isolated (eventline.bidi), otherwise as typed.
     assert summaries[ics.uid("Small", "call")] == isolate(hostile)
     assert json.loads(tl.to_json())["events"][3]["title"] == hostile
+
+
+def test_a_full_standard_output_is_a_message_not_a_traceback(tmp_path, small_file):
+    """`export > file` on a full disk (here /dev/full): exit 1, the reason on stderr."""
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "eventline",
+                "export",
+                "--format",
+                "csv",
+                "--data",
+                str(small_file),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == "standard output: cannot write: No space left on device\n"

@@ -95,16 +95,19 @@ def _events(count: int) -> str:
     return f"{count} event" if count == 1 else f"{count} events"
 
 
-def _echo_problems(problems: Sequence[Problem]) -> None:
+def _echo_problems(problems: Sequence[Problem], *, err: bool = False) -> None:
+    """Each problem on a line: on stdout where the problems are the command's
+    report (validate, fmt, add, import), on stderr (``err``) where stdout
+    carries data (list, show, export), so a redirect never captures them."""
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(str(problem), err=err)
 
 
 def _load_or_exit(path: Path) -> Timeline:
     try:
         timeline = load(path)
     except InvalidDataError as error:
-        _echo_problems(error.problems)
+        _echo_problems(error.problems, err=True)
         raise SystemExit(1) from None
     _freeze_while_running(timeline)
     return timeline
@@ -573,7 +576,8 @@ def render_command(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Write to this file (atomically) instead of standard output; "
+    help="Write to this file (atomically; missing folders are made; a link's file is "
+    "replaced, a device or pipe written into) instead of standard output (or give -); "
     "for parquet, the dataset's folder.",
 )
 @click.option(
@@ -613,6 +617,8 @@ def export_command(
     """
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv only")
+    if output is not None and str(output) == "-":  # the usual name of standard output
+        output = None
     if fmt == "parquet":
         _export_parquet(data, output, start, end, categories, actors, tags)
         return
@@ -635,10 +641,10 @@ def export_command(
             return
         pieces, count = export_file(source, fmt, select, bom=bom, lang=lang or ENGLISH)
     except InvalidDataError as error:
-        _echo_problems(error.problems)
+        _echo_problems(error.problems, err=True)
         raise SystemExit(1) from None
     except io.WriteError as error:
-        click.echo(str(error))
+        click.echo(str(error), err=True)
         raise SystemExit(1) from None
     _write_export(pieces, output, count, fmt)
 
@@ -649,13 +655,20 @@ def _write_export(data: bytes | Iterable[bytes], output: Path | None, count: int
     if output is None:
         # Bytes (click writes them to the binary stream), so CSV's and
         # iCalendar's CRLF line ends reach the pipe unchanged on every platform.
-        for chunk in [data] if isinstance(data, bytes) else data:
-            click.echo(chunk, nl=False)
+        try:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                click.echo(chunk, nl=False)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped (| head): as Python's own exit
+            raise SystemExit(120) from None
+        except OSError as error:  # a full disk behind a redirect, ...
+            click.echo(f"standard output: cannot write: {error.strerror or error}", err=True)
+            raise SystemExit(1) from None
         return
     try:
-        io.atomic_write(output, data)
+        io.atomic_write(output, data, make_parents=True)
     except io.WriteError as error:
-        click.echo(str(error))
+        click.echo(str(error), err=True)
         raise SystemExit(1) from None
     click.echo(f"{output}: {_events(count)} exported as {fmt}", err=True)
 
@@ -678,7 +691,7 @@ def _export_parquet(
     try:
         count = parquet.write_dataset(io.timeline_to_json(timeline), output)
     except io.WriteError as error:
-        click.echo(str(error))
+        click.echo(str(error), err=True)
         raise SystemExit(1) from None
     click.echo(f"{output}: {_events(count)} exported as parquet", err=True)
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 import operator
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -414,6 +415,46 @@ def _write(value: Any, parts: list[str], newline: str) -> None:
         parts.append(json.dumps(value))
 
 
+def write_target(path: str | os.PathLike[str], *, make_parents: bool = False) -> Path:
+    """Where a writer puts ``path``'s new contents: the file a symbolic link
+    points to (the link stays a link), checked to be writable as a file.
+
+    With ``make_parents``, missing folders are created.
+
+    Raises:
+        WriteError: ``path`` is a folder, or its folder is missing (and
+            ``make_parents`` is false) or cannot be created; the message
+            names the file.
+    """
+    given = Path(path)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    if target.is_dir():
+        raise WriteError(f"{given}: cannot write: it is a folder")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise WriteError(f"{given}: cannot write: {target.parent} is not a folder")
+    if make_parents:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WriteError(
+                f"{given}: cannot write: cannot create folder {target.parent}: {reason}"
+            ) from error
+    if not target.parent.is_dir():
+        raise WriteError(f"{given}: cannot write: folder {target.parent} does not exist")
+    return target
+
+
+def is_special(target: Path) -> bool:
+    """``target`` exists and is not a regular file (a device such as /dev/null,
+    a named pipe, a socket): written into as it is, never replaced."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
 def temporary_beside(target: Path) -> tuple[int, Path]:
     """A new empty temporary file (mode 0600) in ``target``'s folder, named
     after it: its open descriptor and path, for a writer to fill and then
@@ -456,30 +497,31 @@ def atomic_write(
 
     The data (text, bytes, or pieces of text or bytes written in order) goes to a
     temporary file in the same folder, is flushed to disk, and is renamed over
-    the target. Text is written as UTF-8, line ends as given.
+    the target. Text is written as UTF-8, line ends as given. A symbolic link
+    keeps pointing where it did: the file it points to is replaced. A device
+    or a named pipe (``/dev/stdout``, a FIFO) is written into, not replaced.
 
     Raises:
-        WriteError: the folder is missing (and ``make_parents`` is false) or
-            read-only, the disk is full, ...;
+        WriteError: ``path`` is a folder, its folder is missing (and
+            ``make_parents`` is false) or read-only, the disk is full, ...;
             the message names the file and the target is left as it was.
     """
-    target = Path(path)
+    given = Path(path)
     if isinstance(data, str):
         chunks: Iterable[bytes] = [data.encode("utf-8")]
     elif isinstance(data, bytes):
         chunks = [data]
     else:
         chunks = (p if isinstance(p, bytes) else p.encode("utf-8") for p in data)
-    if make_parents:
+    target = write_target(given, make_parents=make_parents)
+    if is_special(target):
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
         except OSError as error:
-            reason = error.strerror or str(error)
-            raise WriteError(
-                f"{target}: cannot write: cannot create folder {target.parent}: {reason}"
-            ) from error
-    if not target.parent.is_dir():
-        raise WriteError(f"{target}: cannot write: folder {target.parent} does not exist")
+            raise WriteError(f"{given}: cannot write: {error.strerror or error}") from error
+        return
     try:
         with _temporary_beside(target) as (fd, tmp):
             with os.fdopen(fd, "wb") as handle:
@@ -490,7 +532,7 @@ def atomic_write(
             rename_over(tmp, target)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise WriteError(f"{target}: cannot write: {reason}") from error
+        raise WriteError(f"{given}: cannot write: {reason}") from error
 
 
 @contextlib.contextmanager

@@ -78,22 +78,38 @@ _BIDI_NAMES = {
 
 
 def _bad_char(text: str, *, newlines: bool) -> str | None:
-    found = (CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).search(text)
-    if found is None:
+    """What is wrong with the characters of ``text``: the first control character
+    or line break, and every distinct bidirectional control (each by code point and
+    name, so that one run of `validate` names them all); None if none."""
+    found = dict.fromkeys((CONTROL_BUT_NEWLINE_RE if newlines else CONTROL_RE).findall(text))
+    if not found:
         return None
-    char = found.group()
-    if char in "\r\n":
-        name = "a line break"
-    elif "\ud800" <= char <= "\udfff":
-        name = f"the unpaired surrogate U+{ord(char):04X}, which is not text"
-    elif char in _BIDI_NAMES:
-        return (
-            f"contains the bidirectional control U+{ord(char):04X} ({_BIDI_NAMES[char]}), "
-            "which can change how the text around it reads (Trojan Source); remove it"
-        )
-    else:
-        name = f"the control character U+{ord(char):04X}"
-    return f"contains {name}; remove it"
+    bidi = [c for c in found if c in _BIDI_NAMES]
+    other = [c for c in found if c not in _BIDI_NAMES]
+    said = []
+    if other:
+        char = other[0]
+        if char in "\r\n":
+            name = "a line break"
+        elif "\ud800" <= char <= "\udfff":
+            name = f"the unpaired surrogate U+{ord(char):04X}, which is not text"
+        else:
+            name = f"the control character U+{ord(char):04X}"
+        said.append(f"contains {name}; remove it")
+    if bidi:
+        names = [f"U+{ord(c):04X} ({_BIDI_NAMES[c]})" for c in bidi]
+        if len(names) == 1:
+            said.append(
+                f"contains the bidirectional control {names[0]}, "
+                "which can change how the text around it reads (Trojan Source); remove it"
+            )
+        else:
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            said.append(
+                f"contains the bidirectional controls {listed}, "
+                "which can change how the text around them reads (Trojan Source); remove them"
+            )
+    return "; ".join(said)
 
 
 def _text(max_len: int, *, newlines: bool = False) -> _Check:

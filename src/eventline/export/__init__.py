@@ -228,8 +228,10 @@ def export_to(
     The bytes are those of :func:`export_file`, written as
     :func:`eventline.io.atomic_write` writes: to a temporary file beside
     ``output``, flushed to disk and renamed over it, so readers see the old
-    file or the new one. A large file's export is assembled there directly
-    (the second half copied by the kernel), not read back piece by piece.
+    file or the new one (a link's file replaced, a device or pipe written
+    into; missing folders made). A large file's export is assembled there
+    directly (the second half copied by the kernel), not read back piece by
+    piece.
 
     Raises:
         eventline.InvalidDataError: the file is not valid; ``output`` is left as it was.
@@ -240,8 +242,12 @@ def export_to(
 
     if bom and format != "csv":
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
-    target = Path(output)
+    target = io.write_target(output, make_parents=True)
     prefix = csv.BOM.encode("utf-8") if bom else b""
+    if io.is_special(target):  # a device or a pipe: written into as the export comes
+        stream, count = export_file(path, format, select, bom=bom, lang=lang)
+        io.atomic_write(target, stream)
+        return count
     try:
         fd, tmp = io.temporary_beside(target)
     except OSError:  # atomic_write says what is wrong with the folder
@@ -259,7 +265,7 @@ def export_to(
         io.rename_over(tmp, target)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise io.WriteError(f"{target}: cannot write: {error.strerror or error}") from error
+        raise io.WriteError(f"{output}: cannot write: {error.strerror or error}") from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -198,7 +198,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--render", type=int, nargs="*", default=[1_000, 20_000, 100_000])
+    parser.add_argument(
+        "--render",
+        type=int,
+        nargs="*",
+        default=None,
+        help="page sizes to render (default 1000 20000 100000; none with --exports-only)",
+    )
     parser.add_argument(
         "--exports", nargs="*", default=["json", "csv", "ics", "timelinejs"], help="export formats"
     )
@@ -206,6 +212,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args()
+    if args.render is None:
+        args.render = [] if args.exports_only else [1_000, 20_000, 100_000]
     args.work.mkdir(parents=True, exist_ok=True)
     adopt_orphans()
     eventline = [sys.executable, "-m", "eventline"]

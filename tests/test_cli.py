@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 import eventline
 from eventline import io
@@ -220,6 +221,40 @@ class TestList:
             assert result.exit_code == 1
             assert result.stdout == ""
             assert result.stderr == f"{path}: the top level must be a JSON object, not an array\n"
+
+
+@pytest.mark.parametrize("halves", [False, True])
+def test_a_filter_id_the_data_lacks_is_a_usage_error(
+    run, small_file, tmp_path, monkeypatch, halves
+):
+    """--category or --actor with an id the data does not declare (a typo) is exit 2
+    naming the known ids, for list, export (streamed or not) and render, rather than
+    an empty result; an unknown tag (tags are free) still selects nothing."""
+    from eventline import quick
+
+    if halves:  # as a large file: proved and exported in two processes
+        monkeypatch.setattr(quick, "PARALLEL_BYTES", 0)
+    data = ["--data", str(small_file)]
+    for command in (
+        ["list"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "ics", "-o", str(tmp_path / "x.ics")],
+        ["export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")],
+        ["render", "-o", str(tmp_path / "x.html")],
+    ):
+        result = run(*command, *data, "--category", "diplomcy")
+        assert result.exit_code == 2
+        assert result.stderr.endswith(
+            "Error: --category 'diplomcy': the data has no category of that id "
+            "(category ids: diplomacy, military)\n"
+        )
+        result = run(*command, *data, "--actor", "trupm")
+        assert result.exit_code == 2
+        assert "--actor 'trupm': the data has no actor of that id (actor ids: putin, trump)" in (
+            result.stderr
+        )
+    assert [p.name for p in tmp_path.iterdir()] == [small_file.name]  # nothing written
+    assert run("list", *data, "--tag", "no-such-tag").stdout == "DATE  CATEGORY  TITLE\n"
 
 
 class TestShow:

@@ -883,7 +883,7 @@ def test_a_timeline_without_events_renders_and_opens(open_page, tmp_path, run, d
     result = run("render", "--data", str(empty), "-o", str(out))
     assert (result.exit_code, result.stdout) == (0, f"{out}: 0 events drawn\n")
     filtered = tmp_path / "none.html"
-    result = run("render", "--category", "no-such", "-o", str(filtered))
+    result = run("render", "--tag", "no-such-tag", "-o", str(filtered))
     assert (result.exit_code, result.stdout) == (0, f"{filtered}: 0 events drawn\n")
     for path in (out, filtered):
         page = open_page(path, device=_phone(device) if device else None)

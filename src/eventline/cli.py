@@ -198,7 +198,42 @@ def _filtered(
     tags: Sequence[str],
 ) -> Timeline:
     timeline = _load_or_exit(data or io.default_data_path())
+    with _usage_errors():
+        _known_ids(timeline, categories, actors)
     return timeline.filter(start, end, categories, actors, tags)
+
+
+class _UnknownId(ValueError):
+    """A --category or --actor that names no id of the data (a ValueError: a
+    large file's fast path, meeting it, falls back to the precise one)."""
+
+
+def _known_ids(timeline: Timeline, categories: Sequence[str], actors: Sequence[str]) -> None:
+    """Raise :class:`_UnknownId` for a filter id the data does not declare: a typo
+    would otherwise select nothing without a word."""
+    for option, given, table in (
+        ("--category", categories, timeline.categories),
+        ("--actor", actors, timeline.actors),
+    ):
+        for wanted in given:
+            if wanted not in table:
+                ids = sorted(table)
+                more = f" and {len(ids) - 12} more" if len(ids) > 12 else ""
+                shown = ", ".join(ids[:12]) + more
+                kind = option[2:]
+                raise _UnknownId(
+                    f"{option} {wanted!r}: the data has no {kind} of that id"
+                    + (f" ({kind} ids: {shown})" if ids else "")
+                )
+
+
+@contextlib.contextmanager
+def _usage_errors() -> Iterator[None]:
+    """An unknown filter id, as a usage error (exit 2)."""
+    try:
+        yield
+    except _UnknownId as error:
+        raise click.UsageError(str(error)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -529,6 +564,7 @@ def render_command(
     )
 
     def page_of(loaded: Timeline) -> tuple[Timeline, str]:
+        _known_ids(loaded, categories, actors)
         shown = loaded.filter(start, end, categories, actors, tags)
         options: dict[str, Any] = {
             "title": title,
@@ -542,12 +578,13 @@ def render_command(
     # A large file's page is made while another process proves the file valid;
     # nothing is written before the proof (or the precise check) passes.
     try:
-        _, (timeline, page) = _load_then(
-            data or io.default_data_path(),
-            page_of,
-            keep=_Exit.kept if _Exit.console else None,
-            beside=beside,
-        )
+        with _usage_errors():
+            _, (timeline, page) = _load_then(
+                data or io.default_data_path(),
+                page_of,
+                keep=_Exit.kept if _Exit.console else None,
+                beside=beside,
+            )
     except InvalidDataError as error:
         _echo_problems(error.problems)
         raise SystemExit(1) from None
@@ -628,18 +665,20 @@ def export_command(
     from eventline.export import export_file, export_to
 
     source = data or io.default_data_path()
-    select = (
-        None
-        if start is end is None and not (categories or actors or tags)
-        else lambda timeline: timeline.filter(start, end, categories, actors, tags)
-    )
+
+    def selected(timeline: Timeline) -> Timeline:
+        _known_ids(timeline, categories, actors)
+        return timeline.filter(start, end, categories, actors, tags)
+
+    select = None if start is end is None and not (categories or actors or tags) else selected
     try:
-        if output is not None:
-            # Written in place (atomically): a large export is not read back.
-            count = export_to(source, fmt, output, select, bom=bom, lang=lang or ENGLISH)
-            click.echo(f"{output}: {_events(count)} exported as {fmt}", err=True)
-            return
-        pieces, count = export_file(source, fmt, select, bom=bom, lang=lang or ENGLISH)
+        with _usage_errors():
+            if output is not None:
+                # Written in place (atomically): a large export is not read back.
+                count = export_to(source, fmt, output, select, bom=bom, lang=lang or ENGLISH)
+                click.echo(f"{output}: {_events(count)} exported as {fmt}", err=True)
+                return
+            pieces, count = export_file(source, fmt, select, bom=bom, lang=lang or ENGLISH)
     except InvalidDataError as error:
         _echo_problems(error.problems, err=True)
         raise SystemExit(1) from None

@@ -950,3 +950,45 @@ def test_later_events_keep_their_actors_and_dates_in_filters_search_and_hovers(
         == f"<b>Call number 1300</b><br>{tl.get('e01300').date.display()} · \u2068Diplomacy\u2069"
     )
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
+
+
+@pytest.mark.parametrize("device", ["iPad Mini", "iPhone 13 landscape"])
+def test_a_swipe_on_the_chart_scrolls_a_tablet_or_a_sideways_phone(open_page, device):
+    """On a touch screen wider than a phone held upright, the chart does not take a
+    swipe for a pan: the page scrolls past it, as on the compact chart."""
+    page = open_page(REPORT, device=_phone(device))
+    p = page.page
+    box = p.locator("#eventline-timeline .nsewdrag").first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + min(box["height"] - 10, 250)
+    p.evaluate("() => window.scrollTo(0, 0)")
+    before = p.evaluate("() => window.scrollY")
+    cdp = p.context.new_cdp_session(p)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        point = {"x": x, "y": y - 20 * step}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    p.wait_for_timeout(500)
+    assert p.evaluate("() => window.scrollY") > before + 100
+    layout = p.evaluate("() => document.getElementById('eventline-timeline').layout")
+    assert layout["dragmode"] is False
+    assert page.errors == []
+
+
+def test_search_reads_letters_without_accents_as_a_keyboard_types_them(
+    open_page, tmp_path, small_doc
+):
+    """ł, ø, ß and the like have no accent to strip: "lodz" finds "Łódź", "strasse"
+    finds "Straße", "orsted" finds "Ørsted"."""
+    small_doc["events"][0]["title"] = "Talks in Łódź"
+    small_doc["events"][1]["summary"] = "A meeting on the Königstraße."
+    small_doc["events"][2]["title"] = "Ørsted statement"
+    out, _ = _page_file(tmp_path, "letters", small_doc)
+    page = open_page(out)
+    p = page.page
+    for query, event_id in (("lodz", "annexation"), ("strasse", "invasion"), ("orsted", "war")):
+        p.get_by_label("Search events").fill(query)
+        p.wait_for_function(f"() => location.search === '?q={query}'")
+        assert p.evaluate(VISIBLE_IDS_JS) == [event_id]
+    assert page.errors == []

@@ -21,10 +21,15 @@
 
   /* Search text: no case, no accents, and typographic quotes read as the keyboard's
      (a typed "kyiv's" finds "Kyiv’s"). */
+  /* Letters with no decomposition into a base letter and marks, as a reader types them
+     on a keyboard without them ("lodz" for "Łódź", "strasse" for "Straße"). */
+  var PLAIN = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l", "ß": "ss",
+               "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"};
   function fold(text) {
-    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    return String(text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[łøđħıŀßæœþð]/g, function (c) { return PLAIN[c]; })
       .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc]/g, "'")
-      .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"').toLowerCase();
+      .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"');
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
@@ -407,6 +412,13 @@
   function prepare() {
     pairTraces(fig.data);
     if (narrow) { compact(fig); }
+    /* A touch screen of any width (a tablet, a phone held sideways): a swipe on the
+       chart scrolls the page, as on the compact chart, instead of panning the axis. */
+    if (touch) {
+      fig.layout.dragmode = false;
+      Object.keys(fig.layout).filter(function (k) { return /^xaxis\d*$/.test(k); })
+        .forEach(function (k) { fig.layout[k].fixedrange = true; });
+    }
     /* On touch screens the box under the chart shows the tapped event: no Plotly hover
        label (a tap's emulated mouse put one up for a nearby event, wider than a phone).
        "none" rather than "skip": plotly_click still fires. */
@@ -659,7 +671,9 @@
     Array.prototype.forEach.call(document.querySelectorAll("li.event"), function (x) {
       x.classList.toggle("current", x.id === "event-" + id);
     });
-    if (li && scroll) { li.scrollIntoView({block: "center"}); }
+    /* The entry's start at the top (its scroll margin clear of the edge): centred, a
+       long entry's date and title went above a phone's screen. */
+    if (li && scroll) { li.scrollIntoView({block: "start"}); }
     return highlightChart(li || id ? id : null);
   }
   function fromHash() {

@@ -558,14 +558,17 @@ class TestBidi:
         call = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("call-"))
         assert f"Actors: {FSI}Donald{RLO}Trump{PDI}, Vladimir Putin" in str(call["DESCRIPTION"])
 
-    def test_csv_isolates_each_value_of_a_joined_cell(self, rtl_file):
-        """Python's csv reads the joined cells with each right-to-left value isolated."""
+    def test_csv_isolates_each_text_value(self, rtl_file):
+        """Python's csv reads each right-to-left value isolated: a title's cell as each
+        value of a joined cell (a text viewer shows the row as one line); Latin text and
+        ids stay as they are."""
         rows = list(csv.DictReader(stdio.StringIO(eventline.load(rtl_file).to_csv(), newline="")))
         call = next(r for r in rows if r["id"] == "call")
         assert call["actors"] == f"{FSI}{RTL}{PDI}; Vladimir Putin"
         assert call["places"] == f"{FSI}{RTL}{PDI}; Washington"
         assert call["sources"] == f"{FSI}تقرير 2025{PDI}"
-        assert call["title"] == "مكالمة"  # a cell of its own: nothing next to it to disturb
+        assert call["title"] == f"{FSI}مكالمة{PDI}"
+        assert call["summary"] == "They spoke."
 
     def test_show_isolates_joined_values(self, run, rtl_file):
         """`eventline show` isolates each actor and place on its line."""

@@ -1,8 +1,10 @@
 """CSV (RFC 4180): one row per event, UTF-8, CRLF line ends, a header row.
 
-A cell that joins several values (actors, places, tags, source titles)
-isolates each (:mod:`eventline.bidi`), so a right-to-left value cannot
-change how its neighbours in the cell read.
+Each text value isolates itself (:mod:`eventline.bidi`) where it holds
+right-to-left text: a title, a category, a summary, and each value of a cell
+that joins several (actors, places, source titles), so that no value can
+change how its neighbours read, in a cell or on the row's line as a text
+viewer shows it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import itertools
 import operator
 from typing import TYPE_CHECKING, Any
 
-from eventline.bidi import isolate_join
+from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
 from eventline.i18n import ENGLISH, display_date
 from eventline.io import event_documents
@@ -116,7 +118,7 @@ def _rows(timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language) 
     # each derived cell is worked out (and quoted) once. Writing the fields
     # here rather than with csv.writer takes a third of the time.
     dates: dict[str, str] = {}
-    labels = {cid: _field(_cell(c.label)) for cid, c in timeline.categories.items()}
+    labels = {cid: _field(_cell(isolate(c.label))) for cid, c in timeline.categories.items()}
     actor_cells: dict[tuple[str, ...], str] = {(): ""}
     source_cells: dict[tuple[str, ...], str] = {}
     for event in events:
@@ -142,13 +144,13 @@ def _rows(timeline: Timeline, events: Iterable[dict[str, Any]], lang: Language) 
             ",".join(
                 (
                     _field(event["id"]),
-                    _text_field(event["title"]),
+                    _text_field(isolate(event["title"])),
                     when,
                     labels.get(event["category"]) or _text_field(event["category"]),
                     actors,
                     _text_field(isolate_join(places, "; ")) if places else "",
                     _field("; ".join(event["tags"])) if "tags" in event else "",
-                    _text_field(event["summary"]) if "summary" in event else "",
+                    _text_field(isolate(event["summary"])) if "summary" in event else "",
                     sources,
                 )
             )

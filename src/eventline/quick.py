@@ -835,7 +835,7 @@ def _half(
     work: Work,
     progress: Progress = _ignore,
     keep: list[Any] | None = None,
-    decode: Callable[[bytes], Any] = orjson.loads,
+    decode: Callable[[bytes], Any] = json.loads,
     skip: tuple[int, int] = (0, 0),
 ) -> tuple[_Summary, Any] | None:
     """Check the events whose canonical text is ``raw[lo:hi]``, then do ``work`` on them.
@@ -917,7 +917,7 @@ def in_halves(
     # json.load (benchmarks/README.md).
     after = middle + len(b",\n")
     with _beside(_child, raw, after, hi, header, tables, work, json.loads, (0, 0)) as other:
-        first = _half(raw, lo, middle, header, tables, work, progress, decode=json.loads)
+        first = _half(raw, lo, middle, header, tables, work, progress)
         second = other()
     if first is None or second is None:
         return False

@@ -6,6 +6,7 @@ the same timeline always gives the same text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -244,17 +245,15 @@ def export_to(
         raise ValueError(f"a byte-order mark is for CSV, not {format}")
     target = io.write_target(output, make_parents=True)
     prefix = csv.BOM.encode("utf-8") if bom else b""
-    if io.is_special(target):  # a device or a pipe: written into as the export comes
+    tmp = None
+    if not io.is_special(target):  # a device or a pipe is written into as the export comes
+        with contextlib.suppress(OSError):  # then atomic_write says what is wrong
+            fd, tmp = io.temporary_beside(target)
+            os.close(fd)
+    if tmp is None:
         stream, count = export_file(path, format, select, bom=bom, lang=lang)
         io.atomic_write(target, stream)
         return count
-    try:
-        fd, tmp = io.temporary_beside(target)
-    except OSError:  # atomic_write says what is wrong with the folder
-        whole, count = export_file(path, format, select, bom=bom, lang=lang)
-        io.atomic_write(target, whole)
-        return count
-    os.close(fd)
     try:
         pieces, count = _export_file(path, format, select, lang, _Into(tmp, prefix))
         with tmp.open("r+b", buffering=0) as out:

@@ -291,13 +291,7 @@ def later_events_text(
     if len(events) <= CHRONOLOGY_LIMIT:
         return None
     tables = io.timeline_from_json({**header, "events": []})
-    palette = colors(tables)
-    used = {e["category"] for e in events}
-    categories = [
-        {"id": cid, "label": cat.label, "color": palette[cid]}
-        for cid, cat in tables.categories.items()
-        if cid in used
-    ]
+    categories = _categories(tables, {e["category"] for e in events})
     dates: dict[EventDate, int] = {}
     texts: dict[str, int] = {}  # each distinct text parsed once
 
@@ -343,6 +337,17 @@ def later_events_text(
         actors,
     )
     return orjson.dumps(line).decode("utf-8") + "\n" + packed(table)
+
+
+def _categories(timeline: Timeline, used: set[str]) -> list[dict[str, str]]:
+    """The declared categories that ``used`` names, in the data's order, with their
+    colours: the page's category filter and the later events' table."""
+    palette = colors(timeline)
+    return [
+        {"id": cid, "label": cat.label, "color": palette[cid]}
+        for cid, cat in timeline.categories.items()
+        if cid in used
+    ]
 
 
 _Row = tuple[
@@ -519,12 +524,7 @@ def _page(
     palette = colors(timeline)
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
-    used = {e.category for e in events}
-    categories = [
-        {"id": cid, "label": cat.label, "color": palette[cid]}
-        for cid, cat in timeline.categories.items()
-        if cid in used
-    ]
+    categories = _categories(timeline, {e.category for e in events})
     large = len(events) > len(shown)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The events past the first ones travel compressed (see _rest), made beside the

@@ -623,6 +623,29 @@ def test_permalink_to_an_event_the_search_hides_clears_the_search_and_says_so(op
     assert page.errors == []
 
 
+def test_permalink_to_an_event_the_page_does_not_hold_says_so(open_page):
+    """A link to an id no event has (renamed, removed or mistyped) leaves the page as it
+    is and tells the reader in the status line, rather than doing nothing."""
+    page = open_page(REPORT, suffix="#event-no-such-event")
+    p = page.page
+    assert p.locator("#eventline-timeline-status").inner_text() == (
+        "This page has no event no-such-event; the link may be out of date."
+    )
+    assert p.locator("li.event.current").count() == 0
+    assert page.errors == []
+
+
+def test_a_timeline_without_events_says_so(open_page, tmp_path, small_doc):
+    """A new project's empty timeline renders a page that says it has no events yet."""
+    small_doc["events"] = []
+    path, _ = _page_file(tmp_path, "empty", small_doc)
+    page = open_page(path)
+    p = page.page
+    assert p.locator(".chronology .note").inner_text() == "This timeline has no events yet."
+    assert p.locator("li.event").count() == 0
+    assert page.errors == []
+
+
 def test_keyboard_reaches_every_event_and_arrows_move_between_them(open_page, accented):
     """Tab reaches every event's link; arrow keys go to the next and previous event;
     the focused link shows a visible outline."""

@@ -674,6 +674,8 @@
     /* The entry's start at the top (its scroll margin clear of the edge): centred, a
        long entry's date and title went above a phone's screen. */
     if (li && scroll) { li.scrollIntoView({block: "start"}); }
+    /* A link to an event the page does not hold (renamed, removed, mistyped): say so. */
+    if (!li && !row) { status.textContent = fill(messages.unknown, {id: id}); }
     return highlightChart(li || id ? id : null);
   }
   function fromHash() {

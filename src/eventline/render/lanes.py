@@ -8,6 +8,7 @@ holds, so that no event is ever hidden under another.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import operator
 from collections.abc import Mapping, Sequence
@@ -187,20 +188,25 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
     Returns groups of indices in first-index order; a group of one is a lone marker.
     """
     groups: list[list[int]] = []
-    by_slot: dict[int, list[int]] = {}
+    by_slot: dict[int, list[int]] = {slot: [] for slot in set(slots)}
     for i, slot in enumerate(slots):
-        by_slot.setdefault(slot, []).append(i)
+        by_slot[slot].append(i)
     for members in by_slot.values():
         members.sort(key=xs.__getitem__)  # stable: equal places keep index order
-        group = [members[0]]
-        for i in members[1:]:
-            if xs[i] - xs[group[0]] < near:
-                group.append(i)
-            else:
-                groups.append(group)
-                group = [i]
-        groups.append(group)
-    return sorted(groups, key=lambda g: min(g))
+        places = list(map(xs.__getitem__, members))
+        j, n = 0, len(members)
+        while j < n:
+            # The group runs while ``x - first < near``; a bisection finds its end (a large
+            # timeline's clusters hold dozens), then steps past any rounding of first + near.
+            first = places[j]
+            k = bisect.bisect_left(places, first + near, j + 1)
+            while k < n and places[k] - first < near:
+                k += 1
+            while k > j + 1 and not places[k - 1] - first < near:
+                k -= 1
+            groups.append(members[j:k])
+            j = k
+    return sorted(groups, key=min)
 
 
 def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | None:
@@ -257,6 +263,9 @@ class Lane:
     groups: tuple[tuple[int, ...], ...]
     # Where each title goes when labelled: after or before its event, or on the row above.
     labels: tuple[Label, ...] = ()
+    # Each span's marker (Span.mark) clipped to the panel, in seconds (see secs()): the
+    # places the clusters were found from.
+    xs: tuple[float, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -341,10 +350,11 @@ class Layout:
         plans = []
         for cid, spans in by_category.items():
             # figure_dict pads the overview's window around every span: no test needed there.
+            # (A list, then a tuple: faster than a generator over every span.)
             lane = (
                 tuple(spans)
                 if name == "overview"
-                else tuple(s for s in spans if s.end > start and s.start < end)
+                else tuple([s for s in spans if s.end > start and s.start < end])
             )
             if not lane and name == "focus":
                 continue
@@ -414,6 +424,7 @@ class Layout:
                     packed.labelled and all(len(g) == 1 for g in groups),
                     tuple(tuple(g) for g in groups),
                     labels,
+                    tuple(plan.xs),
                 )
             )
         return Panel(self.name, self.start, self.end, tuple(lanes))

@@ -269,11 +269,12 @@ def _add_panel(
     ticks = []
     bottom = float(panel.rows)
     for i, lane in enumerate(panel.lanes):
-        bottom -= lane.rows
-        top_row = bottom + lane.rows - 1
-        ticks.append((bottom + (lane.rows - 1) / 2, ptext(lane.label)))
+        rows = lane.rows
+        bottom -= rows
+        top_row = bottom + rows - 1
+        ticks.append((bottom + (rows - 1) / 2, ptext(lane.label)))
         if i % 2 == 0:
-            shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + lane.rows - 0.5))
+            shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + rows - 0.5))
         ys = [top_row - slot for slot in lane.slots[: len(lane.spans)]]
         out += _lane_traces(panel, lane, ys, texts, xref, yref, webgl, language)
     return ticks

@@ -269,7 +269,9 @@ class Lane:
 
     @property
     def rows(self) -> int:
-        return max((*self.slots, *(label.slot for label in self.labels)), default=-1) + 1
+        # No tuple of every slot (a large overview lane holds thousands): the chart asks often.
+        labels = max([label.slot for label in self.labels], default=-1)
+        return max(max(self.slots, default=-1), labels) + 1
 
 
 @attrs.frozen

@@ -128,7 +128,7 @@ def figure_dict(
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
     placed_by_id = {key: L.placement(d, x1, bounds[key]) for key, d in by_id.items()}
     new = tuple.__new__  # L.Span(e, *fields) without a Python call per event
-    spans: list[L.Span] = [new(L.Span, (e, *placed_by_id[id(e.date)])) for e in events]
+    spans: list[L.Span] = [new(L.Span, (e,) + placed_by_id[id(e.date)]) for e in events]
     found: dict[str, list[L.Span]] = {}
     for one in spans:
         lane = found.get(one.event.category)
@@ -403,15 +403,13 @@ def _lane_traces(
         ([], [], []),
         ([], [], []),
     )
-    ongoing: list[tuple[L.Span, float]] = []
-    for span, y in zip(lane.spans, ys, strict=True):
-        if span.open_end:
-            ongoing.append((span, y))
-        if not span.point:
-            xs, bar_y, ids = bars[span.coarse]
-            xs += [iso(span.start), iso(span.end), None]
-            bar_y += [y, y, None]
-            ids += [span.event.id, span.event.id, None]
+    # Filtered in comprehensions, not a loop over every span: most are lone days.
+    ongoing = [(span, y) for span, y in zip(lane.spans, ys, strict=True) if span.open_end]
+    for span, y in [(span, y) for span, y in zip(lane.spans, ys, strict=True) if not span.point]:
+        xs, bar_y, ids = bars[span.coarse]
+        xs += [iso(span.start), iso(span.end), None]
+        bar_y += [y, y, None]
+        ids += [span.event.id, span.event.id, None]
     for coarse, (xs, bar_y, ids) in zip((False, True), bars, strict=True):
         if xs:
             line = {

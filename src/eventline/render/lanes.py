@@ -30,6 +30,8 @@ PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 
 _SECONDS = operator.attrgetter("seconds")
+_MIDNIGHT = dt.time()
+_HALF_DAY = DAY / 2
 
 PanelName = Literal["overview", "focus"]
 
@@ -75,29 +77,23 @@ def placement(
 ]:
     """A :class:`Span`'s fields after ``event``, for every event of this ``date``."""
     lower, upper = bounds or (date.lower, date.upper)
-    start = dt.datetime(lower.year, lower.month, lower.day)
-    end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
+    start = dt.datetime.combine(lower, _MIDNIGHT)
+    end = right_edge if upper is None else add(dt.datetime.combine(upper, _MIDNIGHT), DAY)
     # date.precision != "day", without building a list per event (large pages).
     coarse = date.start.day is None or (date.end is not None and date.end.day is None)
     point = upper is not None and not coarse and end - start == DAY
     qualified = date.start.qualifier is not None or (
         date.end is not None and date.end.qualifier is not None
     )
+    start_s = secs(start)
     if point:
-        mark, symbol = start + DAY / 2, "diamond-open" if qualified else "circle"
+        mark, symbol = start + _HALF_DAY, "diamond-open" if qualified else "circle"
+        mark_s = start_s + 43200.0  # exact: whole seconds, far below 2**53
     else:
         mark = start + (end - start) / 2 if coarse and upper is not None else start
         symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
-    return (
-        start,
-        end,
-        upper is None,
-        coarse,
-        point,
-        mark,
-        symbol,
-        (secs(start), secs(end), secs(mark)),
-    )
+        mark_s = start_s if mark is start else secs(mark)
+    return (start, end, upper is None, coarse, point, mark, symbol, (start_s, secs(end), mark_s))
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -123,21 +119,23 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
     slots: list[int] = []
     fits = True
     for i, (start, end) in enumerate(items):
-        for slot, last in enumerate(ends):
-            if last <= start:
-                ends[slot] = end
-                slots.append(slot)
-                break
-        else:
-            if len(ends) < max_slots:
+        # Every slot taken at ``start`` (most items of a crowded overview) is told by
+        # one min(), without a look at each slot.
+        if len(ends) < max_slots or min(ends) <= start:
+            for slot, last in enumerate(ends):
+                if last <= start:
+                    ends[slot] = end
+                    slots.append(slot)
+                    break
+            else:
                 ends.append(end)
                 slots.append(len(ends) - 1)
-            else:
-                fits = False
-                slot = i % max_slots
-                if end > ends[slot]:
-                    ends[slot] = end
-                slots.append(slot)
+        else:
+            fits = False
+            slot = i % max_slots
+            if end > ends[slot]:
+                ends[slot] = end
+            slots.append(slot)
     return slots, fits
 
 
@@ -216,13 +214,16 @@ def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | Non
     starts = sorted([s.seconds[0] for s in spans if not s.open_end and s.end - s.start <= WEEK])
     if len(starts) < 2:
         return None
-    best, best_i, j = 0, 0, 0
+    # The window ending on each day holds the starts from `before` earlier up to that
+    # day's last; the first window to hold the most wins. Found per distinct day (a large
+    # timeline has many events a day) by bisection.
+    best, best_i = 0, 0
     before = (FOCUS_DAYS - 1) * 86400
-    for i, start in enumerate(starts):
-        while starts[j] < start - before:
-            j += 1
-        if i - j + 1 > best:
-            best, best_i = i - j + 1, j
+    for day in sorted(set(starts)):
+        j = bisect.bisect_left(starts, day - before)
+        held = bisect.bisect_right(starts, day) - j
+        if held > best:
+            best, best_i = held, j
     first = _moment(starts[best_i])
     low, high = starts[best_i], secs(first + FOCUS_DAYS * DAY)
     inside = [s for s in spans if low <= s.seconds[0] < high]
@@ -424,7 +425,7 @@ class Layout:
                     plan.spans,
                     tuple(packed.slots) or (0,),
                     packed.labelled and all(len(g) == 1 for g in groups),
-                    tuple(tuple(g) for g in groups),
+                    tuple(map(tuple, groups)),
                     labels,
                     tuple(plan.xs),
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -119,7 +120,10 @@ def figure_dict(
     # Work per distinct date, not per event: large timelines repeat their dates, mostly
     # as one shared object (found by id, which is cheaper than hashing an EventDate:
     # an equal date in another object is only placed twice, to the same place).
-    by_id = {id(e.date): e.date for e in events}
+    # (Each event is read as few times as can be: a large timeline's records lie far
+    # apart in memory, out of their date order.)
+    dates = [e.date for e in events]
+    by_id = {id(d): d for d in dates}
     bounds = {key: (d.lower, d.upper) for key, d in by_id.items()}
     first = min((lower for lower, _ in bounds.values()), default=dt.date(2000, 1, 1))
     last = max((upper or lower for lower, upper in bounds.values()), default=first)
@@ -128,19 +132,18 @@ def figure_dict(
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
     placed_by_id = {key: L.placement(d, x1, bounds[key]) for key, d in by_id.items()}
     new = tuple.__new__  # L.Span(e, *fields) without a Python call per event
-    spans: list[L.Span] = [new(L.Span, (e,) + placed_by_id[id(e.date)]) for e in events]
-    found: dict[str, list[L.Span]] = {}
-    for one in spans:
-        lane = found.get(one.event.category)
+    found: dict[str, list[L.Span]] = {}  # each category's spans, in the events' order
+    for event, date in zip(events, dates, strict=True):
+        lane = found.get(event.category)
         if lane is None:
-            lane = found[one.event.category] = []
-        lane.append(one)
+            lane = found[event.category] = []
+        lane.append(new(L.Span, (event,) + placed_by_id[id(date)]))
     categories = [cid for cid in timeline.categories if cid in found]
     categories += sorted(found.keys() - set(categories))
     by_category = {cid: found[cid] for cid in categories}
     gap_px, top_px, bottom_px = 70, 100, 90
     layouts = [L.Layout("overview", x0, x1, by_category, timeline)]
-    focus = L.densest_week(spans)
+    focus = L.densest_week(list(itertools.chain.from_iterable(found.values())))
     if focus is not None:
         layouts.append(L.Layout("focus", focus[0], focus[1], by_category, timeline))
     # A chart taller than MAX_PLOT_PX would pass the browser's largest WebGL surface at
@@ -403,13 +406,15 @@ def _lane_traces(
         ([], [], []),
         ([], [], []),
     )
-    # Filtered in comprehensions, not a loop over every span: most are lone days.
-    ongoing = [(span, y) for span, y in zip(lane.spans, ys, strict=True) if span.open_end]
-    for span, y in [(span, y) for span, y in zip(lane.spans, ys, strict=True) if not span.point]:
-        xs, bar_y, ids = bars[span.coarse]
-        xs += [iso(span.start), iso(span.end), None]
-        bar_y += [y, y, None]
-        ids += [span.event.id, span.event.id, None]
+    ongoing: list[tuple[L.Span, float]] = []
+    for span, y in zip(lane.spans, ys, strict=True):
+        if span.open_end:
+            ongoing.append((span, y))
+        if not span.point:
+            xs, bar_y, ids = bars[span.coarse]
+            xs += [iso(span.start), iso(span.end), None]
+            bar_y += [y, y, None]
+            ids += [span.event.id, span.event.id, None]
     for coarse, (xs, bar_y, ids) in zip((False, True), bars, strict=True):
         if xs:
             line = {

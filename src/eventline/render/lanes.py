@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import operator
 from collections.abc import Mapping, Sequence
+from itertools import cycle, islice
 from typing import Literal, NamedTuple
 
 import attrs
@@ -30,6 +31,8 @@ PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 
 _SECONDS = operator.attrgetter("seconds")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_RUN, _LONGEST_RUN = 16, 1024  # the items pack() tries to place at once, at least and most
 _MIDNIGHT = dt.time()
 _HALF_DAY = DAY / 2
 
@@ -115,12 +118,37 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
     the extra items share slots round-robin (the caller then hides labels,
     and :func:`clusters` merges markers that meet).
     """
+    starts = list(map(_FIRST, items))
+    finishes = list(map(_SECOND, items))
     ends: list[float] = []
     slots: list[int] = []
     fits = True
-    for i, (start, end) in enumerate(items):
-        # Every slot taken at ``start`` (most items of a crowded overview) is told by
-        # one min(), without a look at each slot.
+    i, n = 0, len(starts)
+    run, retry = _RUN, 0
+    while i < n:
+        if len(ends) == max_slots and i >= retry:
+            # A crowded overview: a run of items that all start before any slot is free
+            # goes round-robin in a few calls, not a step per item. (Round-robin only
+            # fills slots further, so what holds at the run's first item holds for all.)
+            stop = min(i + run, n)
+            if max(starts[i:stop]) < min(ends):
+                fits = False
+                for offset in range(min(max_slots, stop - i)):
+                    slot = (i + offset) % max_slots
+                    last = max(finishes[i + offset : stop : max_slots])
+                    if last > ends[slot]:
+                        ends[slot] = last
+                # The slots i % max_slots, ..., (stop - 1) % max_slots:
+                first = i % max_slots
+                slots += islice(cycle(range(max_slots)), first, first + stop - i)
+                i, run = stop, min(2 * run, _LONGEST_RUN)
+                continue
+            if run > _RUN:
+                run //= 2  # a shorter run may fit
+                continue
+            retry = i + _RUN  # not even a short run: item by item for a while
+        start, end = starts[i], finishes[i]
+        # Every slot taken at ``start`` is told by one min(), without a look at each slot.
         if len(ends) < max_slots or min(ends) <= start:
             for slot, last in enumerate(ends):
                 if last <= start:
@@ -136,6 +164,7 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
             if end > ends[slot]:
                 ends[slot] = end
             slots.append(slot)
+        i += 1
     return slots, fits
 
 

@@ -118,8 +118,13 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
     the extra items share slots round-robin (the caller then hides labels,
     and :func:`clusters` merges markers that meet).
     """
-    starts = list(map(_FIRST, items))
-    finishes = list(map(_SECOND, items))
+    return _pack(list(map(_FIRST, items)), list(map(_SECOND, items)), max_slots)
+
+
+def _pack(
+    starts: Sequence[float], finishes: Sequence[float], max_slots: int
+) -> tuple[list[int], bool]:
+    """:func:`pack` of the items (starts[i], finishes[i])."""
     ends: list[float] = []
     slots: list[int] = []
     fits = True
@@ -344,7 +349,9 @@ class _Plan(NamedTuple):
 
     category: str
     spans: tuple[Span, ...]
-    items: list[tuple[float, float]]  # the overview's: what :func:`pack` places
+    # The overview's: the items :func:`pack` places, their starts and ends apart.
+    starts: list[float]
+    finishes: list[float]
     places: list[tuple[list[Segment], Label]]  # the focus panel's: each event's and title's
     xs: list[float]  # each marker's place, clipped to the panel, in seconds
 
@@ -390,18 +397,20 @@ class Layout:
             )
             if not lane and name == "focus":
                 continue
-            items: list[tuple[float, float]] = []
+            starts: list[float] = []
+            finishes: list[float] = []
             places: list[tuple[list[Segment], Label]] = []
             seconds = list(map(_SECONDS, lane))  # (attrgetter: no Python loop)
             if name == "overview":
                 # A marker is about 14 px wide; nearer events take another slot.
                 wide = 14 * per_px
-                items = [(t0, t1 if t1 > t0 + wide else t0 + wide) for t0, t1, _ in seconds]
+                starts = list(map(_FIRST, seconds))
+                finishes = [t1 if t1 > t0 + wide else t0 + wide for t0, t1, _ in seconds]
             else:
                 places = [_label_place(s, start, end, per_px) for s in lane]
             # Each marker's place, clipped (no min/max calls: large lanes).
             xs = [low if x < low else high if x > high else x for _, _, x in seconds]
-            plans.append(_Plan(cid, lane, items, places, xs))
+            plans.append(_Plan(cid, lane, starts, finishes, places, xs))
         self._plans = plans
 
     def _slots(self, slots_per_lane: int | None) -> int:
@@ -416,7 +425,7 @@ class Layout:
             packed = []
             for plan in self._plans:
                 if self.name == "overview":
-                    packed.append(_Packed(pack(plan.items, most)[0], [], False))
+                    packed.append(_Packed(_pack(plan.starts, plan.finishes, most)[0], [], False))
                     continue
                 slots, fits = pack_rows([segments for segments, _ in plan.places], most)
                 packed.append(

@@ -278,7 +278,9 @@ def _add_panel(
         ticks.append((bottom + (rows - 1) / 2, ptext(lane.label)))
         if i % 2 == 0:
             shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + rows - 0.5))
-        ys = [top_row - slot for slot in lane.slots[: len(lane.spans)]]
+        # Each slot's y made once (a lane has a few slots and may hold thousands of spans).
+        slot_y = {slot: top_row - slot for slot in set(lane.slots)}
+        ys = list(map(slot_y.__getitem__, lane.slots[: len(lane.spans)]))
         out += _lane_traces(panel, lane, ys, texts, xref, yref, webgl, language)
     return ticks
 
@@ -557,10 +559,10 @@ def _day_text(days: float) -> str:
 
 
 class _DayTexts(dict[float, str]):
-    """:func:`_day_text` of each number of days looked up, each made once."""
+    """:func:`_day_text` of each offset in seconds looked up, in days, each made once."""
 
-    def __missing__(self, days: float) -> str:
-        text = self[days] = _day_text(days)
+    def __missing__(self, seconds: float) -> str:
+        text = self[seconds] = _day_text(seconds / 86400)
         return text
 
 
@@ -590,8 +592,8 @@ class _Offsets:
             return ids, " ".join([_days(self.panel, s, members[0]) for s in members]), codes
         xs = self.xs
         origin = xs[group[0]]
-        days = [(x - origin) / 86400 for x in map(xs.__getitem__, group)]
-        return ids, " ".join(map(self.texts.__getitem__, days)), codes
+        seconds = [x - origin for x in map(xs.__getitem__, group)]
+        return ids, " ".join(map(self.texts.__getitem__, seconds)), codes
 
 
 _EVENT_ID = operator.attrgetter("event.id")  # in C: a cluster member each

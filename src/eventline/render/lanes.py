@@ -31,6 +31,7 @@ PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 
 _SECONDS = operator.attrgetter("seconds")
+_OPEN_END = operator.attrgetter("open_end")
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _RUN, _LONGEST_RUN = 16, 1024  # the items pack() tries to place at once, at least and most
 _MIDNIGHT = dt.time()
@@ -243,9 +244,18 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
 
 def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | None:
     """The 7-day window holding the most short events, as (start, end) of the focus panel."""
-    # Starts in seconds (:attr:`Span.seconds`; whole days, so exact): no datetime
-    # arithmetic per event.
-    starts = sorted([s.seconds[0] for s in spans if not s.open_end and s.end - s.start <= WEEK])
+    # Starts and ends in seconds (:attr:`Span.seconds`; whole days, or the last
+    # datetime that rounds up to the next day, so a week compares as in datetimes):
+    # no datetime arithmetic per event.
+    seconds = list(map(_SECONDS, spans))
+    week = WEEK.total_seconds()
+    starts = sorted(
+        [
+            t0
+            for (t0, t1, _), open_end in zip(seconds, map(_OPEN_END, spans), strict=True)
+            if not open_end and t1 - t0 <= week
+        ]
+    )
     if len(starts) < 2:
         return None
     # The window ending on each day holds the starts from `before` earlier up to that
@@ -260,7 +270,7 @@ def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | Non
             best, best_i = held, j
     first = _moment(starts[best_i])
     low, high = starts[best_i], secs(first + FOCUS_DAYS * DAY)
-    inside = [s for s in spans if low <= s.seconds[0] < high]
+    inside = [s for s, (t0, _, _) in zip(spans, seconds, strict=True) if low <= t0 < high]
     last = max(min(s.end, add(first, (FOCUS_DAYS + 7) * DAY)) for s in inside)
     return add(first, -DAY), max(add(last, DAY), add(first, FOCUS_DAYS * DAY))
 

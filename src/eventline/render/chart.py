@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -120,10 +119,7 @@ def figure_dict(
     # Work per distinct date, not per event: large timelines repeat their dates, mostly
     # as one shared object (found by id, which is cheaper than hashing an EventDate:
     # an equal date in another object is only placed twice, to the same place).
-    # (Each event is read as few times as can be: a large timeline's records lie far
-    # apart in memory, out of their date order.)
-    dates = [e.date for e in events]
-    by_id = {id(d): d for d in dates}
+    by_id = {id(e.date): e.date for e in events}
     bounds = {key: (d.lower, d.upper) for key, d in by_id.items()}
     first = min((lower for lower, _ in bounds.values()), default=dt.date(2000, 1, 1))
     last = max((upper or lower for lower, upper in bounds.values()), default=first)
@@ -132,18 +128,21 @@ def figure_dict(
     x1 = L.add(dt.datetime.combine(last, dt.time()), L.DAY + pad)
     placed_by_id = {key: L.placement(d, x1, bounds[key]) for key, d in by_id.items()}
     new = tuple.__new__  # L.Span(e, *fields) without a Python call per event
-    found: dict[str, list[L.Span]] = {}  # each category's spans, in the events' order
-    for event, date in zip(events, dates, strict=True):
-        lane = found.get(event.category)
+    spans: list[L.Span] = [new(L.Span, (e,) + placed_by_id[id(e.date)]) for e in events]
+    found: dict[str, list[L.Span]] = {}
+    for one in spans:
+        lane = found.get(one.event.category)
         if lane is None:
-            lane = found[event.category] = []
-        lane.append(new(L.Span, (event,) + placed_by_id[id(date)]))
+            lane = found[one.event.category] = []
+        lane.append(one)
     categories = [cid for cid in timeline.categories if cid in found]
     categories += sorted(found.keys() - set(categories))
     by_category = {cid: found[cid] for cid in categories}
     gap_px, top_px, bottom_px = 70, 100, 90
     layouts = [L.Layout("overview", x0, x1, by_category, timeline)]
-    focus = L.densest_week(list(itertools.chain.from_iterable(found.values())))
+    # All spans in the order they were made, which is their order in memory: a pass
+    # over them runs over twice as fast as one lane after another (200k events).
+    focus = L.densest_week(spans)
     if focus is not None:
         layouts.append(L.Layout("focus", focus[0], focus[1], by_category, timeline))
     # A chart taller than MAX_PLOT_PX would pass the browser's largest WebGL surface at

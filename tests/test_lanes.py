@@ -22,6 +22,19 @@ def test_pack_rows_puts_a_two_row_item_where_both_rows_are_free():
     assert L.pack_rows(items, 2) == ([0, 0, 0], False)
 
 
+def test_clusters_hold_the_markers_of_a_slot_within_near_of_their_first():
+    """A cluster takes each marker of its slot nearer than ``near`` to its first, by the
+    difference itself, also where first + near rounds down onto the marker."""
+    assert 0.8999999999999999 - 0.7 < 0.2  # near, as the difference says
+    assert not 0.8999999999999999 < 0.7 + 0.2  # though first + near rounds onto it
+    xs = [0.7, 0.8999999999999999, 0.95, 0.7, 5.0, 4.0, 4.5]
+    slots = [0, 0, 0, 1, 0, 0, 0]
+    assert L.clusters(xs, slots, 0.2) == [[0, 1], [2], [3], [4], [5], [6]]
+    assert L.clusters(xs, slots, 1.0) == [[0, 1, 2], [3], [4], [5, 6]]
+    # Nothing is near at all: every marker alone, same places included.
+    assert L.clusters([2.0, 2.0], [0, 0], 0.0) == [[0], [1]]
+
+
 def _focus():
     tl = eventline.load(REPO / "data" / "events.json")
     spans = [L.span(e, dt.datetime(2026, 1, 1)) for e in tl]

@@ -8,9 +8,11 @@ holds, so that no event is ever hidden under another.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import operator
 from collections.abc import Mapping, Sequence
+from itertools import cycle, islice
 from typing import Literal, NamedTuple
 
 import attrs
@@ -29,6 +31,11 @@ PLOT_PX = 900  # the drawing width assumed when packing labels and markers
 CLUSTER_PX = 6  # markers nearer than this in one slot become one cluster
 
 _SECONDS = operator.attrgetter("seconds")
+_OPEN_END = operator.attrgetter("open_end")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_RUN, _LONGEST_RUN = 16, 1024  # the items pack() tries to place at once, at least and most
+_MIDNIGHT = dt.time()
+_HALF_DAY = DAY / 2
 
 PanelName = Literal["overview", "focus"]
 
@@ -74,29 +81,23 @@ def placement(
 ]:
     """A :class:`Span`'s fields after ``event``, for every event of this ``date``."""
     lower, upper = bounds or (date.lower, date.upper)
-    start = dt.datetime(lower.year, lower.month, lower.day)
-    end = right_edge if upper is None else add(dt.datetime(upper.year, upper.month, upper.day), DAY)
+    start = dt.datetime.combine(lower, _MIDNIGHT)
+    end = right_edge if upper is None else add(dt.datetime.combine(upper, _MIDNIGHT), DAY)
     # date.precision != "day", without building a list per event (large pages).
     coarse = date.start.day is None or (date.end is not None and date.end.day is None)
     point = upper is not None and not coarse and end - start == DAY
     qualified = date.start.qualifier is not None or (
         date.end is not None and date.end.qualifier is not None
     )
+    start_s = secs(start)
     if point:
-        mark, symbol = start + DAY / 2, "diamond-open" if qualified else "circle"
+        mark, symbol = start + _HALF_DAY, "diamond-open" if qualified else "circle"
+        mark_s = start_s + 43200.0  # exact: whole seconds, far below 2**53
     else:
         mark = start + (end - start) / 2 if coarse and upper is not None else start
         symbol = "diamond-open" if qualified else "square-open" if coarse else "circle"
-    return (
-        start,
-        end,
-        upper is None,
-        coarse,
-        point,
-        mark,
-        symbol,
-        (secs(start), secs(end), secs(mark)),
-    )
+        mark_s = start_s if mark is start else secs(mark)
+    return (start, end, upper is None, coarse, point, mark, symbol, (start_s, secs(end), mark_s))
 
 
 def add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
@@ -118,25 +119,58 @@ def pack(items: Sequence[tuple[float, float]], max_slots: int) -> tuple[list[int
     the extra items share slots round-robin (the caller then hides labels,
     and :func:`clusters` merges markers that meet).
     """
+    return _pack(list(map(_FIRST, items)), list(map(_SECOND, items)), max_slots)
+
+
+def _pack(
+    starts: Sequence[float], finishes: Sequence[float], max_slots: int
+) -> tuple[list[int], bool]:
+    """:func:`pack` of the items (starts[i], finishes[i])."""
     ends: list[float] = []
     slots: list[int] = []
     fits = True
-    for i, (start, end) in enumerate(items):
-        for slot, last in enumerate(ends):
-            if last <= start:
-                ends[slot] = end
-                slots.append(slot)
-                break
-        else:
-            if len(ends) < max_slots:
+    i, n = 0, len(starts)
+    run, retry = _RUN, 0
+    while i < n:
+        if len(ends) == max_slots and i >= retry:
+            # A crowded overview: a run of items that all start before any slot is free
+            # goes round-robin in a few calls, not a step per item. (Round-robin only
+            # fills slots further, so what holds at the run's first item holds for all.)
+            stop = min(i + run, n)
+            if max(starts[i:stop]) < min(ends):
+                fits = False
+                for offset in range(min(max_slots, stop - i)):
+                    slot = (i + offset) % max_slots
+                    last = max(finishes[i + offset : stop : max_slots])
+                    if last > ends[slot]:
+                        ends[slot] = last
+                # The slots i % max_slots, ..., (stop - 1) % max_slots:
+                first = i % max_slots
+                slots += islice(cycle(range(max_slots)), first, first + stop - i)
+                i, run = stop, min(2 * run, _LONGEST_RUN)
+                continue
+            if run > _RUN:
+                run //= 2  # a shorter run may fit
+                continue
+            retry = i + _RUN  # not even a short run: item by item for a while
+        start, end = starts[i], finishes[i]
+        # Every slot taken at ``start`` is told by one min(), without a look at each slot.
+        if len(ends) < max_slots or min(ends) <= start:
+            for slot, last in enumerate(ends):
+                if last <= start:
+                    ends[slot] = end
+                    slots.append(slot)
+                    break
+            else:
                 ends.append(end)
                 slots.append(len(ends) - 1)
-            else:
-                fits = False
-                slot = i % max_slots
-                if end > ends[slot]:
-                    ends[slot] = end
-                slots.append(slot)
+        else:
+            fits = False
+            slot = i % max_slots
+            if end > ends[slot]:
+                ends[slot] = end
+            slots.append(slot)
+        i += 1
     return slots, fits
 
 
@@ -187,39 +221,56 @@ def clusters(xs: Sequence[float], slots: Sequence[int], near: float) -> list[lis
     Returns groups of indices in first-index order; a group of one is a lone marker.
     """
     groups: list[list[int]] = []
-    by_slot: dict[int, list[int]] = {}
+    by_slot: dict[int, list[int]] = {slot: [] for slot in set(slots)}
     for i, slot in enumerate(slots):
-        by_slot.setdefault(slot, []).append(i)
+        by_slot[slot].append(i)
     for members in by_slot.values():
         members.sort(key=xs.__getitem__)  # stable: equal places keep index order
-        group = [members[0]]
-        for i in members[1:]:
-            if xs[i] - xs[group[0]] < near:
-                group.append(i)
-            else:
-                groups.append(group)
-                group = [i]
-        groups.append(group)
-    return sorted(groups, key=lambda g: min(g))
+        places = list(map(xs.__getitem__, members))
+        j, n = 0, len(members)
+        while j < n:
+            # The group runs while ``x - first < near``; a bisection finds its end (a large
+            # timeline's clusters hold dozens), then steps past any rounding of first + near.
+            first = places[j]
+            k = bisect.bisect_left(places, first + near, j + 1)
+            while k < n and places[k] - first < near:
+                k += 1
+            while k > j + 1 and not places[k - 1] - first < near:
+                k -= 1
+            groups.append(members[j:k])
+            j = k
+    return sorted(groups, key=min)
 
 
 def densest_week(spans: Sequence[Span]) -> tuple[dt.datetime, dt.datetime] | None:
     """The 7-day window holding the most short events, as (start, end) of the focus panel."""
-    # Starts in seconds (:attr:`Span.seconds`; whole days, so exact): no datetime
-    # arithmetic per event.
-    starts = sorted([s.seconds[0] for s in spans if not s.open_end and s.end - s.start <= WEEK])
+    # Starts and ends in seconds (:attr:`Span.seconds`; whole days, or the last
+    # datetime that rounds up to the next day, so a week compares as in datetimes):
+    # no datetime arithmetic per event.
+    seconds = list(map(_SECONDS, spans))
+    week = WEEK.total_seconds()
+    starts = sorted(
+        [
+            t0
+            for (t0, t1, _), open_end in zip(seconds, map(_OPEN_END, spans), strict=True)
+            if not open_end and t1 - t0 <= week
+        ]
+    )
     if len(starts) < 2:
         return None
-    best, best_i, j = 0, 0, 0
+    # The window ending on each day holds the starts from `before` earlier up to that
+    # day's last; the first window to hold the most wins. Found per distinct day (a large
+    # timeline has many events a day) by bisection.
+    best, best_i = 0, 0
     before = (FOCUS_DAYS - 1) * 86400
-    for i, start in enumerate(starts):
-        while starts[j] < start - before:
-            j += 1
-        if i - j + 1 > best:
-            best, best_i = i - j + 1, j
+    for day in sorted(set(starts)):
+        j = bisect.bisect_left(starts, day - before)
+        held = bisect.bisect_right(starts, day) - j
+        if held > best:
+            best, best_i = held, j
     first = _moment(starts[best_i])
     low, high = starts[best_i], secs(first + FOCUS_DAYS * DAY)
-    inside = [s for s in spans if low <= s.seconds[0] < high]
+    inside = [s for s, (t0, _, _) in zip(spans, seconds, strict=True) if low <= t0 < high]
     last = max(min(s.end, add(first, (FOCUS_DAYS + 7) * DAY)) for s in inside)
     return add(first, -DAY), max(add(last, DAY), add(first, FOCUS_DAYS * DAY))
 
@@ -257,10 +308,15 @@ class Lane:
     groups: tuple[tuple[int, ...], ...]
     # Where each title goes when labelled: after or before its event, or on the row above.
     labels: tuple[Label, ...] = ()
+    # Each span's marker (Span.mark) clipped to the panel, in seconds (see secs()): the
+    # places the clusters were found from.
+    xs: tuple[float, ...] = ()
 
     @property
     def rows(self) -> int:
-        return max((*self.slots, *(label.slot for label in self.labels)), default=-1) + 1
+        # No tuple of every slot (a large overview lane holds thousands): the chart asks often.
+        labels = max([label.slot for label in self.labels], default=-1)
+        return max(max(self.slots, default=-1), labels) + 1
 
 
 @attrs.frozen
@@ -303,7 +359,9 @@ class _Plan(NamedTuple):
 
     category: str
     spans: tuple[Span, ...]
-    items: list[tuple[float, float]]  # the overview's: what :func:`pack` places
+    # The overview's: the items :func:`pack` places, their starts and ends apart.
+    starts: list[float]
+    finishes: list[float]
     places: list[tuple[list[Segment], Label]]  # the focus panel's: each event's and title's
     xs: list[float]  # each marker's place, clipped to the panel, in seconds
 
@@ -341,25 +399,28 @@ class Layout:
         plans = []
         for cid, spans in by_category.items():
             # figure_dict pads the overview's window around every span: no test needed there.
+            # (A list, then a tuple: faster than a generator over every span.)
             lane = (
                 tuple(spans)
                 if name == "overview"
-                else tuple(s for s in spans if s.end > start and s.start < end)
+                else tuple([s for s in spans if s.end > start and s.start < end])
             )
             if not lane and name == "focus":
                 continue
-            items: list[tuple[float, float]] = []
+            starts: list[float] = []
+            finishes: list[float] = []
             places: list[tuple[list[Segment], Label]] = []
             seconds = list(map(_SECONDS, lane))  # (attrgetter: no Python loop)
             if name == "overview":
                 # A marker is about 14 px wide; nearer events take another slot.
                 wide = 14 * per_px
-                items = [(t0, t1 if t1 > t0 + wide else t0 + wide) for t0, t1, _ in seconds]
+                starts = list(map(_FIRST, seconds))
+                finishes = [t1 if t1 > t0 + wide else t0 + wide for t0, t1, _ in seconds]
             else:
                 places = [_label_place(s, start, end, per_px) for s in lane]
             # Each marker's place, clipped (no min/max calls: large lanes).
             xs = [low if x < low else high if x > high else x for _, _, x in seconds]
-            plans.append(_Plan(cid, lane, items, places, xs))
+            plans.append(_Plan(cid, lane, starts, finishes, places, xs))
         self._plans = plans
 
     def _slots(self, slots_per_lane: int | None) -> int:
@@ -374,7 +435,7 @@ class Layout:
             packed = []
             for plan in self._plans:
                 if self.name == "overview":
-                    packed.append(_Packed(pack(plan.items, most)[0], [], False))
+                    packed.append(_Packed(_pack(plan.starts, plan.finishes, most)[0], [], False))
                     continue
                 slots, fits = pack_rows([segments for segments, _ in plan.places], most)
                 packed.append(
@@ -412,8 +473,9 @@ class Layout:
                     plan.spans,
                     tuple(packed.slots) or (0,),
                     packed.labelled and all(len(g) == 1 for g in groups),
-                    tuple(tuple(g) for g in groups),
+                    tuple(map(tuple, groups)),
                     labels,
+                    tuple(plan.xs),
                 )
             )
         return Panel(self.name, self.start, self.end, tuple(lanes))

@@ -59,17 +59,27 @@ def wrap(text: str, width: int = 72) -> str:
     the start of the next, so each line, which Plotly draws as a text chunk of
     its own, keeps every part of the value isolated.
     """
+    if len(text) <= width and not text[-1:].isspace() and _BREAKS.isdisjoint(text):
+        # What textwrap would return for a text that fits (the figure wraps hundreds).
+        wrapped = [text]
+    else:
+        wrapped = textwrap.wrap(text, width) or [""]
     lines, carried = [], 0
-    for line in textwrap.wrap(text, width) or [""]:
+    for line in wrapped:
         line = FSI * carried + line
         carried = 0
-        for c in line:
-            if c == FSI:
-                carried += 1
-            elif c == PDI and carried:
-                carried -= 1
+        if FSI in line:  # else a PDI has nothing to close: nothing carries
+            for c in line:
+                if c == FSI:
+                    carried += 1
+                elif c == PDI and carried:
+                    carried -= 1
         lines.append(ptext(line + PDI * carried))
     return "<br>".join(lines)
+
+
+# The whitespace textwrap turns into spaces (its replace_whitespace), besides the space.
+_BREAKS = frozenset("\t\n\x0b\x0c\r")
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:

@@ -405,30 +405,28 @@ def test_a_forked_helper_gives_the_same_page(later, tmp_path):
 
 @settings(max_examples=40, deadline=None)
 @given(timelines(), st.sampled_from(["en", "de", "ar"]))
-def test_the_later_events_table_made_from_decoded_json_gives_the_same_page(timeline, tag):
-    """`eventline render` has the process that proves a large file make the later
-    events' table from the JSON it decoded: the page is byte for byte the one made
-    from the records, in any language; a table that does not come is made here."""
+def test_the_page_around_the_figure_made_from_decoded_json_gives_the_same_page(timeline, tag):
+    """`eventline render` has the process that proves a large file make the page but
+    its figure (the header's facts, the later events' table, the template) from the
+    JSON it decoded: the page is byte for byte the one made from the records, in any
+    language and with a title of its own; a page that does not come is made here."""
     from eventline import io
     from eventline.i18n import language
     from eventline.render import page
 
     doc = json.loads(io.dumps(timeline))
     loaded = io.timeline_from_json(doc)
-    lang = language(tag)
+    options = {"title": "Talks & <deals>", "plotlyjs": "cdn", "language": language(tag)}
     header = {key: value for key, value in doc.items() if key != "events"}
     old = page.CHRONOLOGY_LIMIT
     page.CHRONOLOGY_LIMIT = 1
     try:
-        expected = page.to_html(loaded, plotlyjs="cdn", language=lang)
-        made = page.to_html_with(
-            lambda: page.later_events_text(header, doc["events"], lang),
-            loaded,
-            plotlyjs="cdn",
-            language=lang,
-        )
-        here = page.to_html_with(lambda: None, loaded, plotlyjs="cdn", language=lang)
+        expected = page.to_html(loaded, **options)
+        around = page.page_around_figure(header, doc["events"], **options)
+        made = page.to_html_with(lambda: around and around.encode("utf-8"), loaded, **options)
+        here = page.to_html_with(lambda: None, loaded, **options)
     finally:
         page.CHRONOLOGY_LIMIT = old
-    assert made == expected
-    assert here == expected
+    assert made == expected.encode("utf-8")
+    assert here == expected.encode("utf-8")
+    assert expected.count("Talks &amp; &lt;deals&gt;") == 2  # <title> and <h1>

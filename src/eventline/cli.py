@@ -134,7 +134,7 @@ IMPORT_FORMATS = ("xlsx", "csv", "timelinejs", "parquet")
 """The names of :data:`eventline.importer.READERS`, for ``import --from``
 without importing the readers (and the writers they reuse) at start-up."""
 
-RENDER_SHARE = 45
+RENDER_SHARE = 48
 """The percentage of a large file's events that ``eventline render`` proves
 in the process that makes the page; the other process proves the rest and
 makes the later events' table: with two cores, both finish together."""
@@ -556,22 +556,24 @@ def render_command(
     from eventline.render import page as html
 
     language = lang or ENGLISH
-    # For a large file, the process that proves it also makes the later
-    # events' table (from the events it decoded), beside the figure made here.
-    beside = quick.Beside(
-        lambda header, events: html.later_events_text(header, events, language),
-        own_share=RENDER_SHARE,
-    )
+    # For a large file, the process that proves it also makes the page around
+    # the figure (from the events it decoded), beside the figure made here.
+    options: dict[str, Any] = {
+        "title": title,
+        "plotlyjs": "cdn" if plotlyjs == "cdn" else "embed",
+        "language": language,
+    }
 
-    def page_of(loaded: Timeline) -> tuple[Timeline, str]:
+    def around(header: dict[str, Any], events: list[Any]) -> bytes | None:
+        text = html.page_around_figure(header, events, **options)
+        return None if text is None else text.encode("utf-8")
+
+    beside = quick.Beside(around, own_share=RENDER_SHARE)
+
+    def page_of(loaded: Timeline) -> tuple[Timeline, str | bytes]:
         _known_ids(loaded, categories, actors)
         shown = loaded.filter(start, end, categories, actors, tags)
-        options: dict[str, Any] = {
-            "title": title,
-            "plotlyjs": "cdn" if plotlyjs == "cdn" else "embed",
-            "language": language,
-        }
-        if beside.running and len(shown) == len(loaded):  # every event: the table is its
+        if beside.running and len(shown) == len(loaded):  # every event: that page is its
             return shown, html.to_html_with(beside.result, shown, **options)
         return shown, html.to_html(shown, **options)
 

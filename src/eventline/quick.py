@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import itertools
 import json
+import mmap
 import multiprocessing
 import operator
 import os
@@ -573,9 +574,9 @@ class Beside:
     """Work for the process that proves a large file with
     :func:`built_while_proved`: ``work(header, events)`` on the document's
     header and every event, decoded there, once its share is proved
-    (``eventline render`` makes the later events' table so, beside the
-    figure). What ``work`` returns must pickle; text travels through a
-    temporary file (a pipe moves tens of megabytes 64 KB at a time, each
+    (``eventline render`` makes the page around the figure so, beside the
+    figure). What ``work`` returns must pickle; text and bytes travel through
+    a temporary file (a pipe moves tens of megabytes 64 KB at a time, each
     turn waking the other process), removed when the build ends.
 
     While ``build`` runs, :meth:`result` waits for what ``work`` returned
@@ -593,11 +594,12 @@ class Beside:
         self._taken: list[Any] = []
 
     def work(self, header: dict[str, Any], events: list[Any]) -> Any:
-        """Run the work (in the proving process); text goes to the spool file."""
+        """Run the work (in the proving process); text and bytes go to the spool file."""
         made = self._work(header, events)
-        if isinstance(made, str) and self._spool is not None:
-            self._spool.write_bytes(made.encode("utf-8"))
-            return _Spooled()
+        if isinstance(made, (str, bytes)) and self._spool is not None:
+            text = isinstance(made, str)
+            self._spool.write_bytes(made.encode("utf-8") if isinstance(made, str) else made)
+            return _Spooled(text)
         return made
 
     @property
@@ -610,7 +612,7 @@ class Beside:
         if not self._taken:
             made = self.wait()
             if isinstance(made, _Spooled) and self._spool is not None:
-                made = self._spool.read_bytes().decode("utf-8")
+                made = _read_back(self._spool, made.text)
             self._taken.append(made)
         return self._taken[0]
 
@@ -632,8 +634,23 @@ class Beside:
             self._spool = None
 
 
+def _read_back(spool: Path, text: bool) -> str | bytes | mmap.mmap:
+    """What the proving process wrote to ``spool``: text, or bytes mapped from the file
+    rather than read (tens of megabytes, often only to be written out again: the
+    mapping lasts after the file is removed, and no one else writes to it)."""
+    if text:
+        return spool.read_bytes().decode("utf-8")
+    with spool.open("rb") as handle:
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # empty, or a file system that cannot map
+            return handle.read()
+
+
 class _Spooled(NamedTuple):
-    """What the proving process sends for text it wrote to the spool file."""
+    """What the proving process sends for text or bytes it wrote to the spool file."""
+
+    text: bool  # text, written as UTF-8; else bytes, as given
 
 
 OWN_SHARE = 25

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import mmap
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -38,9 +39,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CHRONOLOGY_LIMIT",
     "DIV_ID",
+    "FIGURE_SLOT",
     "PAGE_SIZE",
     "PlotlyJS",
-    "later_events_text",
+    "page_around_figure",
     "to_html",
     "to_html_with",
 ]
@@ -49,6 +51,10 @@ DIV_ID = "eventline-timeline"
 CHRONOLOGY_LIMIT = 1000  # the page's HTML lists at most this many events
 PAGE_SIZE = 100  # the events past them are listed this many at a time, by the script
 PlotlyJS = Literal["embed", "cdn"]
+FIGURE_SLOT = "<eventline-figure-slot>"
+"""Where the figure's data goes in the page around it (:func:`page_around_figure`):
+no other text of a page holds it (data text reaches the page escaped, and script
+blocks hold no ``<``)."""
 
 CONFIG = {
     "displaylogo": False,
@@ -278,18 +284,24 @@ def _rest(
     return _table(timeline, rows, dates, categories, language)
 
 
-def later_events_text(
-    header: dict[str, Any], events: list[dict[str, Any]], language: Language
+def page_around_figure(
+    header: dict[str, Any],
+    events: list[dict[str, Any]],
+    *,
+    title: str | None = None,
+    plotlyjs: PlotlyJS = "embed",
+    language: Language = ENGLISH,
 ) -> str | None:
-    """What the page needs of every event but the figure, for a whole data file,
-    from its decoded JSON (the header without events, and every event as the file
-    has it): the header and filters (:func:`_header`) as a JSON line, then the
-    packed (:func:`packed`) table of :func:`_rest`; None when the page lists every
-    event in its HTML.
+    """The page of a whole data file but its figure, from its decoded JSON (the header
+    without events, and every event as the file has it): :func:`to_html`'s text with
+    :data:`FIGURE_SLOT` where the figure's data goes; None when the page lists every
+    event in its HTML (then the page is made whole where the figure is).
 
-    What ``eventline render`` has the process that proves a large file make, from
-    the events it decoded there: the same text the page makes from the records,
-    without a third process reading them.
+    What ``eventline render`` has the process that proves a large file make, from the
+    events it decoded there, while the process that loads the records draws the
+    figure: the same text the page makes from the records. The header's facts, the
+    later events' table and the template are made there, the figure here, and
+    :func:`to_html_with` puts it in its slot.
     """
     if len(events) <= CHRONOLOGY_LIMIT:
         return None
@@ -333,14 +345,26 @@ def later_events_text(
     best = max(keys.values())
     ties = {text for text, key in keys.items() if key == best}
     latest = max((e for e in events if e["date"] in ties), key=lambda e: e["id"])
-    line = _header_of(
+    facts_and_filters = _header_of(
         tables,
         facts_line(len(events), len(cited), parsed[latest["date"]], language),
         min(d.lower for d in dates),
         max(d.upper or d.lower for d in dates),
         actors,
     )
-    return orjson.dumps(line).decode("utf-8") + "\n" + packed(table)
+    # The first events' records, for their entries (in the file's order: it was proved).
+    first = io.timeline_from_canonical_json({**header, "events": events[:CHRONOLOGY_LIMIT]})
+    return _around(
+        first,
+        list(first),
+        len(events),
+        facts_and_filters,
+        categories,
+        packed(table),
+        title,
+        plotlyjs,
+        language,
+    )
 
 
 def _categories(timeline: Timeline, used: set[str]) -> list[dict[str, str]]:
@@ -483,22 +507,29 @@ def to_html(
         webgl: see :func:`eventline.render.figure`.
         language: interface language: translations, ``<html lang>`` and ``dir``.
     """
-    return _html(timeline, title, plotlyjs, webgl, language, None)
+    before, after, figure = _html(timeline, title, plotlyjs, webgl, language, None)
+    assert isinstance(before, str)  # made in this process: text
+    assert isinstance(after, str)
+    return "".join((before, figure, after))
 
 
 def to_html_with(
-    later: Callable[[], str | None],
+    around: Callable[[], bytes | mmap.mmap | None],
     timeline: Timeline,
     *,
     title: str | None = None,
     plotlyjs: PlotlyJS = "embed",
     language: Language = ENGLISH,
-) -> str:
-    """:func:`to_html`, with the later events' table made elsewhere: ``later()``
-    gives :func:`later_events_text` of the very events of ``timeline`` (made by
-    the process that proves the data file, ``eventline render``), or None, and
-    then it is made here. The same bytes as :func:`to_html`."""
-    return _html(timeline, title, plotlyjs, None, language, later)
+) -> bytes:
+    """:func:`to_html` as UTF-8 bytes, with the page around the figure made elsewhere:
+    ``around()`` gives :func:`page_around_figure` of the very events of ``timeline``
+    with these options, UTF-8 encoded (made by the process that proves the data file,
+    ``eventline render``), or None, and then it is made here. Bytes, so that the
+    page's text is never decoded only to be encoded again: the same bytes as
+    :func:`to_html`'s text in UTF-8."""
+    before, after, figure = _html(timeline, title, plotlyjs, None, language, around)
+    pieces = [before, figure, after]
+    return b"".join(p.encode("utf-8") if isinstance(p, str) else p for p in pieces)
 
 
 def _html(
@@ -507,14 +538,16 @@ def _html(
     plotlyjs: PlotlyJS,
     webgl: bool | None,
     language: Language,
-    later: Callable[[], str | None] | None,
-) -> str:
+    around: Callable[[], bytes | mmap.mmap | None] | None,
+) -> tuple[str | memoryview, str | memoryview, str]:
+    """The page in three pieces: the text before the figure's data and after it
+    (bytes, UTF-8, where ``around`` gave them), and the figure's data."""
     from eventline.quick import paused_gc
 
     # Millions of small acyclic objects: the cyclic garbage collector would otherwise walk
     # the whole timeline again and again (at 200,000 events, half the time of some steps).
     with paused_gc():
-        return _page(timeline, title, plotlyjs, webgl, language, later)
+        return _page(timeline, title, plotlyjs, webgl, language, around)
 
 
 def _page(
@@ -523,50 +556,78 @@ def _page(
     plotlyjs: PlotlyJS,
     webgl: bool | None,
     language: Language,
-    later_text: Callable[[], str | None] | None,
-) -> str:
-    palette = colors(timeline)
+    around_bytes: Callable[[], bytes | mmap.mmap | None] | None,
+) -> tuple[str | memoryview, str | memoryview, str]:
     events = list(timeline)
     shown = events[:CHRONOLOGY_LIMIT]
-    categories = _categories(timeline, {e.category for e in events})
     large = len(events) > len(shown)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The events past the first ones travel compressed (see _rest), made beside the
-        # figure: in a forked process for a large timeline where this one runs alone
-        # (forking beside other threads can deadlock), else compressed on a thread (ISA-L
-        # lets go of the GIL). The bytes are the same either way.
-        rest: Callable[[], str] | None = None
-        header_forked = False
-        if large:
-            later = functools.partial(_rest, timeline, events[len(shown) :], categories, language)
 
-            def header_and_table() -> str:
-                # The header's facts and the filters' actors (passes over every event
-                # that the figure does not need) as a JSON line before the table
-                # (neither has a raw line break): what later_events_text gives.
-                header = orjson.dumps(_header(timeline, events, language)).decode("utf-8")
-                return header + "\n" + packed(later())
-
-            if later_text is not None:  # made by another process; here if it fails
-                made = later_text
-                rest = lambda: made() or header_and_table()  # noqa: E731
-                header_forked = True
-            elif len(events) >= FORK_EVENTS and _FORK is not None and threading.active_count() == 1:
-                rest = _forked(header_and_table)
-                header_forked = True
-            else:
-                rest = pool.submit(packed, later()).result
-        fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
-        figure_text = packed(fig) if large else script_json(fig)
-        # What needs no table is made before waiting for it.
-        header = None if header_forked else _header(timeline, events, language)
-        entries = [_entry(timeline, e, palette, language) for e in shown]
-        rest_text = rest() if rest is not None else None
-    if header is None and rest_text is not None:
-        line, _, rest_text = rest_text.partition("\n")
-        header = orjson.loads(line)
-    elif header is None:
+    def here() -> str:
+        """The page around the figure, made in this process."""
+        categories = _categories(timeline, {e.category for e in events})
         header = _header(timeline, events, language)
+        later = _rest(timeline, events[len(shown) :], categories, language) if large else None
+        rest_text = packed(later) if later is not None else None
+        args = (header, categories, rest_text, title, plotlyjs, language)
+        return _around(timeline, shown, len(events), *args)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Everything but the figure (the header's facts, the later events' table, the
+        # template) is made beside the figure: in another process for a large timeline
+        # (given, or forked where this one runs alone: forking beside other threads can
+        # deadlock), else here, after it. The bytes are the same either way.
+        around: Callable[[], str | bytes | mmap.mmap] = here
+        if around_bytes is not None:  # made by another process; here if it fails
+            made = around_bytes
+            around = lambda: made() or here()  # noqa: E731
+        elif (
+            large
+            and len(events) >= FORK_EVENTS
+            and _FORK is not None
+            and threading.active_count() == 1
+        ):
+            around = _forked(here)
+        fig = figure_dict(timeline, title=title, webgl=webgl, language=language, page=True)
+        if large:
+            # The figure's JSON, compressed on a thread (ISA-L lets go of the GIL)
+            # while the page around it is made.
+            figure_text = pool.submit(packed, fig).result
+        else:
+            figure_text = functools.partial(script_json, fig)
+        return (*_cut(around()), figure_text())
+
+
+def _cut(page: str | bytes | mmap.mmap) -> tuple[str | memoryview, str | memoryview]:
+    """The page around the figure, before and after :data:`FIGURE_SLOT`: text, or
+    views into bytes (UTF-8) where another process made it."""
+    if isinstance(page, str):
+        before, slot, after = page.partition(FIGURE_SLOT)
+        assert slot, "the page around the figure has its slot"
+        return before, after
+    view = memoryview(page)
+    at = page.find(FIGURE_SLOT.encode("ascii"))
+    assert at >= 0, "the page around the figure has its slot"
+    return view[:at], view[at + len(FIGURE_SLOT) :]
+
+
+def _around(
+    timeline: Timeline,
+    shown: list[Event],
+    total: int,
+    header: dict[str, Any],
+    categories: list[dict[str, str]],
+    rest_text: str | None,
+    title: str | None,
+    plotlyjs: PlotlyJS,
+    language: Language,
+) -> str:
+    """The page from the template, with :data:`FIGURE_SLOT` for the figure's data:
+    ``timeline`` gives the data's title, description and tables (its events are not
+    read), ``shown`` the events listed in the HTML, ``total`` how many there are,
+    ``header`` what :func:`_header` gives, ``categories`` those :func:`_categories`
+    gives, and ``rest_text`` the later events' packed table (None if there are none)."""
+    palette = colors(timeline)
+    entries = [_entry(timeline, e, palette, language) for e in shown]
     code, url, integrity = _plotly_tag(plotlyjs)
     cdn = "https://cdn.plot.ly " if plotlyjs == "cdn" else ""
     # 'unsafe-eval': plotly's WebGL traces compile shader code with new Function().
@@ -586,20 +647,20 @@ def _page(
         heading=timeline.title if title is None else title,
         description=timeline.description,
         facts=header["facts"],
-        total=len(events),
+        total=total,
         first_year=header["first_year"],
         last_year=header["last_year"],
         categories=categories,
         actors=header["actors"],
         entries=entries,
-        capped=large,
+        capped=total > len(shown),
         page_size=PAGE_SIZE,
         rest_packed=_trusted(rest_text) if rest_text is not None else None,
         csp=csp,
         css=_trusted(_asset("assets/page.css")),
         script=_trusted(_asset("assets/page.js")),
-        figure_json=_trusted(figure_text),
-        figure_packed=large,
+        figure_json=_trusted(FIGURE_SLOT),
+        figure_packed=total > len(shown),
         config_json=_trusted(json.dumps(_config(language), sort_keys=True)),
         number=language.format_number,
         plotly_code=_trusted(code),

@@ -553,7 +553,6 @@ def render_command(
     Example: eventline render --from 2025-01 -o reports/2025.html --lang de
     """
     from eventline import quick
-    from eventline.render import page as html
 
     language = lang or ENGLISH
     # For a large file, the process that proves it also makes the page around
@@ -564,13 +563,19 @@ def render_command(
         "language": language,
     }
 
+    # The page's modules are imported by each process once it needs them: for a
+    # large file, after the other process has started, not before reading it.
     def around(header: dict[str, Any], events: list[Any]) -> bytes | None:
+        from eventline.render import page as html
+
         text = html.page_around_figure(header, events, **options)
         return None if text is None else text.encode("utf-8")
 
     beside = quick.Beside(around, own_share=RENDER_SHARE)
 
     def page_of(loaded: Timeline) -> tuple[Timeline, str | bytes]:
+        from eventline.render import page as html
+
         _known_ids(loaded, categories, actors)
         shown = loaded.filter(start, end, categories, actors, tags)
         if beside.running and len(shown) == len(loaded):  # every event: that page is its

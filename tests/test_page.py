@@ -326,6 +326,27 @@ def test_search_finds_a_word_in_the_summary_places_or_tags_of_any_event(
     assert [e for e in page.errors if not any(w in e for w in ("WebGL", "GPU", "Canvas2D"))] == []
 
 
+@pytest.mark.parametrize("word", ["actors", "places", "tags"])
+def test_search_reads_names_and_tags_not_the_labels_around_them(
+    open_page, tmp_path, small_doc, word
+):
+    """The search reads an entry's actors, places and tags, not the "Actors:", "Places:"
+    and "Tags:" labels before them: no event matches the label's word, as past the
+    first 1,000 events, where the labels are not in the searched text either."""
+    small_doc["events"][0] |= {"actors": ["putin"], "places": ["Kyiv"], "tags": ["talks"]}
+    path, _ = _page_file(tmp_path, "labels", small_doc)
+    page = open_page(path)
+    p = page.page
+    p.get_by_label("Search events").fill("kyiv")
+    p.wait_for_function("() => location.search === '?q=kyiv'")
+    assert p.evaluate(VISIBLE_IDS_JS) == ["annexation"]
+    p.get_by_label("Search events").fill(word)
+    p.wait_for_function(f"() => location.search === '?q={word}'")
+    assert p.evaluate(VISIBLE_IDS_JS) == []
+    assert p.locator("#eventline-timeline-empty").is_visible()
+    assert page.errors == []
+
+
 def test_permalink_opens_an_event_past_the_first_thousand(open_page, beyond):
     """#event-<id> of the 2,201st event opens its page of the list below the chronology,
     scrolled to and marked, with its place among the others; the pager reaches the last."""
@@ -636,13 +657,19 @@ def test_permalink_to_an_event_the_page_does_not_hold_says_so(open_page):
 
 
 def test_a_timeline_without_events_says_so(open_page, tmp_path, small_doc):
-    """A new project's empty timeline renders a page that says it has no events yet."""
+    """A new project's empty timeline renders a page that says it has no events yet, in
+    the chronology and over the chart."""
     small_doc["events"] = []
     path, _ = _page_file(tmp_path, "empty", small_doc)
     page = open_page(path)
     p = page.page
     assert p.locator(".chronology .note").inner_text() == "This timeline has no events yet."
     assert p.locator("li.event").count() == 0
+    headings = p.evaluate(
+        """() => document.getElementById("eventline-timeline").layout.annotations
+            .map(a => a.text)"""
+    )
+    assert headings[0] == "<b>Overview: no events yet</b>"  # not a made-up span of years
     assert page.errors == []
 
 

@@ -134,7 +134,7 @@ IMPORT_FORMATS = ("xlsx", "csv", "timelinejs", "parquet")
 """The names of :data:`eventline.importer.READERS`, for ``import --from``
 without importing the readers (and the writers they reuse) at start-up."""
 
-RENDER_SHARE = 48
+RENDER_SHARE = 45
 """The percentage of a large file's events that ``eventline render`` proves
 in the process that makes the page; the other process proves the rest and
 makes the later events' table: with two cores, both finish together."""

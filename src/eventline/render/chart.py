@@ -204,7 +204,11 @@ def figure_dict(
             "anchor": xref,
         }
         if panel.name == "overview":
-            heading = _("Overview: %(first)s–%(last)s") % {"first": first.year, "last": last.year}
+            heading = (
+                _("Overview: %(first)s–%(last)s") % {"first": first.year, "last": last.year}
+                if events
+                else _("Overview: no events yet")
+            )
             if focus is not None:
                 shapes.append(_focus_band(focus))
         else:

@@ -48,10 +48,15 @@
 
   items.forEach(function (li) {
     var time = li.querySelector("time");
-    var text = [".title", ".summary", ".meta", "time"].map(function (sel) {
+    /* What the search reads of a later event (see the table below): the texts, not
+       the labels around them ("Tags: …" is no match for "tags"). */
+    var text = [".title", ".summary", "time"].map(function (sel) {
       var el = li.querySelector(sel);
       return el ? el.textContent : "";
-    }).join(" ") + " " + (time ? time.getAttribute("datetime") : "");
+    }).concat([".actors", ".places", ".tags"].map(function (sel) {
+      var el = li.querySelector(sel);
+      return el ? el.getAttribute("data-names") : "";
+    })).join(" ") + " " + (time ? time.getAttribute("datetime") : "");
     li._eventline = {
       text: fold(text), category: li.getAttribute("data-category"),
       actors: (li.getAttribute("data-actors") || "").split(" ")

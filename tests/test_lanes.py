@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import eventline
 from eventline.render import lanes as L
 
@@ -20,6 +23,69 @@ def test_pack_rows_puts_a_two_row_item_where_both_rows_are_free():
     ]
     assert L.pack_rows(items, 8) == ([0, 1, 0], True)
     assert L.pack_rows(items, 2) == ([0, 0, 0], False)
+
+
+def _greedy_pack(items, max_slots):
+    """The rule pack() follows, one item at a time: the first slot free at the item's
+    start; a new slot while there are fewer than max_slots; else slot i % max_slots."""
+    ends, slots, fits = [], [], True
+    for i, (start, end) in enumerate(items):
+        free = [slot for slot, last in enumerate(ends) if last <= start]
+        if free:
+            ends[free[0]] = end
+            slots.append(free[0])
+        elif len(ends) < max_slots:
+            ends.append(end)
+            slots.append(len(ends) - 1)
+        else:
+            fits = False
+            slot = i % max_slots
+            ends[slot] = max(ends[slot], end)
+            slots.append(slot)
+    return slots, fits
+
+
+# Starts in order, ends on whole or half units: items that end where another starts.
+_ITEMS = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(0, 24)).map(lambda p: (p[0], p[0] + p[1] / 2)),
+    max_size=300,
+).map(sorted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ITEMS, st.integers(1, 8))
+def test_pack_gives_each_item_the_slot_the_greedy_rule_gives(items, max_slots):
+    """pack() places whole runs of a crowded overview at once: the same slots as placing
+    its items one by one, crowded or not."""
+    assert L.pack(items, max_slots) == _greedy_pack(items, max_slots)
+
+
+def _clusters_by_rule(xs, slots, near):
+    groups = []
+    for slot in dict.fromkeys(slots):
+        members = sorted((i for i, s in enumerate(slots) if s == slot), key=lambda i: xs[i])
+        group = [members[0]]
+        for i in members[1:]:
+            if xs[i] - xs[group[0]] < near:
+                group.append(i)
+            else:
+                groups.append(group)
+                group = [i]
+        groups.append(group)
+    return sorted(groups, key=min)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0, 50, allow_nan=False), st.integers(0, 3)), max_size=200),
+    st.sampled_from([0.0, 0.2, 1.0, 3.5]),
+)
+def test_clusters_follow_the_rule_marker_by_marker(markers, near):
+    """clusters() finds each group's end by bisection: the same groups as taking each
+    marker of a slot, in order of place, into the group whose first is within near."""
+    xs = [x for x, _ in markers]
+    slots = [slot for _, slot in markers]
+    assert L.clusters(xs, slots, near) == _clusters_by_rule(xs, slots, near)
 
 
 def test_clusters_hold_the_markers_of_a_slot_within_near_of_their_first():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from pathlib import Path
 from typing import Any
@@ -190,14 +191,56 @@ def test_hover_shows_the_event_and_click_opens_its_source(open_page):
     assert page.errors == []
 
 
-def test_legend_hides_a_category_in_both_panels(open_page):
-    """Clicking a legend item hides that category's traces in overview and focus."""
+def test_legend_filters_the_chart_and_the_chronology_as_the_category_menu_does(open_page):
+    """Clicking a legend item shows only that category in both panels and in the
+    chronology, sets the category menu and the address; a second click shows all."""
+    tl = eventline.load(REPO / "data" / "events.json")
     page = open_page(REPO / "reports" / "timeline.html")
-    page.page.locator("#eventline-timeline .legend .traces", has_text="Commentary").click()
-    page.page.wait_for_function(
-        """() => document.getElementById("eventline-timeline").data
-            .filter(t => t.legendgroup === "commentary").every(t => t.visible === "legendonly")"""
+    p = page.page
+    p.locator("#eventline-timeline .legend .traces", has_text="Commentary").click()
+    p.wait_for_function("() => location.search === '?category=commentary'")
+    assert p.locator("#eventline-timeline-category").input_value() == "commentary"
+    assert p.evaluate(VISIBLE_IDS_JS) == [e.id for e in tl if e.category == "commentary"]
+    shown = p.evaluate(
+        """() => [...new Set(document.getElementById("eventline-timeline").data
+            .filter(t => t.legendgroup && t.visible !== false && t.x && t.x.some(x => x !== null))
+            .map(t => t.legendgroup))]"""
     )
+    assert shown == ["commentary"]
+    p.locator("#eventline-timeline .legend .traces", has_text="Commentary").click()
+    p.wait_for_function("() => location.search === ''")
+    assert len(p.evaluate(VISIBLE_IDS_JS)) == len(tl)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_long_category_labels_are_shortened_not_cut_or_drawn_over(
+    open_page, tmp_path, small_doc, width
+):
+    """A long category label beside its lane stays inside the page's left edge and, in
+    the chart's legend, does not run over the next entry: both end with "…"."""
+    small_doc["categories"][0]["label"] = "Diplomacy and peace negotiations"
+    small_doc["categories"][1]["label"] = "International law and war crimes tribunals"
+    path, _ = _page_file(tmp_path, "long-labels", small_doc)
+    page = open_page(path, device={"viewport": {"width": width, "height": 900}})
+    p = page.page
+    box = p.locator("#eventline-timeline").bounding_box()
+    assert box is not None
+    ticks = p.locator("#eventline-timeline .ytick text")
+    texts = ticks.all_text_contents()
+    assert "Diplomacy and pea…" in texts
+    for i in range(ticks.count()):
+        tick = ticks.nth(i).bounding_box()
+        assert tick is not None
+        assert tick["x"] >= box["x"]
+    entries = p.locator("#eventline-timeline .legend .traces")
+    boxes = []
+    for i in range(entries.count()):
+        text = entries.nth(i).locator("text").bounding_box()
+        assert text is not None
+        boxes.append((text["x"], text["y"], text["x"] + text["width"]))
+    for (_, y0, x1), (u0, v0, _) in itertools.combinations(sorted(boxes), 2):
+        assert abs(y0 - v0) > 1 or x1 <= u0  # one row: each text ends before the next starts
     assert page.errors == []
 
 

@@ -35,6 +35,8 @@ CLUSTER_LISTED = 8  # a cluster's hover names at most this many members
 
 
 LEGEND_ENTRY_PX = 130  # a legend entry: its symbol and "International law"
+LEGEND_CHARS = 17  # a longer category label is shortened there ("…"), not drawn over the next
+TICK_CHARS = 18  # and beside its lane, where the chart's left margin ends
 
 
 def _trace(webgl: bool, **props: Any) -> dict[str, Any]:
@@ -221,6 +223,13 @@ def figure_dict(
     name = timeline.title if title is None else title
     if page:
         top_px = 36
+    # On the page a legend click filters the chart and the chronology together (the
+    # page's script), as the category menu does; elsewhere plotly.js hides the category.
+    legend_title = (
+        _("Categories (click one to show only it):")
+        if page
+        else _("Categories (click to hide or show):")
+    )
     layout.update(
         title=None
         if page
@@ -241,7 +250,7 @@ def figure_dict(
             "x": 0,
             # The title on a row of its own and entries of one width: plotly.js then
             # wraps them to the chart's width (beside a title they ran past its edge).
-            "title": {"text": ptext(_("Categories (click to hide or show):")), "side": "top left"},
+            "title": {"text": ptext(legend_title), "side": "top left"},
             "entrywidth": LEGEND_ENTRY_PX,
             "entrywidthmode": "pixels",
             "itemclick": "toggle",
@@ -278,7 +287,7 @@ def _add_panel(
         rows = lane.rows
         bottom -= rows
         top_row = bottom + rows - 1
-        ticks.append((bottom + (rows - 1) / 2, ptext(lane.label)))
+        ticks.append((bottom + (rows - 1) / 2, ptext(short(lane.label, TICK_CHARS))))
         if i % 2 == 0:
             shapes.append(_lane_band(xref, yref, bottom - 0.5, bottom + rows - 0.5))
         # Each slot's y made once (a lane has a few slots and may hold thousands of spans).
@@ -481,7 +490,7 @@ def _lane_traces(
                 hovertext=[hover(span.event) for span, _ in singles],
                 hoverinfo="text",
                 customdata=[[s.event.id, url(s.event)] for s, _ in singles],
-                name=ptext(lane.label),
+                name=ptext(short(lane.label, LEGEND_CHARS)),
                 meta=[panel.name, "events"],
                 # Whole markers at the plot's edge (the latest events sit there on phones).
                 **({} if webgl else {"cliponaxis": False}),
@@ -517,7 +526,11 @@ def _lane_traces(
                     for g, members in zip(clustered, groups, strict=True)
                 ],
                 # A lane whose events are all in clusters shows its legend entry here.
-                name=ptext(lane.label) if not singles else f"{ptext(lane.label)} clusters",
+                name=(
+                    ptext(short(lane.label, LEGEND_CHARS))
+                    if not singles
+                    else f"{ptext(lane.label)} clusters"
+                ),
                 meta=[panel.name, "clusters"],
                 **({} if webgl else {"cliponaxis": False}),
                 **{**common, "showlegend": panel.name == "overview" and not singles},

@@ -389,7 +389,8 @@
     var rows = layout.yaxis.range[1] + 0.5;
     layout.yaxis.domain = [0, 1];
     layout.yaxis.tickfont = {size: 10};
-    /* Whole lane names: a long one goes onto two or more lines, at spaces. */
+    /* Lane names (the figure shortens one past 18 characters) go onto two or more lines,
+       at spaces. */
     var longest = 0;
     layout.yaxis.ticktext = layout.yaxis.ticktext.map(function (t) {
       var lines = [];
@@ -880,6 +881,15 @@
       fitBand(); recluster(false).then(fitLabels);
     });
     plot.on("plotly_restyle", followLegend);
+    /* The legend filters as the category menu does (the chart, the chronology and the
+       address together), not the chart alone: a click shows only that category, a
+       second click every category again. */
+    plot.on("plotly_legendclick", function (ev) {
+      var group = ev && ev.data && ev.data[ev.curveNumber] && ev.data[ev.curveNumber].legendgroup;
+      if (group) { category.value = category.value === group ? "" : group; apply(); }
+      return false;
+    });
+    plot.on("plotly_legenddoubleclick", function () { return false; });
     drawn = true;
     /* Should the drawn width differ from the one estimated (a scroll bar came), again. */
     return fitBand().then(function () { return recluster(false); }).then(fitLabels)

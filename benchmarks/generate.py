@@ -9,8 +9,8 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 from pathlib import Path
 
 from eventline import io
@@ -113,5 +113,15 @@ def write(count: int, out: Path) -> None:
     out.write_text(io.dumps_json(doc), encoding="utf-8")
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("events", type=int, help="how many events (N)")
+    parser.add_argument("out", type=Path, help="the data file to write (OUT.json)")
+    args = parser.parse_args()
+    if args.events < 0:
+        parser.error("events: give a count of 0 or more")
+    write(args.events, args.out)
+
+
 if __name__ == "__main__":
-    write(int(sys.argv[1]), Path(sys.argv[2]))
+    main()

@@ -7,6 +7,7 @@ import itertools
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -561,6 +562,21 @@ def test_phone_time_axis_keeps_its_range_after_taps_and_a_search(open_page):
     assert page.errors == []
 
 
+def test_escape_closes_the_box_of_a_tapped_event(open_page):
+    """The box a tap opens under the chart takes the focus; Escape closes it, as the
+    Close button does."""
+    page = open_page(REPORT, device=_phone("Pixel 5"))
+    _tap(page, "crimea-annexation")
+    details = page.page.locator("#eventline-timeline-details")
+    assert page.page.evaluate("() => document.activeElement.id") == "eventline-timeline-details"
+    page.page.keyboard.press("Escape")
+    details.wait_for(state="hidden", timeout=5000)
+    _tap(page, "crimea-annexation")
+    details.get_by_role("button", name="Close").click()
+    details.wait_for(state="hidden", timeout=5000)
+    assert page.errors == []
+
+
 HOVER_LABELS_JS = """() => document.querySelectorAll(
   "#eventline-timeline .hoverlayer .hovertext").length"""
 
@@ -951,7 +967,8 @@ def test_phone_tap_on_any_marker_keeps_its_event_shown(open_page, device):
 
 
 def test_search_reads_typographic_quotes_as_the_keyboards(open_page, accented):
-    """A straight apostrophe typed on a keyboard finds the data's curly one, and back."""
+    """A straight apostrophe typed on a keyboard finds the data's curly one, and back;
+    quotes around a phrase find what the phrase finds."""
     page = open_page(accented)
     p = page.page
     p.get_by_label("Search events").fill("zelenskyy's demarche")
@@ -964,6 +981,11 @@ def test_search_reads_typographic_quotes_as_the_keyboards(open_page, accented):
     p.get_by_label("Search events").fill("zelenskyys")
     p.wait_for_function("() => location.search === '?q=zelenskyys'")
     assert p.evaluate(VISIBLE_IDS_JS) == []
+    # Double quotes around a phrase, straight or curly, are not part of its words.
+    for quoted in ('"zelenskyy\'s demarche"', "\u201cZelenskyy\u2019s\u201d"):
+        p.get_by_label("Search events").fill(quoted)
+        p.wait_for_function(f"() => location.search === '?q={quote_plus(quoted)}'")
+        assert p.evaluate(VISIBLE_IDS_JS) == ["call"]
     assert page.errors == []
 
 

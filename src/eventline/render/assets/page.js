@@ -31,6 +31,12 @@
       .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc]/g, "'")
       .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"');
   }
+  /* The search's words, folded; double quotes around them are not part of them (a phrase
+     pasted in quotes, "munich", finds what munich finds). */
+  function queryWords() {
+    return fold(q.value).split(/\s+/).map(function (w) { return w.replace(/^"+|"+$/g, ""); })
+      .filter(Boolean);
+  }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
   }
@@ -541,7 +547,7 @@
 
   /* Search and filters, kept in the URL query. */
   function matches(li) {
-    var info = li._eventline, words = fold(q.value).split(/\s+/).filter(Boolean);
+    var info = li._eventline, words = queryWords();
     if (category.value && info.category !== category.value) { return false; }
     if (actor.value && info.actors.indexOf(actor.value) < 0) { return false; }
     return words.every(function (w) { return info.text.indexOf(w) >= 0; });
@@ -594,7 +600,7 @@
       if (ok) { shown += 1; if (active) { visible[li.id.slice(6)] = true; } }
     });
     if (rest) {
-      var words = fold(q.value).split(/\s+/).filter(Boolean);
+      var words = queryWords();
       moreRows = !active ? rest.events : rest.events.filter(function (row) {
         var c = rest.categories[row[3]];
         if (category.value && (!c || c.id !== category.value)) { return false; }
@@ -742,6 +748,7 @@
     var body = details.querySelector(".details-body");
     body.textContent = "";
     nodes.forEach(function (n) { body.appendChild(n); });
+    if (details.hidden) { before = document.activeElement; }
     details.hidden = false;
     details.focus({preventScroll: true});
     details.scrollIntoView({block: "nearest"});
@@ -777,12 +784,20 @@
     var nodes = [heading, ul];
     if (ids.length > MEMBERS_SHOWN) {
       nodes.push(element("p", "", fill(messages.members_more,
-        {num: (ids.length - MEMBERS_SHOWN).toLocaleString("en")})));
+        {num: (ids.length - MEMBERS_SHOWN).toLocaleString(numbers)})));
     }
     return nodes;
   }
-  details.querySelector(".details-close").addEventListener("click", function () {
+  /* Close (the button, or Escape inside the box): focus goes back where it was. */
+  var before = null;
+  function closeDetails() {
     details.hidden = true;
+    if (before && before.focus && document.contains(before)) { before.focus({preventScroll: true}); }
+    before = null;
+  }
+  details.querySelector(".details-close").addEventListener("click", closeDetails);
+  details.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { e.preventDefault(); closeDetails(); }
   });
 
   /* plotly.js takes no click from a tap where the chart does not pan, so taps are read

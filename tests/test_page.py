@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -388,6 +389,38 @@ def test_search_reads_names_and_tags_not_the_labels_around_them(
     p.wait_for_function(f"() => location.search === '?q={word}'")
     assert p.evaluate(VISIBLE_IDS_JS) == []
     assert p.locator("#eventline-timeline-empty").is_visible()
+    assert page.errors == []
+
+
+HTML_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # a valid year, month or date string (HTML)
+
+
+def test_dates_are_html_dates_and_the_search_still_reads_their_edtf(open_page, beyond):
+    """Each entry's <time datetime> is a date HTML can read (the start, at its precision)
+    with the EDTF date in data-edtf, in the page's HTML and in the entries past the first
+    1,000; searching for an interval's EDTF still finds its event."""
+    tl = eventline.load(REPO / "data" / "events.json")
+    page = open_page(REPORT)
+    p = page.page
+    times = p.evaluate(
+        "() => Array.from(document.querySelectorAll('li.event time'))"
+        ".map(t => [t.getAttribute('datetime'), t.getAttribute('data-edtf')])"
+    )
+    assert [edtf for _, edtf in times] == [str(e.date) for e in tl]
+    assert all(re.fullmatch(HTML_DATE, value) for value, _ in times)
+    assert all(edtf.startswith(value) for value, edtf in times)
+    spanning = next(e for e in tl if "/" in str(e.date) and not str(e.date).endswith(".."))
+    p.get_by_label("Search events").fill(str(spanning.date))
+    p.wait_for_function("() => location.search.startsWith('?q=')")
+    assert spanning.id in p.evaluate(VISIBLE_IDS_JS)
+    later = open_page(beyond[0], suffix="#event-e02200").page
+    value, edtf = later.evaluate(
+        "() => { const t = document.querySelector('#event-e02200 time');"
+        " return [t.getAttribute('datetime'), t.getAttribute('data-edtf')]; }"
+    )
+    event = beyond[1].get("e02200")
+    assert event is not None
+    assert (value, edtf) == (str(event.date), str(event.date))  # a plain day: the same
     assert page.errors == []
 
 

@@ -131,7 +131,10 @@ def test_interface_text_follows_the_language(small_file):
         '<p class="facts">5 événements · 1 source citée · dernier événement\u00a0: 14–16 février 2025</p>'
         in page
     )
-    assert '<time datetime="2022-02-24/..">24 février 2022 – en cours</time>' in page
+    assert (
+        '<time datetime="2022-02-24" data-edtf="2022-02-24/..">24 février 2022 – en cours</time>'
+        in page
+    )
     figure_json = re.search(r'id="eventline-timeline-figure">(.*?)</script>', page, re.S)
     assert figure_json is not None
     layout = json.loads(figure_json.group(1))["layout"]

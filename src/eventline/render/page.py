@@ -223,6 +223,7 @@ def _entry(
         "id": event.id,
         "title": event.title,
         "date": str(event.date),
+        "datetime": html_date(event.date),
         "display": display_date(event.date, language),
         "category": event.category,
         "label": category.label if category else event.category,
@@ -234,6 +235,19 @@ def _entry(
         "tags": isolate_join(event.tags),
         "sources": sources,
     }
+
+
+def html_date(date: EventDate) -> str:
+    """The start of ``date`` for ``<time datetime>``: a valid year, month or date string
+    of the HTML Standard (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; "the time element"), at
+    the start's precision and without its qualifier, which HTML has no form for (nor
+    for an interval). The page keeps the EDTF date itself in ``data-edtf``."""
+    start = date.start
+    if start.month is None:
+        return f"{start.year:04d}"
+    if start.day is None:
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.year:04d}-{start.month:02d}-{start.day:02d}"
 
 
 def _rest(

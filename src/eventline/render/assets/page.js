@@ -62,7 +62,7 @@
     }).concat([".actors", ".places", ".tags"].map(function (sel) {
       var el = li.querySelector(sel);
       return el ? el.getAttribute("data-names") : "";
-    })).join(" ") + " " + (time ? time.getAttribute("datetime") : "");
+    })).join(" ") + " " + (time ? time.getAttribute("data-edtf") : "");
     li._eventline = {
       text: fold(text), category: li.getAttribute("data-category"),
       actors: (li.getAttribute("data-actors") || "").split(" ")
@@ -481,7 +481,9 @@
     li.id = "event-" + row[0];
     li.setAttribute("data-category", c ? c.id : "");
     li.setAttribute("data-actors", actorIds(row));
-    time.setAttribute("datetime", date[0]);
+    /* datetime: the start as HTML reads a date (year, month or day); data-edtf: the date. */
+    time.setAttribute("datetime", /^\d{4}(-\d{2}(-\d{2})?)?/.exec(date[0])[0]);
+    time.setAttribute("data-edtf", date[0]);
     head.appendChild(time);
     if (c) {
       var badge = element("span", "category"), swatch = element("span", "swatch");

@@ -491,7 +491,7 @@ def test_arabic_page_writes_dates_numbers_and_the_chart_axes_in_arabic(tmp_path:
     page = render.to_html(eventline.load(), plotlyjs="cdn", language=language("ar"))
     assert page.startswith('<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n')
     assert '<p class="facts">41 حدثًا · 42 مصدرًا · آخر حدث: 14–16 فبراير 2025</p>' in page
-    assert '<time datetime="2025-02-12">12 فبراير 2025</time>' in page
+    assert '<time datetime="2025-02-12" data-edtf="2025-02-12">12 فبراير 2025</time>' in page
     config = json.loads(
         re.search(r'id="eventline-timeline-config">(.*?)</script>', page, re.S).group(1)
     )

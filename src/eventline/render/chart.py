@@ -226,9 +226,7 @@ def figure_dict(
     # On the page a legend click filters the chart and the chronology together (the
     # page's script), as the category menu does; elsewhere plotly.js hides the category.
     legend_title = (
-        _("Categories (click one to filter):")
-        if page
-        else _("Categories (click to hide or show):")
+        _("Categories (click one to filter):") if page else _("Categories (click to hide or show):")
     )
     layout.update(
         title=None

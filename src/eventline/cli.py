@@ -137,7 +137,7 @@ without importing the readers (and the writers they reuse) at start-up."""
 RENDER_SHARE = 45
 """The percentage of a large file's events that ``eventline render`` proves
 in the process that makes the page; the other process proves the rest and
-makes the later events' table: with two cores, both finish together."""
+makes the page around the figure: with two cores, both finish together."""
 
 HARD_EXIT_EVENTS = 20_000
 """From this many loaded events, the console script ends with ``os._exit``."""

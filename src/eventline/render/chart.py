@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventline.bidi import isolate, isolate_join
 from eventline.dates import DatePoint, EventDate
@@ -628,13 +628,22 @@ def facts(timeline: Timeline, language: Language) -> str:
     sources = len({c.source for e in timeline for c in e.citations})
     latest = None
     if timeline.events:
-        # The latest by (upper or lower, lower, id), worked out per distinct date object.
-        dates = {id(e.date): e.date for e in timeline}
-        keys = {key: (d.upper or d.lower, d.lower) for key, d in dates.items()}
-        best = max(keys.values())
-        ties = {key for key, k in keys.items() if k == best}
+        # Worked out per distinct date object.
+        ties = latest_dates({id(e.date): e.date for e in timeline})
         latest = max((e for e in timeline if id(e.date) in ties), key=lambda e: e.id).date
     return facts_line(len(timeline), sources, latest, language)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def latest_dates(dates: Mapping[K, EventDate]) -> set[K]:
+    """The keys of the latest of ``dates`` (at least one): those of the greatest
+    (upper or lower bound, lower bound). The header's latest event is the one of
+    these with the greatest id."""
+    keys = {key: (d.upper or d.lower, d.lower) for key, d in dates.items()}
+    best = max(keys.values())
+    return {key for key, k in keys.items() if k == best}
 
 
 def facts_line(events: int, sources: int, latest: EventDate | None, language: Language) -> str:

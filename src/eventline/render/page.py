@@ -10,14 +10,13 @@ is one file that works offline. Jinja2 is imported only when a page is made:
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import functools
 import hashlib
 import json
 import mmap
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from importlib.metadata import version as _version
@@ -30,7 +29,7 @@ from eventline.bidi import isolate, isolate_join
 from eventline.dates import EventDate
 from eventline.i18n import display_date, plotly_locale
 from eventline.model import Event, Timeline
-from eventline.render.chart import facts, facts_line, figure_dict
+from eventline.render.chart import facts, facts_line, figure_dict, latest_dates
 from eventline.render.text import ENGLISH, Language, colors
 
 if TYPE_CHECKING:
@@ -355,17 +354,10 @@ def page_around_figure(
         date_index(e["date"])
         cited.update(c["source"] for c in e["citations"])
         actors.update(e.get("actors", empty))
-    keys = {text: (d.upper or d.lower, d.lower) for text, d in parsed.items()}
-    best = max(keys.values())
-    ties = {text for text, key in keys.items() if key == best}
+    ties = latest_dates(parsed)
     latest = max((e for e in events if e["date"] in ties), key=lambda e: e["id"])
-    facts_and_filters = _header_of(
-        tables,
-        facts_line(len(events), len(cited), parsed[latest["date"]], language),
-        min(d.lower for d in dates),
-        max(d.upper or d.lower for d in dates),
-        actors,
-    )
+    facts = facts_line(len(events), len(cited), parsed[latest["date"]], language)
+    facts_and_filters = _header_of(tables, facts, dates, actors)
     # The first events' records, for their entries (in the file's order: it was proved).
     first = io.timeline_from_canonical_json({**header, "events": events[:CHRONOLOGY_LIMIT]})
     return _around(
@@ -468,22 +460,17 @@ def _header(timeline: Timeline, events: list[Event], language: Language) -> dict
     and last years (None without events), and the actors by name: ``[{"id", "name"}]``."""
     dates = {id(e.date): e.date for e in events}.values()  # each date object once
     return _header_of(
-        timeline,
-        facts(timeline, language),
-        min((d.lower for d in dates), default=None),
-        max((d.upper or d.lower for d in dates), default=None),
-        {a for e in events for a in e.actors},
+        timeline, facts(timeline, language), dates, {a for e in events for a in e.actors}
     )
 
 
 def _header_of(
-    timeline: Timeline,
-    facts_text: str,
-    first: dt.date | None,
-    last: dt.date | None,
-    actor_ids: Iterable[str],
+    timeline: Timeline, facts_text: str, dates: Collection[EventDate], actor_ids: Iterable[str]
 ) -> dict[str, Any]:
-    """:func:`_header` from its parts: the actors named from ``timeline``'s table."""
+    """:func:`_header` from its parts: the facts line, the events' distinct dates (for
+    the first and last years), and the actors' ids, named from ``timeline``'s table."""
+    first = min((d.lower for d in dates), default=None)
+    last = max((d.upper or d.lower for d in dates), default=None)
     actors = sorted(
         (
             {"id": aid, "name": timeline.actors[aid].name if aid in timeline.actors else aid}
